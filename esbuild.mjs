@@ -1,0 +1,52 @@
+// Bundles MediGen Lab: the `medigen` CLI (ESM, Node), the VS Code extension (CommonJS, as VS
+// Code loads it) and the webview scripts (browser). `node esbuild.mjs --watch` rebuilds on change.
+import * as esbuild from 'esbuild';
+import { existsSync } from 'node:fs';
+
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+// Native or very large packages stay in node_modules and are loaded at run time.
+const runtimeExternals = ['vscode', 'node-llama-cpp', '@huggingface/transformers', 'onnxruntime-node', 'sharp'];
+
+const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'info', target: 'node20' };
+
+const builds = [
+  {
+    ...common,
+    entryPoints: { cli: 'cli/index.ts' },
+    outdir: 'dist',
+    outExtension: { '.js': '.mjs' },
+    platform: 'node',
+    format: 'esm',
+    packages: 'external',
+    banner: { js: '#!/usr/bin/env node' },
+  },
+];
+
+if (existsSync('extension/extension.ts')) {
+  builds.push({
+    ...common,
+    entryPoints: { extension: 'extension/extension.ts' },
+    outdir: 'dist',
+    outExtension: { '.js': '.cjs' },
+    platform: 'node',
+    format: 'cjs',
+    external: runtimeExternals,
+    // Library code finds shipped files through import.meta.url; give the CommonJS bundle one.
+    define: { 'import.meta.url': '__medigen_import_meta_url' },
+    banner: { js: "const __medigen_import_meta_url = require('url').pathToFileURL(__filename).href;" },
+  });
+}
+
+for (const [name, entry] of [['lesson', 'webviews/lesson/main.ts'], ['dashboard', 'webviews/dashboard/main.ts'], ['trainForm', 'webviews/trainForm/main.ts']]) {
+  if (existsSync(entry)) {
+    builds.push({ ...common, entryPoints: { [name]: entry }, outdir: 'dist/webviews', platform: 'browser', format: 'iife', target: 'es2022' });
+  }
+}
+
+if (watch) {
+  for (const b of builds) (await esbuild.context(b)).watch();
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+}

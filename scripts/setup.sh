@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Sets MediGen Lab up on a fresh machine: npm packages, then the bundles in dist/.
+# Safe to run again; it only does what is missing. Needs Node.js >= 20.19 and npm.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# onnxruntime-node's install step would try to download optional CUDA files from outside the
+# npm registry; the CPU runtime it ships is all BERTScore needs.
+export ONNXRUNTIME_NODE_INSTALL=skip
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "MediGen Lab setup: installing npm packages (first time takes a minute or two)..."
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+echo "MediGen Lab setup: building the CLI and extension bundles..."
+node esbuild.mjs --production >/dev/null
+echo "MediGen Lab setup: done."
