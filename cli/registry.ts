@@ -1,7 +1,12 @@
 import type { Command } from './command';
+import { baselineCommands } from './commands/baseline';
+import { curriculumCommands } from './commands/curriculum';
+import { dataCommands } from './commands/data';
+import { evalCommands } from './commands/eval';
+import { modelCommands } from './commands/models';
 
 /**
- * Every `medigen` command. Each domain folder's CLI module adds its commands here; the order is
- * the order of `medigen --help`.
+ * Every `medigen` command. Each file in commands/ owns one group; the order here is the order of
+ * `medigen --help`.
  */
-export const commands: Command[] = [];
+export const commands: Command[] = [...dataCommands, ...evalCommands, ...baselineCommands, ...modelCommands, ...curriculumCommands];
