@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ProgressStore, Sandbox } from '../../../sandbox';
+
+describe('sandbox: student work is checkpointed and never lost', () => {
+  let dir: string;
+  let starter: string;
+  const ex = () => ({ moduleId: 'm1', exerciseId: 'count-turns', starterDir: starter });
+
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'medigen-sandbox-'));
+    starter = join(dir, 'starter');
+    mkdirSync(join(starter, 'lib'), { recursive: true });
+    writeFileSync(join(starter, 'exercise.ts'), 'export function countTurns() {\n  // TODO\n}\n');
+    writeFileSync(join(starter, 'lib', 'util.ts'), 'export const x = 1;\n');
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('starts an exercise from its starter files inside a git repository', async () => {
+    const sb = await Sandbox.open(join(dir, 'ws'));
+    const folder = await sb.startExercise(ex());
+    assert.equal(readFileSync(join(folder, 'exercise.ts'), 'utf8'), readFileSync(join(starter, 'exercise.ts'), 'utf8'));
+    assert.ok(existsSync(join(dir, 'ws', '.git')));
+    assert.deepEqual(await sb.exerciseFiles(ex()), ['exercise.ts', join('lib', 'util.ts')]);
+    const attempts = await sb.attempts(ex());
+    assert.equal(attempts[0]!.reason, 'start');
+  });
+
+  it('does not overwrite a student file when the exercise is started again', async () => {
+    const sb = await Sandbox.open(join(dir, 'ws'));
+    const folder = await sb.startExercise(ex());
+    writeFileSync(join(folder, 'exercise.ts'), 'my work');
+    await sb.startExercise(ex());
+    assert.equal(readFileSync(join(folder, 'exercise.ts'), 'utf8'), 'my work');
+  });
+
+  it('resets to the starter and restores the earlier attempt without losing a file', async () => {
+    const sb = await Sandbox.open(join(dir, 'ws'));
+    const folder = await sb.startExercise(ex());
+    writeFileSync(join(folder, 'exercise.ts'), 'attempt one');
+    writeFileSync(join(folder, 'notes.md'), 'my own notes');
+    const saved = await sb.resetExercise(ex());
+    assert.ok(saved, 'the attempt was checkpointed before the reset');
+    assert.match(readFileSync(join(folder, 'exercise.ts'), 'utf8'), /TODO/);
+    assert.ok(!existsSync(join(folder, 'notes.md')));
+
+    await sb.restoreAttempt(ex(), saved!);
+    assert.equal(readFileSync(join(folder, 'exercise.ts'), 'utf8'), 'attempt one');
+    assert.equal(readFileSync(join(folder, 'notes.md'), 'utf8'), 'my own notes');
+    const reasons = (await sb.attempts(ex())).map((a) => a.reason);
+    assert.deepEqual(reasons.slice(0, 3), ['restore', 'reset', 'reset'], 'restore after a clean reset adds one checkpoint; reset added two');
+    assert.equal(await sb.fileAt(saved!, 'm1/count-turns/exercise.ts'), 'attempt one');
+  });
+
+  it('checkpoints only when something changed, and refuses an unknown attempt', async () => {
+    const sb = await Sandbox.open(join(dir, 'ws'));
+    const folder = await sb.startExercise(ex());
+    assert.equal(await sb.checkpoint('Before check', 'check'), undefined);
+    writeFileSync(join(folder, 'exercise.ts'), 'changed');
+    assert.match((await sb.checkpoint('Before check', 'check'))!, /^[0-9a-f]+$/);
+    await assert.rejects(sb.restoreAttempt(ex(), 'deadbeef'), /no saved attempt deadbeef/);
+  });
+});
+
+describe('progress store', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'medigen-progress-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('changes only through actions, notifies, and persists across restarts', async () => {
+    const store = new ProgressStore(dir);
+    const seen: string[] = [];
+    store.onDidChange((s) => seen.push(s.exercises['m/e']!.status));
+    await store.exerciseStarted('m/e');
+    await store.checkFinished('m/e', 1, 3);
+    assert.equal(await store.hintShown('m/e', 2), 0);
+    assert.equal(await store.hintShown('m/e', 2), 1);
+    assert.equal(await store.hintShown('m/e', 2), 1, 'stays on the last hint');
+    await store.checkFinished('m/e', 3, 3);
+    assert.deepEqual(seen, ['started', 'failing', 'failing', 'failing', 'failing', 'passed']);
+
+    const again = new ProgressStore(dir);
+    assert.equal(again.get('m/e').status, 'passed');
+    assert.equal(again.get('m/e').checks, 2);
+    assert.equal(again.get('m/e').lastResult, '3 of 3 checks pass');
+    assert.equal(again.get('m/other').status, 'not-started');
+  });
+
+  it('keeps a damaged progress file aside instead of crashing', async () => {
+    mkdirSync(join(dir, '.medigen'));
+    writeFileSync(join(dir, '.medigen', 'progress.json'), '{not json');
+    const store = new ProgressStore(dir);
+    assert.equal(store.get('m/e').status, 'not-started');
+    await new Promise((r) => setTimeout(r, 50));
+    const { readdirSync } = await import('node:fs');
+    assert.ok(readdirSync(join(dir, '.medigen')).some((f) => f.startsWith('progress.json.damaged-')));
+  });
+});
