@@ -1,0 +1,357 @@
+#!/usr/bin/env python3
+"""MediGen Lab's (Q)LoRA trainer: instruction-tunes a causal LM on ACI-BENCH notes.
+
+One GPU:      python trainer.py --config run/config.json
+Several GPUs: accelerate launch --num_processes 4 trainer.py --config run/config.json
+Resume:       python trainer.py --config run/config.json --resume     (from the last checkpoint)
+Environment:  python trainer.py --check-env                            (what is installed, GPUs)
+
+The run folder (the config's "run_dir") gets: checkpoints/step-N/ (adapter, optimizer, scheduler,
+step, RNG state), adapter/ (the final PEFT adapter, safetensors), metrics.jsonl, and the resolved
+config. Progress goes to stdout as JSON lines, {"medigen": 1, "type": ...} (see
+models/train/protocol.ts); everything else (library warnings) goes to stderr, which the launcher
+writes to a log file. On SIGTERM the trainer saves a checkpoint and exits cleanly.
+
+Reads top to bottom: protocol, settings, environment, data, model, evaluation, schedule, loop.
+"""
+import argparse, json, math, os, random, signal, sys, time, traceback
+
+PROTOCOL = 1
+IS_MAIN = int(os.environ.get("RANK", "0")) == 0
+
+
+def emit(type_, **fields):
+    """One protocol message on stdout (main process only)."""
+    if IS_MAIN:
+        sys.stdout.write(json.dumps({"medigen": PROTOCOL, "type": type_, **fields}) + "\n")
+        sys.stdout.flush()
+
+
+def fail(category, message, hint, code=1):
+    emit("error", category=category, message=message, hint=hint)
+    sys.exit(code)
+
+
+# ---------------------------------------------------------------------------------------------
+# settings: the JSON config written by MediGen Lab (models/train/config.ts), resolved with data paths
+ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+ap.add_argument("--config", help="resolved run config (JSON)")
+ap.add_argument("--resume", action="store_true", help="continue from the newest checkpoint in the run folder")
+ap.add_argument("--check-env", action="store_true", help="print what is installed and which GPUs are visible, then exit")
+args = ap.parse_args()
+
+
+def check_env():
+    report = {"python": sys.version.split()[0], "packages": {}, "cuda": False, "gpus": []}
+    for name in ["torch", "transformers", "peft", "accelerate", "bitsandbytes", "safetensors"]:
+        try:
+            mod = __import__(name)
+            report["packages"][name] = getattr(mod, "__version__", "installed")
+        except Exception:
+            report["packages"][name] = None
+    if report["packages"]["torch"]:
+        import torch
+        report["cuda"] = bool(torch.cuda.is_available())
+        for i in range(torch.cuda.device_count() if report["cuda"] else 0):
+            free, total = torch.cuda.mem_get_info(i)
+            report["gpus"].append({"name": torch.cuda.get_device_name(i), "memory_total": total, "memory_free": free})
+    emit("environment", **report)
+
+
+if args.check_env:
+    check_env()
+    sys.exit(0)
+if not args.config:
+    fail("config", "No --config was given.", "Launch training from MediGen Lab, or pass --config <run folder>/config.json.", 2)
+try:
+    with open(args.config, encoding="utf-8") as f:
+        cfg = json.load(f)
+    run_dir = cfg["run_dir"]
+    train_file, valid_file = cfg["data"]["train_file"], cfg["data"]["valid_file"]
+    T, Q, LORA = cfg["training"], cfg["quantization"], cfg["lora"]
+except Exception as e:  # noqa: BLE001
+    fail("config", f"Could not read the run config {args.config}: {e}", "Launch the run again from MediGen Lab so it writes a complete config.")
+
+stop_requested = False
+
+
+def on_sigterm(signum, frame):
+    global stop_requested
+    stop_requested = True
+
+
+signal.signal(signal.SIGTERM, on_sigterm)
+signal.signal(signal.SIGINT, on_sigterm)
+
+# ---------------------------------------------------------------------------------------------
+# environment
+missing = []
+try:
+    import torch
+except ImportError:
+    missing.append("torch")
+try:
+    import transformers
+    from transformers import AutoModelForCausalLM, AutoTokenizer, get_scheduler
+except ImportError:
+    missing.append("transformers")
+try:
+    import peft
+    from peft import LoraConfig, get_peft_model, set_peft_model_state_dict, get_peft_model_state_dict
+except ImportError:
+    missing.append("peft")
+if missing:
+    fail("missing_dependency", f"The training environment lacks {', '.join(missing)}.",
+         "Run \"MediGen Lab: Set up training environment\" (or `medigen train setup`) to install the pinned requirements, then launch again.")
+if not torch.cuda.is_available():
+    fail("no_gpu", "No CUDA GPU is visible to PyTorch.",
+         "Fine-tuning needs an NVIDIA GPU. Check `nvidia-smi`; on a cluster use the generated SLURM script.")
+
+use_4bit = bool(Q.get("load4bit", True))
+if use_4bit:
+    try:
+        import bitsandbytes  # noqa: F401
+        from transformers import BitsAndBytesConfig
+    except ImportError:
+        use_4bit = False
+        emit("log", level="warning", message="bitsandbytes is not installed, so 4-bit QLoRA is OFF: training plain LoRA on a bf16 base (needs about 4x the weight memory).")
+
+try:
+    from accelerate import Accelerator
+    accelerator = Accelerator(gradient_accumulation_steps=T["gradientAccumulation"])
+except ImportError:
+    accelerator = None
+device = accelerator.device if accelerator else torch.device("cuda")
+world = accelerator.num_processes if accelerator else 1
+
+seed = int(T["seed"])
+random.seed(seed)
+torch.manual_seed(seed)
+
+# ---------------------------------------------------------------------------------------------
+# data: instruction JSONL ({"instruction", "input", "output"}) made by `medigen data export`
+try:
+    tok = AutoTokenizer.from_pretrained(cfg["baseModel"])
+except Exception as e:  # noqa: BLE001
+    fail("model", f"Could not load the tokenizer of {cfg['baseModel']}: {e}", "Check that baseModel is a downloaded Hugging Face model folder (config.json, tokenizer files, weights).")
+if tok.pad_token is None:
+    tok.pad_token = tok.eos_token
+max_len = int(cfg["data"]["maxSeqLength"])
+
+
+def encode(ex):
+    """Prompt tokens are masked (label -100): the loss is on the note only."""
+    user = (ex["instruction"].strip() + "\n\n" + ex["input"].strip()).strip()
+    if getattr(tok, "chat_template", None):
+        prompt = tok.apply_chat_template([{"role": "user", "content": user}], tokenize=False, add_generation_prompt=True)
+    else:
+        prompt = user + "\n\n"
+    p = tok(prompt, add_special_tokens=not getattr(tok, "chat_template", None))["input_ids"]
+    t = tok(ex["output"].strip(), add_special_tokens=False)["input_ids"] + [tok.eos_token_id]
+    if len(p) + len(t) > max_len:  # keep the note; cut the dialogue's end (at most half the budget for the note)
+        t = t[: max(max_len // 2, max_len - len(p))]
+        p = p[: max_len - len(t)]
+    return {"input_ids": p + t, "labels": [-100] * len(p) + t}
+
+
+def load_jsonl(path):
+    rows = []
+    with open(path, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            if line.strip():
+                try:
+                    rows.append(encode(json.loads(line)))
+                except Exception as e:  # noqa: BLE001
+                    fail("data", f"{path} line {n} is not a valid instruction example: {e}", "Re-create it with `medigen data export --format jsonl`.")
+    if not rows:
+        fail("data", f"{path} has no examples.", "Check the split you chose for training has encounters.")
+    return rows
+
+
+train_rows, valid_rows = load_jsonl(train_file), load_jsonl(valid_file)
+
+
+def collate(batch):
+    n = max(len(b["input_ids"]) for b in batch)
+    ids = torch.full((len(batch), n), tok.pad_token_id, dtype=torch.long)
+    labels = torch.full((len(batch), n), -100, dtype=torch.long)
+    mask = torch.zeros((len(batch), n), dtype=torch.long)
+    for i, b in enumerate(batch):
+        ids[i, : len(b["input_ids"])] = torch.tensor(b["input_ids"])
+        labels[i, : len(b["labels"])] = torch.tensor(b["labels"])
+        mask[i, : len(b["input_ids"])] = 1
+    return {"input_ids": ids, "labels": labels, "attention_mask": mask}
+
+
+def batches(rows, epoch, bs):
+    order = list(range(len(rows)))
+    random.Random(seed + epoch).shuffle(order)
+    rank = accelerator.process_index if accelerator else 0
+    order = order[rank::world]
+    return [collate([rows[i] for i in order[k:k + bs]]) for k in range(0, len(order), bs)]
+
+
+# ---------------------------------------------------------------------------------------------
+# model: 4-bit NF4 base with double quantization and bf16 compute (QLoRA), LoRA on top
+compute_dtype = torch.bfloat16 if Q.get("computeDtype", "bfloat16") == "bfloat16" else torch.float16
+load_kw = {"device_map": {"": accelerator.local_process_index if accelerator else 0}}
+dtype_key = "dtype" if int(transformers.__version__.split(".")[0]) >= 5 else "torch_dtype"
+load_kw[dtype_key] = compute_dtype
+if use_4bit:
+    load_kw["quantization_config"] = BitsAndBytesConfig(load_in_4bit=True, bnb_4bit_quant_type=Q.get("quantType", "nf4"),
+                                                         bnb_4bit_use_double_quant=bool(Q.get("doubleQuant", True)), bnb_4bit_compute_dtype=compute_dtype)
+try:
+    model = AutoModelForCausalLM.from_pretrained(cfg["baseModel"], **load_kw)
+except torch.cuda.OutOfMemoryError:
+    fail("out_of_memory", "The GPU ran out of memory while loading the base model.", "Turn on 4-bit loading, or choose a smaller base model; the preflight estimate shows what fits.")
+except Exception as e:  # noqa: BLE001
+    fail("model", f"Could not load {cfg['baseModel']}: {e}", "Check that baseModel is a downloaded causal-LM folder with its weights.")
+if use_4bit:
+    model = peft.prepare_model_for_kbit_training(model, use_gradient_checkpointing=bool(T["gradientCheckpointing"]))
+elif T["gradientCheckpointing"]:
+    model.gradient_checkpointing_enable()
+    model.enable_input_require_grads()
+model.config.use_cache = False
+model = get_peft_model(model, LoraConfig(r=LORA["r"], lora_alpha=LORA["alpha"], lora_dropout=LORA["dropout"],
+                                         target_modules=LORA["targetModules"], bias="none", task_type="CAUSAL_LM"))
+trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
+total_params = sum(p.numel() for p in model.parameters())
+
+# ---------------------------------------------------------------------------------------------
+# schedule
+bs, accum = int(T["batchSize"]), int(T["gradientAccumulation"])
+steps_per_epoch = max(1, math.ceil(math.ceil(len(train_rows) / world / bs) / accum))
+total_steps = int(T["maxSteps"]) or max(1, int(math.ceil(steps_per_epoch * float(T["epochs"]))))
+optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=float(T["learningRate"]), weight_decay=float(T["weightDecay"]))
+scheduler = get_scheduler(T["schedule"] if T["schedule"] != "constant" else "constant_with_warmup", optimizer,
+                          num_warmup_steps=int(total_steps * float(T["warmupRatio"])), num_training_steps=total_steps)
+if accelerator:
+    model, optimizer, scheduler = accelerator.prepare(model, optimizer, scheduler)
+
+ckpt_root = os.path.join(run_dir, "checkpoints")
+os.makedirs(ckpt_root, exist_ok=True)
+
+
+def unwrap(m):
+    return accelerator.unwrap_model(m) if accelerator else m
+
+
+def save_checkpoint(step):
+    path = os.path.join(ckpt_root, f"step-{step}")
+    if IS_MAIN:
+        tmp = path + ".tmp"
+        os.makedirs(tmp, exist_ok=True)
+        unwrap(model).save_pretrained(tmp, safe_serialization=True)
+        torch.save({"optimizer": optimizer.state_dict(), "scheduler": scheduler.state_dict(), "step": step,
+                    "rng": {"python": random.getstate(), "torch": torch.get_rng_state(), "cuda": torch.cuda.get_rng_state_all()},
+                    "config": cfg}, os.path.join(tmp, "trainer_state.pt"))
+        if os.path.exists(path):
+            import shutil
+            shutil.rmtree(path)
+        os.replace(tmp, path)
+        emit("checkpoint", step=step, path=path)
+    return path
+
+
+def latest_checkpoint():
+    steps = [int(d.split("-")[1]) for d in os.listdir(ckpt_root) if d.startswith("step-") and not d.endswith(".tmp")]
+    return (max(steps), os.path.join(ckpt_root, f"step-{max(steps)}")) if steps else (0, None)
+
+
+start_step = 0
+if args.resume:
+    start_step, path = latest_checkpoint()
+    if path:
+        from safetensors.torch import load_file
+        set_peft_model_state_dict(unwrap(model), load_file(os.path.join(path, "adapter_model.safetensors")))
+        state = torch.load(os.path.join(path, "trainer_state.pt"), weights_only=False)
+        optimizer.load_state_dict(state["optimizer"])
+        scheduler.load_state_dict(state["scheduler"])
+        random.setstate(state["rng"]["python"])
+        torch.set_rng_state(state["rng"]["torch"])
+        torch.cuda.set_rng_state_all(state["rng"]["cuda"])
+    else:
+        emit("log", level="warning", message="--resume was given but the run has no checkpoint yet; starting from step 0.")
+
+
+@torch.no_grad()
+def evaluate():
+    model.eval()
+    losses = []
+    for b in batches(valid_rows, 0, bs):
+        b = {k: v.to(device) for k, v in b.items()}
+        with torch.autocast("cuda", dtype=compute_dtype):
+            losses.append(model(**b).loss.float().item())
+    model.train()
+    return sum(losses) / max(1, len(losses))
+
+
+# ---------------------------------------------------------------------------------------------
+# the loop
+emit("started", run_id=os.path.basename(os.path.normpath(run_dir)), total_steps=total_steps, device=torch.cuda.get_device_name(0),
+     gpus=[{"name": torch.cuda.get_device_name(i), "memory_total": torch.cuda.get_device_properties(i).total_memory} for i in range(torch.cuda.device_count())],
+     quantization="nf4-4bit" + ("+double-quant" if Q.get("doubleQuant", True) else "") if use_4bit else "none (bf16 LoRA)",
+     trainable_params=trainable, total_params=total_params, resumed_from_step=start_step)
+metrics = open(os.path.join(run_dir, "metrics.jsonl"), "a", encoding="utf-8")
+model.train()
+torch.cuda.reset_peak_memory_stats()
+step, t0, tokens, best_eval, last_loss = start_step, time.time(), 0, None, float("nan")
+skip = start_step * accum  # micro-batches already consumed before the checkpoint
+try:
+    epoch = 0
+    while step < total_steps and not stop_requested:
+        micro, acc_loss = 0, 0.0
+        for b in batches(train_rows, epoch, bs):
+            if skip > 0:
+                skip -= 1
+                continue
+            b = {k: v.to(device) for k, v in b.items()}
+            with torch.autocast("cuda", dtype=compute_dtype):
+                loss = model(**b).loss / accum
+            (accelerator.backward(loss) if accelerator else loss.backward())
+            acc_loss += loss.float().item()
+            tokens += int(b["attention_mask"].sum()) * world
+            micro += 1
+            if micro % accum:
+                continue
+            torch.nn.utils.clip_grad_norm_([p for p in model.parameters() if p.requires_grad], 1.0)
+            optimizer.step()
+            scheduler.step()
+            optimizer.zero_grad(set_to_none=True)
+            step += 1
+            last_loss, acc_loss = acc_loss, 0.0
+            elapsed = time.time() - t0
+            if step % int(T["logEvery"]) == 0 or step == total_steps:
+                rec = dict(step=step, epoch=round(epoch + micro / max(1, math.ceil(len(train_rows) / world / bs)), 3), loss=last_loss,
+                           lr=scheduler.get_last_lr()[0], tokens_per_second=tokens / max(elapsed, 1e-6), gpu_memory=torch.cuda.memory_allocated(),
+                           gpu_memory_peak=torch.cuda.max_memory_allocated(), elapsed=elapsed)
+                emit("step", **rec)
+                metrics.write(json.dumps({"type": "step", **rec}) + "\n")
+                metrics.flush()
+            if step % int(T["evalEvery"]) == 0 or step == total_steps:
+                ev = evaluate()
+                best_eval = ev if best_eval is None else min(best_eval, ev)
+                emit("eval", step=step, eval_loss=ev)
+                metrics.write(json.dumps({"type": "eval", "step": step, "eval_loss": ev}) + "\n")
+            if step % int(T["checkpointEvery"]) == 0:
+                save_checkpoint(step)
+            if step >= total_steps or stop_requested:
+                break
+        epoch += 1
+except torch.cuda.OutOfMemoryError:
+    fail("out_of_memory", f"The GPU ran out of memory at step {step} (peak {torch.cuda.max_memory_allocated() / 2**30:.1f} GiB).",
+         "Lower the batch size or the maximum sequence length, or turn on gradient checkpointing; then resume.")
+except Exception as e:  # noqa: BLE001
+    traceback.print_exc(file=sys.stderr)
+    fail("crashed", f"Training stopped with an error at step {step}: {e}", "The log file has the details. Fix the cause and resume from the last checkpoint.")
+
+if stop_requested:
+    path = save_checkpoint(step)
+    emit("stopped", step=step, checkpoint=path, reason="cancelled")
+    sys.exit(0)
+
+adapter_dir = os.path.join(run_dir, "adapter")
+if IS_MAIN:
+    unwrap(model).save_pretrained(adapter_dir, safe_serialization=True)
+emit("finished", step=step, adapter_dir=adapter_dir, train_loss=last_loss, best_eval_loss=best_eval,
+     elapsed=time.time() - t0, gpu_memory_peak=torch.cuda.max_memory_allocated())
