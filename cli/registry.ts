@@ -4,9 +4,10 @@ import { curriculumCommands } from './commands/curriculum';
 import { dataCommands } from './commands/data';
 import { evalCommands } from './commands/eval';
 import { modelCommands } from './commands/models';
+import { trainCommands } from './commands/train';
 
 /**
  * Every `medigen` command. Each file in commands/ owns one group; the order here is the order of
  * `medigen --help`.
  */
-export const commands: Command[] = [...dataCommands, ...evalCommands, ...baselineCommands, ...modelCommands, ...curriculumCommands];
+export const commands: Command[] = [...dataCommands, ...evalCommands, ...baselineCommands, ...modelCommands, ...trainCommands, ...curriculumCommands];

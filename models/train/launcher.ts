@@ -24,6 +24,8 @@ export interface LaunchOptions {
   configFile: string;
   /** Where stderr goes. */
   logFile: string;
+  /** Every message is appended here as a JSON line, so the run can be replayed later (history). */
+  protocolFile?: string;
   resume?: boolean;
   /** Run through `accelerate launch` on this many GPUs (more than 1 = multi-GPU). */
   gpus?: number;
@@ -52,14 +54,19 @@ export function launchTrainer(o: LaunchOptions): TrainingProcess {
   const child = spawn(cmd, args, { env: { ...process.env, PYTHONUNBUFFERED: '1', ...o.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const log = createWriteStream(o.logFile, { flags: 'a' });
   child.stderr!.pipe(log);
+  const protocol = o.protocolFile ? createWriteStream(o.protocolFile, { flags: 'a' }) : undefined;
   let state = initialRunState();
   const lines = createInterface({ input: child.stdout! });
   lines.on('line', (line) => {
     const m = parseTrainerLine(line);
     if (!m) return;
+    record(m);
+  });
+  const record = (m: TrainerMessage) => {
+    protocol?.write(`${JSON.stringify(m)}\n`);
     state = reduceRun(state, m);
     o.onMessage?.(m, state);
-  });
+  };
   let killTimer: NodeJS.Timeout | undefined;
   const done = new Promise<RunState>((resolve) => {
     let spawnError: Error | undefined;
@@ -69,8 +76,7 @@ export function launchTrainer(o: LaunchOptions): TrainingProcess {
       await new Promise<void>((r) => log.end(r));
       if (spawnError) {
         const m: TrainerMessage = { type: 'error', category: 'missing_dependency', message: `Could not start Python (${python}): ${spawnError.message}.`, hint: 'Set up the training environment first ("MediGen Lab: Set up training environment" or `medigen train setup`).' };
-        state = reduceRun(state, m);
-        o.onMessage?.(m, state);
+        record(m);
       } else if (state.status === 'running' || state.status === 'starting') {
         const tail = await logTail(o.logFile);
         const how = signal ? `was killed (${signal})` : `exited with code ${code}`;
@@ -80,9 +86,9 @@ export function launchTrainer(o: LaunchOptions): TrainingProcess {
           message: `The trainer ${how} at step ${state.step} without finishing.${tail ? `\nLast lines of its log:\n${tail}` : ''}`,
           hint: state.checkpoints.length ? `Resume the run: it continues from the checkpoint at step ${state.checkpoints.at(-1)!.step}.` : 'Check the log file for the cause, then launch the run again.',
         };
-        state = reduceRun(state, m);
-        o.onMessage?.(m, state);
+        record(m);
       }
+      if (protocol) await new Promise<void>((r) => protocol.end(r));
       resolve(state);
     });
   });

@@ -1,0 +1,131 @@
+/**
+ * Run folders and history. Each run keeps everything about itself in `<runsDir>/<name>/`:
+ *   config.json      the resolved settings the trainer read (with data file paths)
+ *   data/            the instruction JSONL it trained and validated on
+ *   protocol.jsonl   every message the trainer sent (replayed for history and comparison)
+ *   trainer.log      the trainer's stderr
+ *   checkpoints/     resumable checkpoints;  adapter/  the final PEFT adapter
+ */
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { MedigenError } from '../../core/errors';
+import { loadSplit } from '../../datasets/corpus';
+import { buildInstructionData, readTemplate, type LengthReport } from '../../datasets/instructions';
+import type { TrainConfig } from './config';
+import { initialRunState, reduceRun, type RunState, type TrainerMessage } from './protocol';
+
+export interface RunPaths {
+  dir: string;
+  config: string;
+  protocol: string;
+  log: string;
+  trainData: string;
+  validData: string;
+}
+
+export function runPaths(dir: string): RunPaths {
+  return {
+    dir,
+    config: join(dir, 'config.json'),
+    protocol: join(dir, 'protocol.jsonl'),
+    log: join(dir, 'trainer.log'),
+    trainData: join(dir, 'data', 'train.jsonl'),
+    validData: join(dir, 'data', 'valid.jsonl'),
+  };
+}
+
+function timestampName(d = new Date()): string {
+  return `run-${d.toISOString().replace(/[-:]/g, '').replace(/\..+$/, '').replace('T', '-')}`;
+}
+
+/**
+ * Creates a run folder: writes the instruction data for the train and valid splits and the
+ * resolved config the trainer reads. Returns the paths and the token-length reports.
+ */
+export async function prepareRun(cfg: TrainConfig, baseDir = process.cwd()): Promise<{ paths: RunPaths; reports: { train: LengthReport; valid: LengthReport } }> {
+  const name = cfg.name ?? timestampName();
+  const dir = resolve(baseDir, cfg.runsDir, name);
+  if (existsSync(join(dir, 'config.json'))) {
+    throw new MedigenError(`A run named "${name}" already exists in ${dir}.`, 'Give the run another name, or resume that run instead of starting it again.');
+  }
+  const paths = runPaths(dir);
+  await mkdir(join(dir, 'data'), { recursive: true });
+  const template = cfg.data.template ? readTemplate(cfg.data.template) : undefined;
+  const make = async (ref: string, out: string) => {
+    const split = loadSplit(ref, cfg.data.corpus);
+    const { lines, report } = buildInstructionData(split.encounters, { format: 'jsonl', maxTokens: cfg.data.maxSeqLength, ...(template ? { template } : {}) });
+    await writeFile(out, lines.join('\n') + '\n');
+    return report;
+  };
+  const train = await make(cfg.data.train, paths.trainData);
+  const valid = await make(cfg.data.valid, paths.validData);
+  const resolved = { ...cfg, name, run_dir: dir, data: { ...cfg.data, train_file: paths.trainData, valid_file: paths.validData } };
+  await writeFile(paths.config, JSON.stringify(resolved, null, 2));
+  return { paths, reports: { train, valid } };
+}
+
+/** Rebuilds a run's state from its protocol.jsonl. */
+export function replayRun(dir: string): RunState {
+  const file = runPaths(dir).protocol;
+  let state = initialRunState();
+  if (!existsSync(file)) return state;
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      state = reduceRun(state, JSON.parse(line) as TrainerMessage);
+    } catch {
+      /* a half-written last line of a killed run: ignore it */
+    }
+  }
+  // A run whose trainer died without a last word is shown as interrupted, not running forever.
+  if (state.status === 'running' || state.status === 'starting') state = { ...state, status: 'stopped' };
+  return state;
+}
+
+export interface RunSummary {
+  name: string;
+  dir: string;
+  created: Date;
+  config: TrainConfig & { run_dir?: string };
+  state: RunState;
+}
+
+/** All runs in a runs folder, newest first. */
+export function listRuns(runsDir: string): RunSummary[] {
+  if (!existsSync(runsDir)) return [];
+  return readdirSync(runsDir, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(runsDir, d.name, 'config.json')))
+    .map((d) => {
+      const dir = join(runsDir, d.name);
+      return { name: d.name, dir, created: statSync(join(dir, 'config.json')).mtime, config: JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as TrainConfig, state: replayRun(dir) };
+    })
+    .sort((a, b) => b.created.getTime() - a.created.getTime());
+}
+
+/** Two runs side by side: the settings that differ and their final figures. */
+export function compareRuns(a: RunSummary, b: RunSummary): { settings: { key: string; a: unknown; b: unknown }[]; figures: { key: string; a: number | undefined; b: number | undefined }[] } {
+  const flat = (o: unknown, prefix = ''): Record<string, unknown> =>
+    Object.entries((o ?? {}) as Record<string, unknown>).reduce<Record<string, unknown>>((acc, [k, v]) => {
+      const key = prefix ? `${prefix}.${k}` : k;
+      if (v && typeof v === 'object' && !Array.isArray(v)) Object.assign(acc, flat(v, key));
+      else acc[key] = v;
+      return acc;
+    }, {});
+  const fa = flat(a.config);
+  const fb = flat(b.config);
+  const skip = new Set(['name', 'run_dir', 'data.train_file', 'data.valid_file']);
+  const settings = [...new Set([...Object.keys(fa), ...Object.keys(fb)])]
+    .filter((k) => !skip.has(k) && JSON.stringify(fa[k]) !== JSON.stringify(fb[k]))
+    .map((key) => ({ key, a: fa[key], b: fb[key] }));
+  const last = (p: { value: number }[]) => p.at(-1)?.value;
+  const best = (p: { value: number }[]) => (p.length ? Math.min(...p.map((x) => x.value)) : undefined);
+  const figures = [
+    { key: 'steps', a: a.state.step, b: b.state.step },
+    { key: 'final train loss', a: last(a.state.trainLoss), b: last(b.state.trainLoss) },
+    { key: 'best validation loss', a: best(a.state.evalLoss), b: best(b.state.evalLoss) },
+    { key: 'peak GPU memory (GiB)', a: a.state.gpuMemoryPeak / 1024 ** 3, b: b.state.gpuMemoryPeak / 1024 ** 3 },
+    { key: 'minutes', a: a.state.elapsed / 60, b: b.state.elapsed / 60 },
+  ];
+  return { settings, figures };
+}
