@@ -1,7 +1,7 @@
 // Bundles MediGen Lab: the `medigen` CLI (ESM, Node), the VS Code extension (CommonJS, as VS
 // Code loads it) and the webview scripts (browser). `node esbuild.mjs --watch` rebuilds on change.
 import * as esbuild from 'esbuild';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -19,8 +19,7 @@ const builds = [
     outExtension: { '.js': '.mjs' },
     platform: 'node',
     format: 'esm',
-    packages: 'external',
-    banner: { js: '#!/usr/bin/env node' },
+    packages: 'external', // cli/index.ts starts with the #!/usr/bin/env node line esbuild keeps
   },
 ];
 
@@ -34,6 +33,29 @@ if (existsSync('extension/extension.ts')) {
     format: 'cjs',
     external: runtimeExternals,
     // Library code finds shipped files through import.meta.url; give the CommonJS bundle one.
+    define: { 'import.meta.url': '__medigen_import_meta_url' },
+    banner: { js: "const __medigen_import_meta_url = require('url').pathToFileURL(__filename).href;" },
+  });
+}
+
+// Integration tests run inside VS Code's extension host (scripts/vscode/run-tests.ts, or
+// @vscode/test-electron): CommonJS like the extension, mocha bundled in, `vscode` external.
+const integrationTests = existsSync('test/integration')
+  ? readdirSync('test/integration', { recursive: true }).map(String).filter((f) => f.endsWith('.ts')).map((f) => `test/integration/${f}`)
+  : [];
+if (integrationTests.length > 0) {
+  rmSync('out/test/integration', { recursive: true, force: true }); // no stale suites from deleted files
+  builds.push({
+    ...common,
+    entryPoints: integrationTests,
+    outbase: 'test/integration',
+    outdir: 'out/test/integration',
+    outExtension: { '.js': '.cjs' },
+    platform: 'node',
+    format: 'cjs',
+    external: runtimeExternals,
+    logLevel: 'warning',
+    logOverride: { 'require-resolve-not-external': 'silent' }, // mocha's parallel mode, unused here
     define: { 'import.meta.url': '__medigen_import_meta_url' },
     banner: { js: "const __medigen_import_meta_url = require('url').pathToFileURL(__filename).href;" },
   });
