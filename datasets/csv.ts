@@ -16,6 +16,8 @@ export interface CsvProblem {
   severity: Severity;
   message: string;
   hint: string;
+  /** A short, stable name of the kind of problem (e.g. 'unclosed-quote'), for grouping. */
+  code?: string;
 }
 
 export interface CsvRow {
@@ -51,6 +53,7 @@ export function decodeUtf8(bytes: Uint8Array, file: string, problems: CsvProblem
       file,
       line: [...lines][0],
       severity: 'warning',
+      code: 'not-utf8',
       message: `The file is not valid UTF-8: bytes on line${lines.size > 1 ? 's' : ''} ${[...lines].join(', ')} could not be read and were replaced by "\uFFFD".`,
       hint: 'Save the file as UTF-8 (in VS Code: "Save with Encoding" → UTF-8, or `iconv -f latin1 -t utf-8 in.csv > out.csv`).',
     });
@@ -97,6 +100,7 @@ export function parseCsv(input: Uint8Array | string, file = '<csv>'): CsvTable {
             file,
             line: openLine,
             severity: 'error',
+            code: 'unclosed-quote',
             message: `A quoted field that starts on line ${openLine} is never closed, so everything after it was read as one cell.`,
             hint: 'Find the field that starts on that line and add the missing closing quote ("), or double any quote inside the text ("").',
           });
@@ -119,6 +123,7 @@ export function parseCsv(input: Uint8Array | string, file = '<csv>'): CsvTable {
             file,
             line,
             severity: 'warning',
+            code: 'text-after-quote',
             message: `Text follows a closing quote on line ${line} ("${text.slice(i, Math.min(stop, i + 20))}"); it was kept as part of the cell.`,
             hint: 'Quotes inside a quoted field must be doubled (""). Fix the quoting around that line.',
           });
@@ -133,6 +138,7 @@ export function parseCsv(input: Uint8Array | string, file = '<csv>'): CsvTable {
             file,
             line,
             severity: 'warning',
+            code: 'quote-in-unquoted-field',
             message: `A quote (") stands inside an unquoted field on line ${line}; it was kept as text.`,
             hint: 'Wrap fields that contain quotes in double quotes and double the inner quotes ("").',
           });
@@ -160,7 +166,7 @@ export function parseCsv(input: Uint8Array | string, file = '<csv>'): CsvTable {
   // A trailing empty line is not a row.
   while (records.length && records[records.length - 1]!.cells.length === 1 && records[records.length - 1]!.cells[0] === '') records.pop();
   if (sawCr) {
-    problems.push({ file, severity: 'warning', message: 'The file uses Windows line ends (CRLF); they were read as plain newlines.', hint: 'Nothing to do: this is only a note.' });
+    problems.push({ file, severity: 'warning', code: 'crlf', message: 'The file uses Windows line ends (CRLF); they were read as plain newlines.', hint: 'Nothing to do: this is only a note.' });
   }
   const [head, ...rows] = records;
   return { file, header: head ? head.cells.map((h) => h.trim()) : [], rows, problems };
