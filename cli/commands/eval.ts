@@ -1,3 +1,113 @@
-import type { Command } from '../command';
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { MedigenError, UsageError } from '../../core/errors';
+import { streamProgress } from '../../core/progress';
+import { evaluateNotes, formatTable, loadGold, loadPredictions, toHtml, toJson, toMarkdown, type EvaluateOptions } from '../../models/eval/index';
+import { EXIT, defineCommand, type Command } from '../command';
 
-export const evalCommands: Command[] = [];
+function wholeNumber(value: string | undefined, flag: string, min = 0): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${flag} must be a whole number from ${min} up, not "${value}".`, `For example --${flag} ${flag === 'bertscore-layer' ? 40 : 512}.`);
+  return n;
+}
+
+/** Writes a report file, turning file-system errors into an actionable message. */
+export function writeReport(file: string, text: string, what: string): string {
+  const abs = resolve(file);
+  try {
+    writeFileSync(abs, text);
+  } catch (e) {
+    throw new MedigenError(`Could not write the ${what} to ${abs}: ${(e as Error).message}.`, 'Check that the folder exists and that you may write there, or choose another file name.');
+  }
+  return abs;
+}
+
+const evaluate = defineCommand({
+  path: ['eval'],
+  summary: 'Score generated notes against reference notes exactly like ACI-BENCH (ROUGE, optional BERTScore)',
+  usage: '--gold SPLIT|FILE --pred FILE [--metadata FILE] [--corpus DIR] [--json] [--markdown FILE] [--html FILE] [--stemmer] [--bertscore-model DIR]',
+  options: {
+    gold: { type: 'string' },
+    pred: { type: 'string' },
+    metadata: { type: 'string' },
+    corpus: { type: 'string' },
+    json: { type: 'boolean' },
+    markdown: { type: 'string' },
+    html: { type: 'string' },
+    stemmer: { type: 'boolean' },
+    'long-src-words': { type: 'string' },
+    'length-bins': { type: 'string' },
+    'bertscore-model': { type: 'string' },
+    'bertscore-layer': { type: 'string' },
+    'bertscore-idf': { type: 'boolean' },
+    'bertscore-baseline': { type: 'string' },
+  },
+  help: {
+    gold: 'Reference notes: a split name (train, valid, test1, test2, test3) or an ACI-BENCH CSV file. Required.',
+    pred: 'Generated notes: a CSV with a "note" column (and "encounter_id" to match rows). Required.',
+    metadata: 'Metadata CSV for the gender / chief complaint breakdowns. Defaults to <gold>_metadata.csv next to the gold file.',
+    corpus: 'Folder with the ACI-BENCH CSV files, for a split name. Defaults to ACI_BENCH_DIR, else the shipped sample.',
+    json: 'Print the ACI-BENCH results object as JSON (same keys as the official evaluation script).',
+    markdown: 'Also write a Markdown report to this file.',
+    html: 'Also write a self-contained HTML report to this file (open it in a browser).',
+    stemmer: 'Porter-stem words before ROUGE. Off by default, as in ACI-BENCH; scores are then not comparable to the paper.',
+    'long-src-words': 'Dialogues with more words than this count as "longer-src". Defaults to 512 (ACI-BENCH).',
+    'length-bins': 'Word counts separating the dialogue-length bands of the report. Defaults to 1000,1500,2000.',
+    'bertscore-model': 'Also compute BERTScore with this local model folder (ONNX export). Defaults to off.',
+    'bertscore-layer': 'Hidden layer for BERTScore. Defaults to the model\'s last layer (ACI-BENCH: 40 of deberta-xlarge-mnli).',
+    'bertscore-idf': 'Weight BERTScore by idf over the references. Off by default (ACI-BENCH).',
+    'bertscore-baseline': 'bert_score baseline file to rescale BERTScore. Defaults to no rescaling (ACI-BENCH).',
+  },
+  details: `Scores every generated note against its reference note: the whole note and each of the four
+sections (subjective, objective exam, objective results, assessment and plan), cut out with ACI-BENCH's
+own section tagger. Figures are mean F1 over notes, identical to ACI-BENCH's evaluation script.
+Rows are matched by encounter_id when both files have it on every row, otherwise by row order.
+
+Examples:
+  medigen baseline --split test1 --method 12-doctor-turns --out preds.csv --corpus ~/aci-bench
+  medigen eval --gold test1 --pred preds.csv --corpus ~/aci-bench --html report.html
+  medigen eval --gold my_gold.csv --pred my_preds.csv --json > results.json`,
+  async run(ctx) {
+    const v = ctx.values;
+    if (!v.gold) throw new UsageError('--gold is required: the reference notes (a split name such as test1, or a CSV file).', 'Example: medigen eval --gold test1 --pred preds.csv');
+    if (!v.pred) throw new UsageError('--pred is required: the CSV with your generated notes.', 'Example: medigen eval --gold test1 --pred preds.csv');
+    if (ctx.positionals.length) throw new UsageError(`Unexpected argument "${ctx.positionals[0]}".`, 'Give the files with --gold and --pred.');
+    const bins = v['length-bins']?.split(',').map((s) => wholeNumber(s.trim(), 'length-bins', 1)!);
+    const longSrc = wholeNumber(v['long-src-words'], 'long-src-words');
+    const layer = wholeNumber(v['bertscore-layer'], 'bertscore-layer');
+    if (!v['bertscore-model'] && (layer !== undefined || v['bertscore-idf'] || v['bertscore-baseline'])) {
+      throw new UsageError('The --bertscore-* settings need --bertscore-model.', 'Add --bertscore-model <folder of an ONNX model>, or drop the BERTScore settings.');
+    }
+
+    const gold = loadGold(v.gold, { ...(v.corpus ? { corpus: v.corpus } : {}), ...(v.metadata ? { metadata: v.metadata } : {}) });
+    const predictions = loadPredictions(v.pred);
+    const progress = streamProgress(ctx.err, 'Scoring notes');
+    const options: EvaluateOptions = { useStemmer: v.stemmer ?? false, progress };
+    if (longSrc !== undefined) options.longSourceWords = longSrc;
+    if (bins) options.sourceLengthBins = bins;
+    if (v['bertscore-model']) {
+      options.bertscore = { modelDir: resolve(v['bertscore-model']), ...(layer !== undefined ? { layer } : {}), ...(v['bertscore-idf'] ? { idf: true } : {}), ...(v['bertscore-baseline'] ? { baselineFile: resolve(v['bertscore-baseline']) } : {}) };
+    }
+    let ev;
+    try {
+      ev = await evaluateNotes(gold.encounters, predictions, options);
+    } finally {
+      progress.end();
+    }
+    if (v.json) ctx.out.write(toJson(ev));
+    else {
+      ctx.out.write(`Reference: ${gold.file}${gold.metadataFile ? ` (+ ${gold.metadataFile})` : ''}\nPredictions: ${resolve(v.pred)}\n`);
+      ctx.out.write(formatTable(ev));
+    }
+    if (v.markdown) {
+      ctx.err.write(`Wrote the Markdown report to ${writeReport(v.markdown, toMarkdown(ev), 'Markdown report')}\n`);
+    }
+    if (v.html) {
+      ctx.err.write(`Wrote the HTML report to ${writeReport(v.html, toHtml(ev), 'HTML report')}; open it in a browser.\n`);
+    }
+    return EXIT.ok;
+  },
+});
+
+export const evalCommands: Command[] = [evaluate];

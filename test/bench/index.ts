@@ -1,0 +1,24 @@
+/**
+ * Runs every MediGen Lab benchmark in one process and prints a summary (`npm run bench`).
+ * Exit code 1 when any benchmark misses its target or disagrees with its reference.
+ * Add a benchmark by exporting `async () => BenchResult` from a file here and listing it below.
+ */
+import { benchRouge, type BenchResult } from './rouge';
+
+const BENCHMARKS: { name: string; run: () => Promise<BenchResult> }[] = [{ name: 'ROUGE scoring (3 test splits, full notes + sections)', run: () => benchRouge() }];
+
+const results: BenchResult[] = [];
+for (const b of BENCHMARKS) {
+  process.stderr.write(`Running: ${b.name}…\n`);
+  try {
+    const r = await b.run();
+    results.push(r);
+    console.log(r.line);
+  } catch (e) {
+    results.push({ name: b.name, ok: false, line: `${b.name}: failed to run: ${(e as Error).message}`, figures: {} });
+    console.log(results.at(-1)!.line);
+  }
+}
+console.log('\nSummary');
+for (const r of results) console.log(`  ${r.ok ? 'PASS' : 'FAIL'}  ${r.name}`);
+process.exitCode = results.every((r) => r.ok) ? 0 : 1;
