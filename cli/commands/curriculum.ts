@@ -1,3 +1,190 @@
-import type { Command } from '../command';
+import { existsSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { streamProgress } from '../../core/progress';
+import { UsageError } from '../../core/errors';
+import { installModule, listInstalled, loadModule, runChecks, scaffoldModule, updateModule, validateModule, type CheckRun, type ModuleProblem } from '../../curriculum/engine';
+import { defineCommand, EXIT, type Command } from '../command';
 
-export const curriculumCommands: Command[] = [];
+const modulesOption = { modules: { type: 'string' } } as const;
+const modulesHelp = { modules: 'Modules folder. Defaults to MEDIGEN_MODULES_DIR, else ~/.medigen/modules.' };
+
+/** A path relative to the current folder when it is inside it, else absolute. */
+function displayPath(p: string): string {
+  const rel = relative(process.cwd(), p);
+  return !rel ? '.' : rel.startsWith('..') ? p : rel;
+}
+
+function one(positionals: string[], what: string, cmd: string): string {
+  if (positionals.length !== 1) throw new UsageError(`Give exactly one ${what}${positionals.length ? ` (got ${positionals.length})` : ''}.`, `Example: medigen curriculum ${cmd}`);
+  return positionals[0]!;
+}
+
+/** Formats module problems for a terminal: `file:line  path  message` then the hint. */
+export function formatProblems(problems: ModuleProblem[], base: string): string {
+  return problems
+    .map((p) => {
+      const rel = relative(base, p.file) || '.';
+      return `  ✗ ${rel.startsWith('..') ? p.file : rel}${p.line ? `:${p.line}` : ''}${p.path ? `  ${p.path}` : ''}\n    ${p.message}\n    What to do: ${p.hint}`;
+    })
+    .join('\n');
+}
+
+function formatRun(run: CheckRun, base: string): string {
+  const lines: string[] = [];
+  if (run.loadError) {
+    const at = run.loadError.location ?? run.loadError.checkLocation;
+    lines.push(`  ✗ The checks could not start: ${run.loadError.message}${at ? `\n    at ${relative(base, at.file)}:${at.line}:${at.column}` : ''}`);
+  }
+  for (const r of run.results) {
+    const mark = r.status === 'passed' ? '✓' : r.status === 'not-run' ? '-' : '✗';
+    lines.push(`  ${mark} ${r.fullTitle}${r.status === 'not-run' ? ' (not run)' : ''}`);
+    if (r.status === 'passed' || r.status === 'not-run') continue;
+    lines.push(`    ${(r.message ?? '').split('\n')[0]}`);
+    if (r.expected !== undefined) lines.push(`    expected: ${r.expected.split('\n').join('\n              ')}`, `    got:      ${(r.actual ?? '').split('\n').join('\n              ')}`);
+    if (r.location) lines.push(`    at ${relative(base, r.location.file) || r.location.file}:${r.location.line}:${r.location.column}`);
+  }
+  return lines.join('\n');
+}
+
+const validate = defineCommand({
+  path: ['curriculum', 'validate'],
+  summary: 'Check a curriculum module before publishing it (schema, files, solutions, starters)',
+  usage: '<module-folder> [--json]',
+  options: { json: { type: 'boolean' } },
+  help: { json: 'Print the report as JSON.' },
+  details: `Checks medigen-module.json against the published schema (curriculum/schema/module.schema.json),
+that every lesson and exercise file exists, that lessons only link to existing exercises, that
+every reference solution passes all its checks, that every starter FAILS all of them (a check
+that passes on the starter cannot fail), and that each check finishes within its time limit.
+Example: medigen curriculum validate curriculum/modules/meet-the-data`,
+  async run(ctx) {
+    const dir = resolve(one(ctx.positionals, 'module folder', 'validate path/to/module'));
+    const progress = streamProgress(ctx.err, 'Running checks on solutions and starters');
+    const report = await validateModule(dir, { progress });
+    progress.end();
+    if (ctx.values.json) {
+      ctx.out.write(`${JSON.stringify({ ok: report.ok, problems: report.problems, exercises: report.exercises.map((e) => ({ id: e.exercise.id, solution: { status: e.solution.status, passed: e.solution.passed, failed: e.solution.failed }, starter: { status: e.starter.status, passed: e.starter.passed, failed: e.starter.failed } })) }, null, 2)}\n`);
+      return report.ok ? EXIT.ok : EXIT.failed;
+    }
+    if (report.module) {
+      const m = report.module;
+      ctx.out.write(`Module ${m.id} ${m.version} "${m.title}": ${m.lessons.length} lesson(s), ${m.exercises.length} exercise(s).\n`);
+      for (const e of report.exercises) {
+        const sol = `${e.solution.passed}/${e.solution.results.length}`;
+        const st = `${e.starter.failed}/${e.starter.results.length}`;
+        const good = e.solution.status === 'passed' && e.starter.passed === 0 && e.starter.results.length > 0;
+        ctx.out.write(`  ${good ? '✓' : '✗'} ${e.exercise.id}: solution passes ${sol} checks, starter fails ${st}\n`);
+      }
+    }
+    if (report.ok) {
+      ctx.out.write(`The module is valid. To publish: raise "version" in medigen-module.json, commit, and tag the commit (git tag v${report.module!.version}).\n`);
+      return EXIT.ok;
+    }
+    ctx.out.write(`${report.problems.length} problem(s) in ${dir}:\n${formatProblems(report.problems, dir)}\n`);
+    return EXIT.failed;
+  },
+});
+
+const create = defineCommand({
+  path: ['curriculum', 'new'],
+  summary: 'Create a new curriculum module with one lesson and one exercise',
+  usage: '<folder> [--id ID] [--title TITLE] [--author NAME]',
+  options: { id: { type: 'string' }, title: { type: 'string' }, author: { type: 'string' } },
+  help: { id: 'Module id (lowercase, dashes). Defaults to the folder name.', title: 'Module title. Defaults to the id in words.', author: 'Author name. Defaults to "Your name".' },
+  details: 'The new module passes `medigen curriculum validate` as it is; edit it from there.\nExample: medigen curriculum new my-module --title "Cleaning dialogues"',
+  async run(ctx) {
+    const dir = resolve(one(ctx.positionals, 'folder', 'new my-module'));
+    const files = scaffoldModule({ dir, ...(ctx.values.id ? { id: ctx.values.id } : {}), ...(ctx.values.title ? { title: ctx.values.title } : {}), ...(ctx.values.author ? { author: ctx.values.author } : {}) });
+    ctx.out.write(`Created a module in ${dir}:\n${files.map((f) => `  ${f}`).join('\n')}\nNext: edit the lesson and exercise, then run \`medigen curriculum validate ${displayPath(dir)}\`.\n`);
+    return EXIT.ok;
+  },
+});
+
+const install = defineCommand({
+  path: ['curriculum', 'install'],
+  summary: 'Install a curriculum module from a folder or git repository',
+  usage: '<folder | git-URL> [--ref TAG] [--modules DIR]',
+  options: { ref: { type: 'string' }, ...modulesOption },
+  help: { ref: 'Git tag (or branch/commit) to install and stay on. Defaults to the newest version tag.', ...modulesHelp },
+  details: 'Example: medigen curriculum install https://example.org/course/meet-the-data.git --ref v1.0.0',
+  async run(ctx) {
+    const source = one(ctx.positionals, 'folder or git URL', 'install path/to/module');
+    const rec = await installModule({ source, ...(ctx.values.ref ? { ref: ctx.values.ref } : {}), ...(ctx.values.modules ? { modulesDir: ctx.values.modules } : {}) });
+    ctx.out.write(`Installed ${rec.id} ${rec.version}${rec.ref ? ` (${rec.ref}${rec.pinned ? ', pinned' : ''})` : ''}.\nYour exercise files are in ${rec.workDir}.\n`);
+    return EXIT.ok;
+  },
+});
+
+const update = defineCommand({
+  path: ['curriculum', 'update'],
+  summary: 'Update an installed module; your edited files are kept',
+  usage: '<module-id> [--ref TAG] [--modules DIR]',
+  options: { ref: { type: 'string' }, ...modulesOption },
+  help: { ref: 'Move to this git tag (and stay on it). Defaults to the newest version, or the pinned tag.', ...modulesHelp },
+  details: 'Files you have not edited get the new version. Files you edited are never changed: when the\ninstructor changed them too, the change is shown as a diff (and saved) for you to copy by hand.',
+  async run(ctx) {
+    const id = one(ctx.positionals, 'module id', 'update meet-the-data');
+    const r = await updateModule({ id, ...(ctx.values.ref ? { ref: ctx.values.ref } : {}), ...(ctx.values.modules ? { modulesDir: ctx.values.modules } : {}) });
+    if (r.status === 'pinned') {
+      ctx.out.write(`${id} stays at ${r.before.version} (pinned to ${r.before.ref}).${r.newerTags.length ? ` Newer versions: ${r.newerTags.join(', ')}; move with --ref ${r.newerTags[r.newerTags.length - 1]}.` : ''}\n`);
+      return EXIT.ok;
+    }
+    if (r.status === 'up-to-date') {
+      ctx.out.write(`${id} ${r.before.version} is up to date.\n`);
+      return EXIT.ok;
+    }
+    ctx.out.write(`Updated ${id} from ${r.before.version} to ${r.after.version}.\n`);
+    for (const f of r.updatedFiles) ctx.out.write(`  updated  ${f}\n`);
+    for (const f of r.addedFiles) ctx.out.write(`  added    ${f}\n`);
+    for (const k of r.keptFiles) {
+      ctx.out.write(`  kept     ${k.exerciseId}/${k.file} (you edited it; the instructor's change is below and in ${k.diffFile})\n${k.diff.replace(/^/gm, '    ')}\n`);
+    }
+    return EXIT.ok;
+  },
+});
+
+const list = defineCommand({
+  path: ['curriculum', 'list'],
+  summary: 'List installed curriculum modules and their versions',
+  usage: '[--modules DIR] [--json]',
+  options: { json: { type: 'boolean' }, ...modulesOption },
+  help: { json: 'Print the list as JSON.', ...modulesHelp },
+  async run(ctx) {
+    const mods = listInstalled(ctx.values.modules ? { modulesDir: ctx.values.modules } : {});
+    if (ctx.values.json) ctx.out.write(`${JSON.stringify(mods, null, 2)}\n`);
+    else if (!mods.length) ctx.out.write('No modules installed. Install one with `medigen curriculum install <folder or git URL>`.\n');
+    else for (const m of mods) ctx.out.write(`${m.id}  ${m.version}${m.pinned ? ` (pinned to ${m.ref})` : ''}  ${m.title}\n  from ${m.source}\n  your files: ${m.workDir}\n`);
+    return EXIT.ok;
+  },
+});
+
+const check = defineCommand({
+  path: ['curriculum', 'check'],
+  summary: "Run an exercise's checks against your files",
+  usage: '<module-folder> <exercise-id> [<your-folder>] [--json]',
+  options: { json: { type: 'boolean' } },
+  help: { json: 'Print the results as JSON (with file, line and column of each failure).' },
+  details: 'Your folder defaults to the exercise\'s work folder of an installed module (../work/<exercise-id>),\nelse the current folder.\nExample: medigen curriculum check ~/.medigen/modules/meet-the-data/module count-turns',
+  async run(ctx) {
+    const [moduleDir, exerciseId, work] = ctx.positionals;
+    if (!moduleDir || !exerciseId || ctx.positionals.length > 3) throw new UsageError('Give the module folder and the exercise id (and optionally your folder).', 'Example: medigen curriculum check path/to/module count-turns my-work');
+    const loaded = await loadModule(moduleDir, { loadChecks: false });
+    if (!loaded.ok) {
+      ctx.out.write(`The module has problems:\n${formatProblems(loaded.problems, resolve(moduleDir))}\n`);
+      return EXIT.failed;
+    }
+    const ex = loaded.module.exercises.find((e) => e.id === exerciseId);
+    if (!ex) throw new UsageError(`The module has no exercise "${exerciseId}".`, `Exercises: ${loaded.module.exercises.map((e) => e.id).join(', ')}.`);
+    const installedWork = join(resolve(moduleDir), '..', 'work', ex.id);
+    const workDir = resolve(work ?? (existsSync(installedWork) ? installedWork : '.'));
+    const run = await runChecks({ exerciseDir: ex.dir, workDir, checkTimeoutMs: ex.timeLimitMs });
+    if (ctx.values.json) ctx.out.write(`${JSON.stringify(run, null, 2)}\n`);
+    else {
+      ctx.out.write(`${formatRun(run, workDir)}\n`);
+      ctx.out.write(run.status === 'passed' ? `All ${run.passed} checks pass. Well done!\n` : `${run.passed} of ${run.results.length} checks pass. Fix the first failing one, then check again${ex.hints.length ? ` (this exercise has ${ex.hints.length} hints)` : ''}.\n`);
+    }
+    return run.status === 'passed' ? EXIT.ok : EXIT.failed;
+  },
+});
+
+export const curriculumCommands: Command[] = [validate, create, install, update, list, check];

@@ -1,0 +1,97 @@
+/**
+ * Runs inside the separate check process that `runChecks` starts (node --import tsx). Loads the
+ * exercise's mocha check files and reports each event as one JSON line on file descriptor 3, so
+ * the parent learns results as they happen and still knows which check was running if it has to
+ * kill this process (an infinite loop in student code).
+ * Configuration comes in the MEDIGEN_CHECK_CONFIG environment variable (JSON of `ChildConfig`).
+ */
+import Mocha from 'mocha';
+import { writeSync } from 'node:fs';
+import { inspect } from 'node:util';
+
+/** What the parent passes to this process. */
+export interface ChildConfig {
+  files: string[];
+  timeoutMs: number;
+  dryRun: boolean;
+}
+
+/** One line on fd 3. */
+export type ChildEvent =
+  | { event: 'plan'; tests: { title: string; fullTitle: string; file?: string }[] }
+  | { event: 'begin'; kind: 'test' | 'hook'; title: string; fullTitle: string }
+  | { event: 'pass'; title: string; fullTitle: string; durationMs: number }
+  | { event: 'fail'; kind: 'test' | 'hook'; title: string; fullTitle: string; durationMs?: number; error: SerializedError; affected: string[] }
+  | { event: 'load-error'; error: SerializedError }
+  | { event: 'end'; passes: number; failures: number };
+
+/** An error as it crosses the process boundary. */
+export interface SerializedError {
+  name: string;
+  message: string;
+  stack: string;
+  expected?: string;
+  actual?: string;
+  hasExpected: boolean;
+}
+
+function send(e: ChildEvent): void {
+  const buf = Buffer.from(`${JSON.stringify(e)}\n`);
+  let off = 0;
+  while (off < buf.length) {
+    try {
+      off += writeSync(3, buf, off);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+    }
+  }
+}
+
+const show = (v: unknown) => inspect(v, { depth: 6, breakLength: 100, maxArrayLength: 50, maxStringLength: 2000, sorted: true });
+
+function serialize(err: unknown): SerializedError {
+  if (!(err instanceof Error)) return { name: 'Error', message: String(err), stack: '', hasExpected: false };
+  const e = err as Error & { expected?: unknown; actual?: unknown; showDiff?: boolean };
+  const hasExpected = 'expected' in e && 'actual' in e && e.showDiff !== false;
+  return { name: e.name, message: e.message, stack: e.stack ?? '', hasExpected, ...(hasExpected ? { expected: show(e.expected), actual: show(e.actual) } : {}) };
+}
+
+function testsUnder(suite: Mocha.Suite): Mocha.Test[] {
+  return [...suite.tests, ...suite.suites.flatMap(testsUnder)];
+}
+
+const config = JSON.parse(process.env.MEDIGEN_CHECK_CONFIG ?? '{}') as ChildConfig;
+
+class EventReporter {
+  constructor(runner: Mocha.Runner) {
+    const C = Mocha.Runner.constants;
+    runner.once(C.EVENT_RUN_BEGIN, () => {
+      send({ event: 'plan', tests: testsUnder(runner.suite).map((t) => ({ title: t.title, fullTitle: t.fullTitle(), file: t.file })) });
+    });
+    if (config.dryRun) return; // a dry run only lists the checks
+    runner.on(C.EVENT_TEST_BEGIN, (t: Mocha.Test) => send({ event: 'begin', kind: 'test', title: t.title, fullTitle: t.fullTitle() }));
+    runner.on(C.EVENT_HOOK_BEGIN, (h: Mocha.Hook) => send({ event: 'begin', kind: 'hook', title: h.title, fullTitle: h.fullTitle() }));
+    runner.on(C.EVENT_TEST_PASS, (t: Mocha.Test) => send({ event: 'pass', title: t.title, fullTitle: t.fullTitle(), durationMs: t.duration ?? 0 }));
+    runner.on(C.EVENT_TEST_FAIL, (t: Mocha.Runnable, err: unknown) => {
+      const isHook = (t as Mocha.Runnable & { type?: string }).type === 'hook';
+      const affected = isHook && t.parent ? testsUnder(t.parent).map((x) => x.fullTitle()) : [];
+      send({ event: 'fail', kind: isHook ? 'hook' : 'test', title: t.title, fullTitle: t.fullTitle(), durationMs: t.duration, error: serialize(err), affected });
+    });
+    runner.once(C.EVENT_RUN_END, () => send({ event: 'end', passes: runner.stats?.passes ?? 0, failures: runner.stats?.failures ?? 0 }));
+  }
+}
+
+async function main(): Promise<void> {
+  const cfg = config;
+  const mocha = new Mocha({ timeout: cfg.timeoutMs, dryRun: cfg.dryRun, reporter: EventReporter as unknown as typeof Mocha.reporters.Base, color: false, fullTrace: true });
+  for (const f of cfg.files) mocha.addFile(f);
+  try {
+    await mocha.loadFilesAsync();
+  } catch (e) {
+    send({ event: 'load-error', error: serialize(e) });
+    process.exit(3);
+  }
+  mocha.run((failures) => process.exit(failures ? 1 : 0));
+}
+
+void main();

@@ -1,0 +1,247 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { MedigenError } from '../../core/errors';
+import type { Progress } from '../../core/progress';
+import { projectRoot } from '../../core/paths';
+import type { ChildConfig, ChildEvent, SerializedError } from './check-child';
+import { declarationNamedIn, firstLocationIn, type SourceLocation } from './locate';
+import { labTsconfig } from './workspace';
+import { DEFAULT_CHECK_TIME_LIMIT_MS } from './types';
+
+/** Options of `runChecks`. */
+export interface RunChecksOptions {
+  /** The exercise folder (it holds checks/*.test.ts). */
+  exerciseDir: string;
+  /** The folder with the student's files (or starter/ or solution/). Checks find it in MEDIGEN_EXERCISE_DIR. */
+  workDir: string;
+  /** Limit for the whole run in milliseconds; the process tree is killed after it. Defaults to 60000. */
+  timeoutMs?: number;
+  /** Limit of each check in milliseconds. Defaults to 5000 (exercise.json's timeLimitMs via loadModule). */
+  checkTimeoutMs?: number;
+  /** Only load the check files and list their tests, running nothing. Defaults to false. */
+  dryRun?: boolean;
+  /** Stops the run (the process tree is killed). */
+  signal?: AbortSignal;
+  /** Called as checks finish. */
+  progress?: Progress;
+}
+
+/** The outcome of one check. */
+export interface CheckResult {
+  title: string;
+  fullTitle: string;
+  status: 'passed' | 'failed' | 'timeout' | 'not-run';
+  durationMs?: number;
+  message?: string;
+  /** What the check expected and what it got, as text, when the assertion says so. */
+  expected?: string;
+  actual?: string;
+  /** Where in the STUDENT's files the failure happened (or the function the check is about). */
+  location?: SourceLocation;
+  /** Where in the check file the failure was detected. */
+  checkLocation?: SourceLocation;
+}
+
+/** The outcome of a whole run. */
+export interface CheckRun {
+  /** passed: every check passed; failed: some failed; timeout: killed for time; load-error: the checks could not load; aborted: stopped by the signal. */
+  status: 'passed' | 'failed' | 'timeout' | 'load-error' | 'aborted';
+  results: CheckResult[];
+  passed: number;
+  failed: number;
+  /** Set for status load-error: why the check files did not load. */
+  loadError?: { message: string; location?: SourceLocation; checkLocation?: SourceLocation };
+  /** What the student's code (and the checks) printed, cut to 20 000 characters. */
+  output: string;
+  durationMs: number;
+}
+
+const OUTPUT_LIMIT = 20_000;
+const KILL_GRACE_MS = 2000;
+
+/** Check files of an exercise folder: checks/*.test.ts, sorted. */
+export function checkFilesOf(exerciseDir: string): string[] {
+  const dir = join(exerciseDir, 'checks');
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) return [];
+  return readdirSync(dir).filter((f) => f.endsWith('.test.ts')).sort().map((f) => join(dir, f));
+}
+
+function studentFiles(workDir: string): string[] {
+  try {
+    return readdirSync(workDir).filter((f) => /\.(ts|mts|cts|js|mjs)$/.test(f)).sort();
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * Runs an exercise's hidden mocha checks against the files in `workDir`, in a separate Node
+ * process (node + tsx + mocha: TypeScript runs with no build step). Each check has a time limit,
+ * and the whole process tree is killed when a check runs too long (an infinite loop in student
+ * code cannot hang the caller). Student files import the library as `medigen-lab`; the runner
+ * maps that name to `curriculum/runtime/lab.ts` (see workspace.ts).
+ */
+export async function runChecks(opts: RunChecksOptions): Promise<CheckRun> {
+  const exerciseDir = resolve(opts.exerciseDir);
+  const workDir = resolve(opts.workDir);
+  const files = checkFilesOf(exerciseDir);
+  if (!files.length) throw new MedigenError(`The exercise ${exerciseDir} has no checks (checks/*.test.ts).`, 'Add at least one mocha test file named like checks/main.test.ts.');
+  if (!existsSync(workDir)) throw new MedigenError(`The folder ${workDir} does not exist.`, 'Give the folder that holds the exercise files (the student workspace, starter/ or solution/).');
+  const checkTimeoutMs = opts.checkTimeoutMs ?? DEFAULT_CHECK_TIME_LIMIT_MS;
+  const timeoutMs = opts.timeoutMs ?? 60_000;
+  const started = Date.now();
+  const tmp = mkdtempSync(join(tmpdir(), 'medigen-checks-'));
+  const tsconfig = join(tmp, 'tsconfig.json');
+  writeFileSync(tsconfig, JSON.stringify(labTsconfig(), null, 2));
+  const root = projectRoot();
+  const req = createRequire(join(root, 'package.json'));
+  const tsxLoader = pathToFileURL(join(req.resolve('tsx/package.json'), '..', 'dist', 'loader.mjs')).href;
+  const config: ChildConfig = { files, timeoutMs: checkTimeoutMs, dryRun: opts.dryRun ?? false };
+
+  const child = spawn(process.execPath, ['--import', tsxLoader, join(root, 'curriculum', 'engine', 'check-child.ts')], {
+    cwd: workDir,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', MEDIGEN_EXERCISE_DIR: workDir, TSX_TSCONFIG_PATH: tsconfig, MEDIGEN_CHECK_CONFIG: JSON.stringify(config), NODE_OPTIONS: '' },
+  });
+
+  let output = '';
+  const collect = (d: Buffer) => {
+    if (output.length < OUTPUT_LIMIT) output += d.toString('utf8').slice(0, OUTPUT_LIMIT - output.length);
+  };
+  child.stdout!.on('data', collect);
+  child.stderr!.on('data', collect);
+
+  const events: ChildEvent[] = [];
+  let running: { fullTitle: string; kind: 'test' | 'hook'; since: number } | undefined;
+  let planned = 0;
+  let finished = 0;
+  let pending = '';
+  (child.stdio[3] as NodeJS.ReadableStream).on('data', (d: Buffer) => {
+    pending += d.toString('utf8');
+    let nl: number;
+    while ((nl = pending.indexOf('\n')) >= 0) {
+      const line = pending.slice(0, nl);
+      pending = pending.slice(nl + 1);
+      if (!line.trim()) continue;
+      const e = JSON.parse(line) as ChildEvent;
+      events.push(e);
+      if (e.event === 'plan') planned = e.tests.length;
+      if (e.event === 'begin') running = { fullTitle: e.fullTitle, kind: e.kind, since: Date.now() };
+      if (e.event === 'pass' || e.event === 'fail') {
+        running = undefined;
+        finished += e.event === 'fail' && e.kind === 'hook' ? e.affected.length : 1;
+        opts.progress?.report(Math.min(finished, planned), planned, e.title);
+      }
+    }
+  });
+
+  let killedFor: 'timeout' | 'aborted' | undefined;
+  let hung: { fullTitle: string; kind: 'test' | 'hook' } | undefined;
+  const kill = (why: 'timeout' | 'aborted') => {
+    if (killedFor) return;
+    killedFor = why;
+    hung = running;
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      child.kill('SIGKILL');
+    }
+  };
+  const watchdog = setInterval(() => {
+    const now = Date.now();
+    if (now - started > timeoutMs) kill('timeout');
+    else if (running && now - running.since > checkTimeoutMs + KILL_GRACE_MS) kill('timeout');
+  }, 100);
+  const onAbort = () => kill('aborted');
+  opts.signal?.addEventListener('abort', onAbort);
+  if (opts.signal?.aborted) kill('aborted');
+
+  const code = await new Promise<number | null>((res) => child.on('close', (c) => res(c)));
+  clearInterval(watchdog);
+  opts.signal?.removeEventListener('abort', onAbort);
+  rmSync(tmp, { recursive: true, force: true });
+
+  return summarize({ events, code, killedFor, hung, workDir, exerciseDir, output, checkTimeoutMs, timeoutMs, durationMs: Date.now() - started });
+}
+
+interface RawRun {
+  events: ChildEvent[];
+  code: number | null;
+  killedFor?: 'timeout' | 'aborted';
+  hung?: { fullTitle: string; kind: 'test' | 'hook' };
+  workDir: string;
+  exerciseDir: string;
+  output: string;
+  checkTimeoutMs: number;
+  timeoutMs: number;
+  durationMs: number;
+}
+
+function failureDetails(err: SerializedError, title: string, r: RawRun): Pick<CheckResult, 'message' | 'expected' | 'actual' | 'location' | 'checkLocation'> {
+  const text = `${err.message}\n${err.stack}`;
+  const location = firstLocationIn(text, r.workDir) ?? declarationNamedIn(title, r.workDir, studentFiles(r.workDir));
+  const checkLocation = firstLocationIn(err.stack, join(r.exerciseDir, 'checks'));
+  const syntax = err.message.match(/^Transform failed with \d+ errors?:\n(?:.*?):(\d+):(\d+): ERROR: (.*)/s);
+  const message = syntax && location ? `TypeScript could not read ${relative(r.workDir, location.file)}: ${syntax[3]!.split('\n')[0]} (line ${syntax[1]}, column ${syntax[2]}). Fix the syntax there first; no check can run until the file loads.` : err.message;
+  return {
+    message,
+    ...(err.hasExpected ? { expected: err.expected, actual: err.actual } : {}),
+    ...(location ? { location } : {}),
+    ...(checkLocation ? { checkLocation } : {}),
+  };
+}
+
+function summarize(r: RawRun): CheckRun {
+  const base = { output: r.output, durationMs: r.durationMs };
+  const loadErr = r.events.find((e): e is Extract<ChildEvent, { event: 'load-error' }> => e.event === 'load-error');
+  if (loadErr) {
+    const d = failureDetails(loadErr.error, '', r);
+    return { ...base, status: 'load-error', results: [], passed: 0, failed: 0, loadError: { message: loadErr.error.message, ...(d.location ? { location: d.location } : {}), ...(d.checkLocation ? { checkLocation: d.checkLocation } : {}) } };
+  }
+  const plan = r.events.find((e): e is Extract<ChildEvent, { event: 'plan' }> => e.event === 'plan');
+  if (!plan && !r.killedFor) {
+    const tail = r.output.trim().split('\n').slice(-15).join('\n');
+    const location = firstLocationIn(r.output, r.workDir);
+    return { ...base, status: 'load-error', results: [], passed: 0, failed: 0, loadError: { message: `The check process stopped before running any check (exit code ${r.code}).${tail ? `\n${tail}` : ''}`, ...(location ? { location } : {}) } };
+  }
+  const results = new Map<string, CheckResult>();
+  for (const t of plan?.tests ?? []) results.set(t.fullTitle, { title: t.title, fullTitle: t.fullTitle, status: 'not-run' });
+  for (const e of r.events) {
+    if (e.event === 'pass') results.set(e.fullTitle, { title: e.title, fullTitle: e.fullTitle, status: 'passed', durationMs: e.durationMs });
+    if (e.event === 'fail' && e.kind === 'test') {
+      const timedOut = /^Timeout of \d+ms exceeded/.test(e.error.message);
+      const d = failureDetails(e.error, e.title, r);
+      if (timedOut) d.message = `The check did not finish within ${r.checkTimeoutMs / 1000} s. Look for a loop that never ends or a promise that is never resolved.`;
+      results.set(e.fullTitle, { title: e.title, fullTitle: e.fullTitle, status: timedOut ? 'timeout' : 'failed', ...(e.durationMs !== undefined ? { durationMs: e.durationMs } : {}), ...d });
+    }
+    if (e.event === 'fail' && e.kind === 'hook') {
+      // A failing before-hook (typically: the student's file does not load) fails every check under it.
+      for (const t of e.affected) {
+        const prev = results.get(t);
+        if (prev && prev.status !== 'not-run') continue;
+        const d = failureDetails(e.error, prev?.title ?? t, r);
+        results.set(t, { title: prev?.title ?? t, fullTitle: t, status: 'failed', ...d, message: `${d.message}` });
+      }
+    }
+  }
+  if (r.killedFor === 'timeout') {
+    const limit = r.hung ? r.checkTimeoutMs : r.timeoutMs;
+    const msg = `Stopped after ${Math.round(limit / 100) / 10} s: the code never finished. Look for a loop that never ends (a while loop whose condition stays true, or a for loop that never reaches its end).`;
+    const victims = r.hung?.kind === 'hook' ? [...results.values()].filter((x) => x.status === 'not-run').map((x) => x.fullTitle) : r.hung ? [r.hung.fullTitle] : [];
+    for (const t of victims) {
+      const prev = results.get(t);
+      const location = declarationNamedIn(prev?.title ?? t, r.workDir, studentFiles(r.workDir));
+      results.set(t, { title: prev?.title ?? t, fullTitle: t, status: 'timeout', message: msg, ...(location ? { location } : {}) });
+    }
+  }
+  const list = [...results.values()];
+  const passed = list.filter((x) => x.status === 'passed').length;
+  const failed = list.length - passed;
+  const status: CheckRun['status'] = r.killedFor === 'aborted' ? 'aborted' : r.killedFor === 'timeout' ? 'timeout' : failed || !list.length ? 'failed' : 'passed';
+  return { ...base, status, results: list, passed, failed };
+}

@@ -1,0 +1,23 @@
+export { MANIFEST_FILE, DEFAULT_CHECK_TIME_LIMIT_MS, type CurriculumModule, type Exercise, type Lesson, type LoadResult, type ModuleManifest, type ModuleProblem } from './types';
+export { readSchema, validateAgainstSchema, type JsonSchema, type SchemaError } from './schema';
+export { loadModule, listFiles, parseHints, exerciseLinks, checkFilesLoad, type LoadModuleOptions } from './load';
+export { runChecks, checkFilesOf, type RunChecksOptions, type CheckResult, type CheckRun } from './checks';
+export { stackLocations, firstLocationIn, declarationNamedIn, type SourceLocation } from './locate';
+export { validateModule, type ValidateOptions, type ValidationReport, type ExerciseValidation } from './validate';
+export { scaffoldModule, slugify, type ScaffoldOptions } from './scaffold';
+export { unifiedDiff } from './diff';
+export { jsonErrorPosition } from './json-position';
+export {
+  installModule,
+  updateModule,
+  listInstalled,
+  defaultModulesDir,
+  compareVersions,
+  type InstalledModule,
+  type InstallOptions,
+  type UpdateOptions,
+  type UpdateResult,
+  type KeptFile,
+  type ModulesDirOption,
+} from './install';
+export { LAB_MODULE, labEntryFile, labTsconfig, prepareWorkspace, isModuleDir, type PrepareWorkspaceOptions } from './workspace';

@@ -1,0 +1,208 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
+import { runChecks } from './checks';
+import { jsonErrorPosition } from './json-position';
+import { readSchema, validateAgainstSchema } from './schema';
+import { DEFAULT_CHECK_TIME_LIMIT_MS, MANIFEST_FILE, type CurriculumModule, type Exercise, type Lesson, type LoadResult, type ModuleManifest, type ModuleProblem } from './types';
+
+/** Options of `loadModule`. */
+export interface LoadModuleOptions {
+  /**
+   * Also load every check file in a separate process (mocha dry run, nothing executed) to report
+   * check files that do not load (syntax errors, missing imports). Defaults to true.
+   */
+  loadChecks?: boolean;
+  signal?: AbortSignal;
+}
+
+/** Maps `items` through `fn` with at most `limit` running at once, keeping the order. */
+export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const k = next++;
+      out[k] = await fn(items[k]!, k);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+/** Every file under `dir`, as relative paths with `/`, sorted. */
+export function listFiles(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const full = join(d, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else out.push(relative(dir, full).split(sep).join('/'));
+    }
+  };
+  if (existsSync(dir) && statSync(dir).isDirectory()) walk(dir);
+  return out.sort();
+}
+
+/** Splits hints.md into ordered hints: sections separated by lines holding only `---`. */
+export function parseHints(markdown: string): string[] {
+  return markdown.split(/^\s*---\s*$/m).map((h) => h.trim()).filter(Boolean);
+}
+
+/** Exercise ids a lesson links to (`[text](exercise:<id>)`), with their 1-based line. */
+export function exerciseLinks(markdown: string): { id: string; line: number }[] {
+  const out: { id: string; line: number }[] = [];
+  markdown.split('\n').forEach((l, k) => {
+    for (const m of l.matchAll(/\]\(\s*exercise:([^)\s]*)\s*\)/g)) out.push({ id: m[1]!, line: k + 1 });
+  });
+  return out;
+}
+
+function parseJsonFile(file: string, problems: ModuleProblem[], what: string): unknown {
+  const text = readFileSync(file, 'utf8');
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    const at = jsonErrorPosition(text);
+    problems.push({ file, ...(at ? { line: at.line } : {}), message: `${what} is not valid JSON${at ? ` at line ${at.line}, column ${at.column}` : ''}: ${(e as Error).message}.`, hint: 'Fix the JSON syntax (a missing comma or quote, or a trailing comma); VS Code underlines the spot.' });
+    return undefined;
+  }
+}
+
+const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+/**
+ * Loads and checks a curriculum module folder: the manifest against the published schema,
+ * lesson files, exercise folders (starter/, solution/ with the same file names, checks/*.test.ts,
+ * hints.md, optional exercise.json), duplicate ids, lesson links to missing exercises, and (with
+ * `loadChecks`) check files that do not load. Returns the typed module or every problem found.
+ */
+export async function loadModule(dir: string, opts: LoadModuleOptions = {}): Promise<LoadResult> {
+  const root = resolve(dir);
+  const problems: ModuleProblem[] = [];
+  const manifestFile = join(root, MANIFEST_FILE);
+  if (!existsSync(root) || !statSync(root).isDirectory()) {
+    return { ok: false, problems: [{ file: root, message: `The module folder ${root} does not exist.`, hint: 'Give the folder that holds medigen-module.json.' }] };
+  }
+  if (!existsSync(manifestFile)) {
+    return { ok: false, problems: [{ file: manifestFile, message: `${root} has no ${MANIFEST_FILE}, so it is not a curriculum module.`, hint: 'Create one with `medigen curriculum new <folder>`, or point at the module folder itself.' }] };
+  }
+  const raw = parseJsonFile(manifestFile, problems, MANIFEST_FILE);
+  if (raw === undefined) return { ok: false, problems };
+  for (const e of validateAgainstSchema(raw, readSchema('module.schema.json'))) problems.push({ file: manifestFile, path: e.path, message: e.message, hint: e.hint });
+
+  const m = isObj(raw) ? raw : {};
+  const lessons: Lesson[] = [];
+  const exercises: Exercise[] = [];
+  const lessonIds = new Map<string, string>();
+  const exerciseIds = new Map<string, string>();
+  const exerciseDirs = new Map<string, string>();
+  const links: { lessonFile: string; id: string; line: number }[] = [];
+  const rawLessons = Array.isArray(m.lessons) ? m.lessons : [];
+  rawLessons.forEach((l: unknown, li) => {
+    if (!isObj(l)) return;
+    const lp = `$.lessons[${li}]`;
+    const id = str(l.id) ?? '';
+    if (id && lessonIds.has(id)) problems.push({ file: manifestFile, path: `${lp}.id`, message: `Lesson id "${id}" is used twice (also at ${lessonIds.get(id)}).`, hint: 'Give every lesson its own id.' });
+    else if (id) lessonIds.set(id, `${lp}.id`);
+    const file = str(l.file) ? resolve(root, str(l.file)!) : '';
+    let markdown = '';
+    if (file && !file.startsWith(root + sep)) problems.push({ file: manifestFile, path: `${lp}.file`, message: `${lp}.file points outside the module.`, hint: 'Keep lesson files in the module\'s lessons/ folder.' });
+    else if (file && !existsSync(file)) problems.push({ file: manifestFile, path: `${lp}.file`, message: `The lesson file ${str(l.file)} does not exist.`, hint: `Create ${file}, or fix the file name in ${MANIFEST_FILE}.` });
+    else if (file) {
+      markdown = readFileSync(file, 'utf8');
+      for (const link of exerciseLinks(markdown)) links.push({ lessonFile: file, ...link });
+    }
+    const lesson: Lesson = { id, title: str(l.title) ?? '', file, markdown, exercises: [] };
+    lessons.push(lesson);
+    const rawEx = Array.isArray(l.exercises) ? l.exercises : [];
+    rawEx.forEach((x: unknown, xi) => {
+      if (!isObj(x)) return;
+      const xp = `${lp}.exercises[${xi}]`;
+      const xid = str(x.id) ?? '';
+      if (xid && exerciseIds.has(xid)) problems.push({ file: manifestFile, path: `${xp}.id`, message: `Exercise id "${xid}" is used twice (also at ${exerciseIds.get(xid)}).`, hint: 'Give every exercise in the module its own id.' });
+      else if (xid) exerciseIds.set(xid, `${xp}.id`);
+      const xdir = str(x.dir);
+      if (!xdir) return;
+      if (exerciseDirs.has(xdir)) problems.push({ file: manifestFile, path: `${xp}.dir`, message: `The folder ${xdir} is used by two exercises (also at ${exerciseDirs.get(xdir)}).`, hint: 'Give every exercise its own folder.' });
+      exerciseDirs.set(xdir, `${xp}.dir`);
+      const ex = loadExercise(root, xdir, xp, manifestFile, problems);
+      if (ex) {
+        const full: Exercise = { ...ex, id: xid, title: str(x.title) ?? '', lessonId: id };
+        lesson.exercises.push(full);
+        exercises.push(full);
+      }
+    });
+  });
+  for (const link of links) {
+    if (!exerciseIds.has(link.id)) {
+      const known = [...exerciseIds.keys()];
+      problems.push({ file: link.lessonFile, line: link.line, message: `The lesson links to exercise "${link.id}", which the module does not have.`, hint: known.length ? `Link to one of: ${known.map((k) => `exercise:${k}`).join(', ')}; or add the exercise to ${MANIFEST_FILE}.` : `Add the exercise to ${MANIFEST_FILE}.` });
+    }
+  }
+  if ((opts.loadChecks ?? true) && !problems.length) {
+    const found = await mapLimit(exercises, 2, (ex) => checkFilesLoad(ex, opts.signal));
+    for (const f of found) problems.push(...f);
+  }
+  if (problems.length) return { ok: false, problems };
+  const manifest = raw as ModuleManifest;
+  const module: CurriculumModule = { dir: root, manifest, id: manifest.id, title: manifest.title, version: manifest.version, lessons, exercises };
+  return { ok: true, module, problems: [] };
+}
+
+function loadExercise(root: string, xdir: string, xp: string, manifestFile: string, problems: ModuleProblem[]): Omit<Exercise, 'id' | 'title' | 'lessonId'> | undefined {
+  const dir = resolve(root, xdir);
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    problems.push({ file: manifestFile, path: `${xp}.dir`, message: `The exercise folder ${xdir} does not exist.`, hint: `Create ${dir} with starter/, solution/, checks/ and hints.md, or fix the folder name.` });
+    return undefined;
+  }
+  const starterDir = join(dir, 'starter');
+  const solutionDir = join(dir, 'solution');
+  const starterFiles = listFiles(starterDir);
+  const solutionFiles = listFiles(solutionDir);
+  const before = problems.length;
+  if (!starterFiles.length) problems.push({ file: starterDir, message: `${xdir}/starter/ is missing or empty.`, hint: 'Put the files the student starts from in starter/ (e.g. starter/turns.ts with TODOs).' });
+  if (!solutionFiles.length) problems.push({ file: solutionDir, message: `${xdir}/solution/ is missing or empty.`, hint: 'Put a reference solution in solution/, with the same file names as starter/.' });
+  else if (starterFiles.length) {
+    for (const f of starterFiles.filter((f) => !solutionFiles.includes(f))) problems.push({ file: join(solutionDir, f), message: `${xdir}/solution/ has no ${f}, but starter/ does.`, hint: 'The solution must have the same file names as the starter.' });
+    for (const f of solutionFiles.filter((f) => !starterFiles.includes(f))) problems.push({ file: join(solutionDir, f), message: `${xdir}/solution/${f} has no counterpart in starter/.`, hint: 'The solution must have the same file names as the starter: add it to starter/ or remove it.' });
+  }
+  const checksDir = join(dir, 'checks');
+  const checkFiles = existsSync(checksDir) ? readdirSync(checksDir).filter((f) => f.endsWith('.test.ts')).sort().map((f) => join(checksDir, f)) : [];
+  if (!checkFiles.length) problems.push({ file: checksDir, message: `${xdir}/checks/ has no *.test.ts check file.`, hint: 'Add a mocha test file such as checks/main.test.ts that imports the student file from process.env.MEDIGEN_EXERCISE_DIR.' });
+  const hintsFile = join(dir, 'hints.md');
+  const hints = existsSync(hintsFile) ? parseHints(readFileSync(hintsFile, 'utf8')) : [];
+  if (!existsSync(hintsFile)) problems.push({ file: hintsFile, message: `${xdir}/hints.md is missing.`, hint: 'Write hints.md: hints from gentle to explicit, separated by lines holding only ---.' });
+  else if (!hints.length) problems.push({ file: hintsFile, message: `${xdir}/hints.md has no hints.`, hint: 'Write at least one hint; separate hints with lines holding only ---.' });
+  let entry = starterFiles.find((f) => f.endsWith('.ts')) ?? starterFiles[0] ?? '';
+  let timeLimitMs = DEFAULT_CHECK_TIME_LIMIT_MS;
+  const settingsFile = join(dir, 'exercise.json');
+  if (existsSync(settingsFile)) {
+    const settings = parseJsonFile(settingsFile, problems, 'exercise.json');
+    if (settings !== undefined) {
+      const errs = validateAgainstSchema(settings, readSchema('exercise.schema.json'));
+      for (const e of errs) problems.push({ file: settingsFile, path: e.path, message: e.message, hint: e.hint });
+      if (!errs.length && isObj(settings)) {
+        if (typeof settings.entry === 'string') {
+          entry = settings.entry;
+          if (starterFiles.length && !starterFiles.includes(entry)) problems.push({ file: settingsFile, path: '$.entry', message: `exercise.json names the entry file ${entry}, which starter/ does not have.`, hint: `Use one of: ${starterFiles.join(', ')}.` });
+        }
+        if (typeof settings.timeLimitMs === 'number') timeLimitMs = settings.timeLimitMs;
+      }
+    }
+  }
+  if (problems.length > before) return undefined;
+  return { dir, starterDir, solutionDir, checkFiles, starterFiles, entry, timeLimitMs, hints };
+}
+
+/** Loads an exercise's check files in a separate process (nothing runs) and reports those that do not load. */
+export async function checkFilesLoad(ex: Exercise, signal?: AbortSignal): Promise<ModuleProblem[]> {
+  const run = await runChecks({ exerciseDir: ex.dir, workDir: ex.solutionDir, dryRun: true, timeoutMs: 30_000, ...(signal ? { signal } : {}) });
+  if (run.status !== 'load-error' && run.status !== 'timeout') {
+    if (run.results.length) return [];
+    return [{ file: ex.checkFiles[0]!, message: `The checks of exercise "${ex.id}" define no tests.`, hint: 'Add it(...) tests to the check file.' }];
+  }
+  const where = run.loadError?.checkLocation ?? run.loadError?.location;
+  const message = run.loadError?.message ?? 'Loading the check files took too long.';
+  return [{ file: where?.file ?? ex.checkFiles[0]!, ...(where ? { line: where.line } : {}), message: `A check file of exercise "${ex.id}" does not load: ${message.split('\n')[0]}`, hint: 'Fix the check file so it loads: run `medigen curriculum validate` after each change. Check files import the student file in a before() hook, from process.env.MEDIGEN_EXERCISE_DIR.' }];
+}

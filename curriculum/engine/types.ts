@@ -1,0 +1,84 @@
+/**
+ * Types of the curriculum-module format: a folder with a `medigen-module.json` manifest, lesson
+ * Markdown files and exercise folders (starter/, solution/, checks/, hints.md, exercise.json).
+ */
+
+/** The manifest file name at the root of every module. */
+export const MANIFEST_FILE = 'medigen-module.json';
+
+/** Default time limit of one check, in milliseconds, when exercise.json does not set one. */
+export const DEFAULT_CHECK_TIME_LIMIT_MS = 5000;
+
+/** One thing wrong with a module, said so that an instructor can fix it. */
+export interface ModuleProblem {
+  /** The file the problem is in (absolute path). */
+  file: string;
+  /** JSON path inside the file, e.g. `$.lessons[0].exercises[1].dir`, when the file is JSON. */
+  path?: string;
+  /** 1-based line in the file, when known. */
+  line?: number;
+  message: string;
+  /** What to do about it. */
+  hint: string;
+}
+
+/** The manifest as written in `medigen-module.json`. */
+export interface ModuleManifest {
+  id: string;
+  title: string;
+  version: string;
+  author: string;
+  minExtensionVersion: string;
+  description: string;
+  lessons: { id: string; title: string; file: string; exercises: { id: string; title: string; dir: string }[] }[];
+}
+
+/** An exercise with every path resolved. */
+export interface Exercise {
+  id: string;
+  title: string;
+  /** The lesson the exercise belongs to. */
+  lessonId: string;
+  /** Absolute path of the exercise folder. */
+  dir: string;
+  /** Absolute path of starter/. */
+  starterDir: string;
+  /** Absolute path of solution/. */
+  solutionDir: string;
+  /** Absolute paths of checks/*.test.ts, sorted. */
+  checkFiles: string[];
+  /** File names (relative to starter/) the student gets, sorted. */
+  starterFiles: string[];
+  /** The file to open first (relative to starter/). */
+  entry: string;
+  /** Time limit of each check in milliseconds. */
+  timeLimitMs: number;
+  /** Hints in order, from hints.md (separated by lines holding only `---`). */
+  hints: string[];
+}
+
+/** A lesson with its Markdown and exercises. */
+export interface Lesson {
+  id: string;
+  title: string;
+  /** Absolute path of the Markdown file. */
+  file: string;
+  markdown: string;
+  exercises: Exercise[];
+}
+
+/** A module that loaded without problems. */
+export interface CurriculumModule {
+  /** Absolute path of the module folder. */
+  dir: string;
+  manifest: ModuleManifest;
+  id: string;
+  title: string;
+  version: string;
+  lessons: Lesson[];
+  /** Every exercise of every lesson, in order. */
+  exercises: Exercise[];
+}
+
+/** What `loadModule` returns: the module, or every problem found. */
+export type LoadResult = { ok: true; module: CurriculumModule; problems: [] } | { ok: false; module?: undefined; problems: ModuleProblem[] };

@@ -1,0 +1,97 @@
+import { cpus } from 'node:os';
+import { join, relative } from 'node:path';
+import type { Progress } from '../../core/progress';
+import { runChecks, type CheckRun } from './checks';
+import { loadModule, mapLimit } from './load';
+import type { CurriculumModule, Exercise, ModuleProblem } from './types';
+
+/** Options of `validateModule`. */
+export interface ValidateOptions {
+  /** How many check processes run at once. Defaults to 2 (or 1 on a one-core machine). */
+  concurrency?: number;
+  signal?: AbortSignal;
+  /** Reports exercises as they finish. */
+  progress?: Progress;
+}
+
+/** What happened to one exercise during validation. */
+export interface ExerciseValidation {
+  exercise: Exercise;
+  /** The checks run against solution/ (all must pass). */
+  solution: CheckRun;
+  /** The checks run against starter/ (all must fail). */
+  starter: CheckRun;
+}
+
+/** The outcome of `validateModule`: ok when `problems` is empty. */
+export interface ValidationReport {
+  ok: boolean;
+  module?: CurriculumModule;
+  problems: ModuleProblem[];
+  exercises: ExerciseValidation[];
+}
+
+/**
+ * Validates a module as a publisher must before release: the manifest against the schema and
+ * every referenced file (see `loadModule`), then for each exercise the reference solution must
+ * pass every check, the starter must FAIL every check (a check that passes on the starter cannot
+ * tell whether the student did anything), and every check must finish within the exercise's time
+ * limit.
+ */
+export async function validateModule(dir: string, opts: ValidateOptions = {}): Promise<ValidationReport> {
+  const loaded = await loadModule(dir, { loadChecks: false, ...(opts.signal ? { signal: opts.signal } : {}) });
+  if (!loaded.ok) return { ok: false, problems: loaded.problems, exercises: [] };
+  const module = loaded.module;
+  const concurrency = opts.concurrency ?? Math.max(1, Math.min(2, cpus().length));
+  let done = 0;
+  opts.progress?.report(0, module.exercises.length);
+  const exercises = await mapLimit(module.exercises, concurrency, async (ex): Promise<ExerciseValidation> => {
+    const common = { exerciseDir: ex.dir, checkTimeoutMs: ex.timeLimitMs, ...(opts.signal ? { signal: opts.signal } : {}) };
+    const solution = await runChecks({ ...common, workDir: ex.solutionDir });
+    const starter = await runChecks({ ...common, workDir: ex.starterDir });
+    opts.progress?.report(++done, module.exercises.length, ex.id);
+    return { exercise: ex, solution, starter };
+  });
+  const problems = exercises.flatMap((v) => exerciseProblems(v));
+  return { ok: problems.length === 0, module, problems, exercises };
+}
+
+function exerciseProblems({ exercise: ex, solution, starter }: ExerciseValidation): ModuleProblem[] {
+  const problems: ModuleProblem[] = [];
+  const entry = join(ex.solutionDir, ex.entry);
+  const where = (file: string) => relative(join(ex.dir, '..', '..'), file);
+  if (solution.status === 'load-error') {
+    const at = solution.loadError?.checkLocation ?? solution.loadError?.location;
+    problems.push({ file: at?.file ?? ex.checkFiles[0]!, ...(at ? { line: at.line } : {}), message: `The checks of exercise "${ex.id}" do not load: ${solution.loadError?.message.split('\n')[0]}`, hint: 'Fix the check file so it loads (a syntax error, or an import of a file or package that does not exist).' });
+  } else if (solution.status === 'aborted') {
+    problems.push({ file: ex.dir, message: `Validation of exercise "${ex.id}" was stopped.`, hint: 'Run validate again to finish it.' });
+  } else {
+    if (!solution.results.length) problems.push({ file: ex.checkFiles[0]!, message: `The checks of exercise "${ex.id}" define no tests.`, hint: 'Add it(...) tests to the check file.' });
+    for (const r of solution.results) {
+      if (r.status === 'passed') {
+        if (r.durationMs !== undefined && r.durationMs > ex.timeLimitMs) problems.push({ file: entry, message: `Check "${r.fullTitle}" took ${r.durationMs} ms on the reference solution, over the exercise's limit of ${ex.timeLimitMs} ms.`, hint: 'Make the check faster (less data), or raise timeLimitMs in exercise.json.' });
+        continue;
+      }
+      const at = r.location ?? r.checkLocation;
+      const detail = r.expected !== undefined ? ` (expected ${r.expected}, got ${r.actual})` : '';
+      problems.push({
+        file: at?.file ?? entry,
+        ...(at ? { line: at.line } : {}),
+        message: r.status === 'timeout' ? `Check "${r.fullTitle}" ran past the time limit on the reference solution: ${r.message}` : `The reference solution fails check "${r.fullTitle}": ${(r.message ?? '').split('\n')[0]}${detail}`,
+        hint: r.status === 'timeout' ? 'Make the check or the solution faster, or raise timeLimitMs in exercise.json.' : `Fix ${where(entry)} or the check: the reference solution must pass every check.`,
+      });
+    }
+  }
+  if (starter.status === 'load-error') {
+    problems.push({ file: join(ex.starterDir, ex.entry), message: `With the starter files, the checks of exercise "${ex.id}" do not load: ${starter.loadError?.message.split('\n')[0]}`, hint: 'The starter must load (students start from it): leave TODOs that throw, not broken syntax.' });
+  }
+  for (const r of starter.results) {
+    if (r.status === 'passed') {
+      problems.push({ file: r.checkLocation?.file ?? ex.checkFiles[0]!, message: `Check "${r.fullTitle}" passes on the unedited starter: it is a check that cannot fail.`, hint: 'Make the check test what the student must write, or leave that part of the starter unfinished (e.g. throw new Error("TODO")).' });
+    } else if (/^TypeScript could not read/.test(r.message ?? '')) {
+      problems.push({ file: r.location?.file ?? join(ex.starterDir, ex.entry), ...(r.location ? { line: r.location.line } : {}), message: `The starter of exercise "${ex.id}" does not load: ${r.message}`, hint: 'Students start from this file: it must load. Leave TODOs that throw instead of broken syntax.' });
+      break;
+    }
+  }
+  return problems;
+}

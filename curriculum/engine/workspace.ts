@@ -1,0 +1,73 @@
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { projectRoot } from '../../core/paths';
+import { MANIFEST_FILE, type Exercise } from './types';
+
+/**
+ * How student code reaches the MediGen Lab library, wherever the student's files live.
+ *
+ * Students write `import { loadSplit } from 'medigen-lab'`. That name is not an npm package: it
+ * is a path mapping to `curriculum/runtime/lab.ts` of the installed MediGen Lab. The check
+ * runner passes the mapping to tsx in a generated tsconfig (TSX_TSCONFIG_PATH), and
+ * `prepareWorkspace` writes the same mapping into the student's tsconfig.json so the editor
+ * type-checks and completes it. Nothing is copied into the workspace but the starter files.
+ */
+
+/** The module name student code imports the library by. */
+export const LAB_MODULE = 'medigen-lab';
+
+/** Absolute path of the file `medigen-lab` maps to. */
+export function labEntryFile(): string {
+  return join(projectRoot(), 'curriculum', 'runtime', 'lab.ts');
+}
+
+/** A tsconfig that maps `medigen-lab` to the library (used by the check runner and written into workspaces). */
+export function labTsconfig(): object {
+  const root = projectRoot();
+  return {
+    compilerOptions: {
+      target: 'ES2022',
+      module: 'ESNext',
+      moduleResolution: 'Bundler',
+      strict: true,
+      skipLibCheck: true,
+      noEmit: true,
+      types: ['node', 'mocha'],
+      typeRoots: [join(root, 'node_modules', '@types')],
+      paths: { [LAB_MODULE]: [labEntryFile()] },
+    },
+  };
+}
+
+/** Options of `prepareWorkspace`. */
+export interface PrepareWorkspaceOptions {
+  exercise: Exercise;
+  /** The student's folder for this exercise; created when missing. */
+  workDir: string;
+}
+
+/**
+ * Copies the exercise's starter files into the student's folder (never overwriting a file that
+ * is already there: student work wins) and writes a tsconfig.json mapping `medigen-lab` when the
+ * folder has none. Returns the files copied (relative names).
+ */
+export function prepareWorkspace(opts: PrepareWorkspaceOptions): string[] {
+  const workDir = resolve(opts.workDir);
+  mkdirSync(workDir, { recursive: true });
+  const copied: string[] = [];
+  for (const f of opts.exercise.starterFiles) {
+    const to = join(workDir, f);
+    if (existsSync(to)) continue;
+    mkdirSync(dirname(to), { recursive: true });
+    copyFileSync(join(opts.exercise.starterDir, f), to);
+    copied.push(f);
+  }
+  const tsconfig = join(workDir, 'tsconfig.json');
+  if (!existsSync(tsconfig)) writeFileSync(tsconfig, `${JSON.stringify({ ...labTsconfig(), include: ['*.ts'] }, null, 2)}\n`);
+  return copied;
+}
+
+/** True when `dir` holds a module manifest. */
+export function isModuleDir(dir: string): boolean {
+  return existsSync(join(dir, MANIFEST_FILE));
+}
