@@ -23,9 +23,9 @@ interface Ran {
   output: string;
 }
 
-function run(cmd: string, args: string[], onLine?: (line: string) => void, signal?: AbortSignal): Promise<Ran> {
+function run(cmd: string, args: string[], onLine?: (line: string) => void, signal?: AbortSignal, env?: NodeJS.ProcessEnv): Promise<Ran> {
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], signal });
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], signal, env: env ?? process.env });
     let output = '';
     const take = (d: Buffer) => {
       const text = d.toString();
@@ -49,6 +49,8 @@ export interface SetupOptions {
   signal?: AbortSignal;
   /** Extra pip arguments, e.g. ['--index-url', URL] for a mirror. */
   pipArgs?: string[];
+  /** Environment of pip (e.g. PIP_CONFIG_FILE). Defaults to this process's environment. */
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -70,7 +72,7 @@ export async function setupTrainingEnvironment(o: SetupOptions): Promise<{ pytho
   const r = await run(py, ['-m', 'pip', 'install', '--disable-pip-version-check', '--retries', '1', '--timeout', '15', '-r', requirementsFile(), ...(o.pipArgs ?? [])], (line) => {
     const m = /^(Collecting|Downloading|Installing collected packages:?)\s*(\S+)?/.exec(line);
     if (m) o.progress?.report(1, 2, `${m[1]!.toLowerCase()} ${m[2] ?? ''}`.trim() + ` (${++collected})`);
-  }, o.signal);
+  }, o.signal, o.env);
   if (r.code !== 0) {
     if (OFFLINE.test(r.output)) {
       throw new MedigenError('The training packages could not be downloaded: this machine cannot reach the Python package index (offline?).', 'Connect to the internet and run the setup again, or install the packages in models/train/requirements.txt from a local mirror (`--index-url`).');

@@ -93,7 +93,12 @@ describe('medigen train (CLI and run folders)', function () {
 
   it('setup says plainly when the package index cannot be reached', async () => {
     await assert.rejects(
-      setupTrainingEnvironment({ venv: join(dir, 'venv'), pipArgs: ['--index-url', 'http://127.0.0.1:9/simple', '--retries', '0'] }),
+      // pip sees only an index nobody answers on (no config files, no find-links): offline.
+      setupTrainingEnvironment({
+        venv: join(dir, 'venv'),
+        pipArgs: ['--index-url', 'http://127.0.0.1:9/simple', '--retries', '0'],
+        env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('PIP_'))), PIP_CONFIG_FILE: '/dev/null' },
+      }),
       (e: Error & { hint?: string }) => /cannot reach the Python package index/.test(e.message) && /--index-url/.test(e.hint ?? ''),
     );
     assert.ok(existsSync(join(dir, 'venv')), 'the virtual environment itself was created');
