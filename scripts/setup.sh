@@ -13,6 +13,10 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund --loglevel=error
 fi
 
+# A real VS Code (code-server + Debian Chromium) for the extension's integration tests and for
+# `npm run start:vscode`. Skipped when already installed.
+bash scripts/vscode/setup.sh
+
 echo "MediGen Lab setup: building the CLI and extension bundles..."
 node esbuild.mjs --production >/dev/null
 echo "MediGen Lab setup: done."

@@ -1,0 +1,60 @@
+/**
+ * MediGen Lab's VS Code entry point. VS Code loads the bundle (dist/extension.cjs) lazily: only
+ * when one of the contributed commands runs (activationEvents stay empty; VS Code derives them
+ * from `contributes`), never at start-up.
+ */
+import * as vscode from 'vscode';
+
+/** Name of the output channel every MediGen Lab feature writes its log lines to. */
+export const OUTPUT_CHANNEL_NAME = 'MediGen Lab';
+
+/** Command identifiers contributed in package.json. */
+export const COMMANDS = {
+  showVersion: 'medigenLab.showVersion',
+} as const;
+
+/** What `medigenLab.showVersion` returns (and shows): the versions a bug report needs. */
+export interface VersionInfo {
+  /** MediGen Lab's own version, from its package.json. */
+  extension: string;
+  /** The running VS Code version (`vscode.version`). */
+  vscode: string;
+  /** The Node.js version of the extension host. */
+  node: string;
+  /** The one-line message shown to the user and written to the output channel. */
+  message: string;
+}
+
+/** What `activate` returns; other extensions and the integration tests reach it as `exports`. */
+export interface MedigenLabApi {
+  /** MediGen Lab's version, from its package.json. */
+  readonly version: string;
+  /** The "MediGen Lab" output channel. */
+  readonly output: vscode.OutputChannel;
+}
+
+/** Called by VS Code the first time a MediGen Lab command runs. */
+export function activate(context: vscode.ExtensionContext): MedigenLabApi {
+  const version = String(context.extension.packageJSON.version ?? 'unknown');
+  const output = vscode.window.createOutputChannel(OUTPUT_CHANNEL_NAME);
+  context.subscriptions.push(
+    output,
+    vscode.commands.registerCommand(COMMANDS.showVersion, () => showVersion(version, output)),
+  );
+  output.appendLine(`MediGen Lab ${version} started in VS Code ${vscode.version}.`);
+  return { version, output };
+}
+
+/** Called by VS Code on shutdown; everything to dispose is in `context.subscriptions`. */
+export function deactivate(): void {}
+
+function showVersion(version: string, output: vscode.OutputChannel): VersionInfo {
+  const node = process.versions.node;
+  const message =
+    `MediGen Lab ${version} is running in VS Code ${vscode.version} (Node.js ${node}). ` +
+    'Open the command palette (F1) and type "MediGen" to see what it can do.';
+  output.appendLine(message);
+  // Not awaited: the promise only settles when the user closes the notification.
+  void vscode.window.showInformationMessage(message);
+  return { extension: version, vscode: vscode.version, node, message };
+}

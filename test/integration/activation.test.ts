@@ -1,0 +1,61 @@
+/**
+ * Runs inside a real VS Code extension host (see test/integration/index.ts). Keep this file first
+ * in alphabetical order: its first test checks that nothing has activated the extension yet.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync, realpathSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { MedigenLabApi, VersionInfo } from '../../extension/extension';
+
+const EXTENSION_ID = 'medigen-lab.medigen-lab';
+// This bundle lives in <repo>/out/test/integration/.
+const repoRoot = join(__dirname, '..', '..', '..');
+const packageJson = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
+
+function extension(): vscode.Extension<MedigenLabApi> {
+  const ext = vscode.extensions.getExtension<MedigenLabApi>(EXTENSION_ID);
+  assert.ok(ext, `VS Code did not load ${EXTENSION_ID} from ${repoRoot}`);
+  return ext;
+}
+
+describe('MediGen Lab extension in a real VS Code', () => {
+  it('is loaded from this checkout and stays inactive until a command needs it', () => {
+    const ext = extension();
+    assert.equal(realpathSync(ext.extensionUri.fsPath), realpathSync(repoRoot));
+    assert.equal(ext.packageJSON.version, packageJson.version);
+    assert.equal(ext.isActive, false, 'the extension activated before any MediGen Lab command ran');
+    const events: string[] = ext.packageJSON.activationEvents ?? [];
+    assert.ok(!events.includes('*') && !events.includes('onStartupFinished'), `eager activation events: ${events}`);
+  });
+
+  it('activates on "MediGen Lab: Show Version", which returns the real versions', async () => {
+    const info = await vscode.commands.executeCommand<VersionInfo>('medigenLab.showVersion');
+    assert.equal(extension().isActive, true);
+    assert.equal(info.extension, packageJson.version);
+    assert.equal(info.vscode, vscode.version);
+    assert.equal(info.node, process.versions.node);
+    assert.match(info.message, new RegExp(`MediGen Lab ${packageJson.version.replace(/\./g, '\\.')} is running in VS Code`));
+  });
+
+  it('runs in a VS Code that satisfies engines.vscode', () => {
+    const [wantMajor, wantMinor] = String(packageJson.engines.vscode).replace(/^\^/, '').split('.').map(Number);
+    const [major, minor] = vscode.version.split('.').map(Number);
+    assert.ok(major > wantMajor || (major === wantMajor && minor >= wantMinor), `VS Code ${vscode.version} < ${packageJson.engines.vscode}`);
+  });
+
+  it('exports its API with the "MediGen Lab" output channel', async () => {
+    const api = await extension().activate();
+    assert.equal(api.version, packageJson.version);
+    assert.equal(api.output.name, 'MediGen Lab');
+  });
+
+  it('registers every command that package.json contributes', async () => {
+    await extension().activate();
+    const registered = new Set(await vscode.commands.getCommands(true));
+    const contributed: { command: string }[] = packageJson.contributes?.commands ?? [];
+    assert.ok(contributed.length > 0, 'package.json contributes no commands');
+    const missing = contributed.map((c) => c.command).filter((c) => !registered.has(c));
+    assert.deepEqual(missing, [], `contributed in package.json but never registered: ${missing.join(', ')}`);
+  });
+});
