@@ -1,3 +1,300 @@
-import type { Command } from '../command';
+import { resolve } from 'node:path';
+import { MedigenError, UsageError } from '../../core/errors';
+import { streamProgress } from '../../core/progress';
+import { readTemplate } from '../../datasets/instructions';
+import { readGgufHeader } from '../../models/gguf/reader';
+import { formatBytes, formatParams, summarizeGguf, type GgufSummary } from '../../models/gguf/summary';
+import { describeHardware, disposeRuntimes, generateSplit, isRemoteRef, listModels, loadLlm, measureThreads, modelsDir, parseGpuChoice, parseThreads, resolveModel, type RuntimeSettings } from '../../models/llm/index';
+import { ensureTinyModels, tinyModelsDir } from '../../scripts/tiny-models/make-tiny-llama';
+import { EXIT, defineCommand, type Command } from '../command';
 
-export const modelCommands: Command[] = [];
+function runtime(v: { gpu?: string | undefined; threads?: string | undefined }): RuntimeSettings {
+  return { ...(v.gpu ? { gpu: parseGpuChoice(v.gpu) } : {}), ...(v.threads ? { threads: parseThreads(v.threads) } : {}) };
+}
+
+function num(value: string | undefined, flag: string, opts: { min?: number; max?: number; integer?: boolean } = {}): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  const { min = 0, max = Infinity, integer = false } = opts;
+  if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
+    throw new UsageError(`--${flag} must be a ${integer ? 'whole ' : ''}number from ${min}${max < Infinity ? ` to ${max}` : ' up'}, not "${value}".`, `Run \`medigen ${flag === 'threads' ? 'models hardware' : 'generate'} --help\` for examples.`);
+  }
+  return n;
+}
+
+function formatSummary(s: GgufSummary): string {
+  const types = Object.entries(s.tensorTypes).map(([t, n]) => `${t} ×${n}`).join(', ');
+  const lines = [
+    `${s.name}`,
+    `  file          ${s.path}`,
+    `  kind          ${s.kind === 'adapter' ? `LoRA adapter (${s.adapterType ?? '?'}, alpha ${s.loraAlpha ?? '?'})` : 'model'}`,
+    `  architecture  ${s.architecture}`,
+    `  size          ${formatBytes(s.fileSizeBytes)} (GGUF v${s.ggufVersion})`,
+    `  parameters    ${formatParams(s.parameterCount)} in ${s.tensorCount} tensors`,
+    `  quantization  ${s.quantization} (tensors: ${types || 'none'})`,
+  ];
+  if (s.contextLength !== undefined) lines.push(`  context       ${s.contextLength} tokens`);
+  if (s.layers !== undefined) lines.push(`  layers        ${s.layers} × ${s.embeddingLength ?? '?'} dims, vocabulary ${s.vocabularySize ?? '?'}`);
+  lines.push(`  chat template ${s.chatTemplate ? `yes (${s.chatTemplate.length} characters; shown with --template)` : 'none (a generic prompt format will be used)'}`);
+  return lines.join('\n') + '\n';
+}
+
+const info = defineCommand({
+  path: ['models', 'info'],
+  summary: 'Show what a GGUF model or LoRA adapter is: architecture, size, quantization, context, chat template',
+  usage: '<file.gguf | hf:user/repo:quant> [--json] [--template]',
+  options: { json: { type: 'boolean' }, template: { type: 'boolean' } },
+  help: { json: 'Print the facts as JSON.', template: 'Also print the chat template.' },
+  details: `Reads only the file's header, so it is instant even for multi-gigabyte models. A hf: URI is
+downloaded first (into ${modelsDir()}, or MEDIGEN_MODELS_DIR).
+
+Examples:
+  medigen models info ~/models/Llama-3.2-1B-Instruct-Q4_K_M.gguf
+  medigen models info hf:bartowski/Llama-3.2-1B-Instruct-GGUF:Q4_K_M`,
+  async run(ctx) {
+    const ref = ctx.positionals[0];
+    if (!ref) throw new UsageError('Give the model file (or hf: URI) to describe.', 'Example: medigen models info model.gguf');
+    let summary: GgufSummary;
+    if (isRemoteRef(ref)) {
+      const p = streamProgress(ctx.err, 'Downloading');
+      try {
+        summary = (await resolveModel(ref, { progress: p })).summary;
+      } finally {
+        p.end();
+      }
+    } else summary = summarizeGguf(await readGgufHeader(resolve(ref)));
+    if (ctx.values.json) ctx.out.write(JSON.stringify(summary, null, 2) + '\n');
+    else {
+      ctx.out.write(formatSummary(summary));
+      if (ctx.values.template && summary.chatTemplate) ctx.out.write(`\nChat template:\n${summary.chatTemplate}\n`);
+    }
+    return EXIT.ok;
+  },
+});
+
+const hardware = defineCommand({
+  path: ['models', 'hardware'],
+  summary: 'Show the compute backend (CUDA, Vulkan, Metal or CPU), memory and thread count; --bench measures speed',
+  usage: '[--gpu auto|cuda|vulkan|metal|cpu] [--threads N] [--bench] [--model FILE] [--json]',
+  options: { gpu: { type: 'string' }, threads: { type: 'string' }, bench: { type: 'boolean' }, model: { type: 'string' }, json: { type: 'boolean' } },
+  help: {
+    gpu: 'Compute backend. Defaults to MEDIGEN_GPU, else auto (the best one found).',
+    threads: 'Threads for generation. Defaults to MEDIGEN_THREADS, else 1 on machines with 2 cores or fewer, else all cores but one.',
+    bench: 'Measure tokens per second with 1, 2 and all threads (uses --model, else the generated tiny test model).',
+    model: 'The model to measure with --bench.',
+    json: 'Print the report as JSON.',
+  },
+  details: `On small machines more threads can be much slower: on a 2-core machine llama.cpp's default of
+4 threads generated 0.9 tokens/s where 1 thread generated 700. Run --bench with your own model to
+choose, then set MEDIGEN_THREADS (or pass --threads to medigen generate).`,
+  async run(ctx) {
+    const v = ctx.values;
+    const settings = runtime(v);
+    try {
+      const hw = await describeHardware(settings);
+      let bench: Awaited<ReturnType<typeof measureThreads>> | undefined;
+      if (v.bench) {
+        const ref = v.model ?? (await ensureTinyModels()).model;
+        const loaded = await loadLlm(ref, settings);
+        try {
+          bench = await measureThreads(loaded);
+        } finally {
+          await loaded.dispose();
+        }
+      }
+      if (v.json) {
+        ctx.out.write(JSON.stringify({ ...hw, ...(bench ? { bench } : {}) }, null, 2) + '\n');
+        return EXIT.ok;
+      }
+      const gpu = hw.backend === 'cpu' ? 'CPU only (no CUDA, Vulkan or Metal GPU in use)' : `${hw.backend.toUpperCase()}: ${hw.gpuDevices.join(', ') || 'device'}${hw.vramTotal ? `, ${formatBytes(hw.vramFree ?? 0)} free of ${formatBytes(hw.vramTotal)}` : ''}`;
+      ctx.out.write(
+        [
+          `Backend   ${gpu}`,
+          `CPU       ${hw.cpuCores} cores (${hw.cpuMathCores} used for math)`,
+          `Memory    ${formatBytes(hw.ramFree)} free of ${formatBytes(hw.ramTotal)}`,
+          `Threads   ${hw.threads} (${hw.threadsFrom === 'default' ? 'default for this machine' : `from ${hw.threadsFrom === 'setting' ? '--threads' : 'MEDIGEN_THREADS'}`})`,
+          `llama.cpp ${hw.llamaCppRelease} (${hw.binary} binary)`,
+          '',
+        ].join('\n'),
+      );
+      if (bench) {
+        ctx.out.write('Speed (greedy generation):\n');
+        for (const b of bench) ctx.out.write(`  ${String(b.threads).padStart(2)} thread${b.threads === 1 ? ' ' : 's'}  ${b.tokensPerSecond.toFixed(1).padStart(8)} tokens/s\n`);
+        const best = [...bench].sort((a, b) => b.tokensPerSecond - a.tokensPerSecond)[0];
+        if (best) ctx.out.write(`Fastest: ${best.threads} thread(s). Use it with MEDIGEN_THREADS=${best.threads} or --threads ${best.threads}.\n`);
+      }
+      return EXIT.ok;
+    } finally {
+      await disposeRuntimes();
+    }
+  },
+});
+
+const list = defineCommand({
+  path: ['models', 'list'],
+  summary: 'List models downloaded from hf: URIs (kept in the models folder)',
+  usage: '[--json]',
+  options: { json: { type: 'boolean' } },
+  help: { json: 'Print the list as JSON.' },
+  async run(ctx) {
+    const models = listModels();
+    if (ctx.values.json) ctx.out.write(JSON.stringify(models, null, 2) + '\n');
+    else if (!models.length) ctx.out.write(`No downloaded models in ${modelsDir()} yet. Download one with: medigen models info hf:<user>/<repo>:<quant>\n`);
+    else for (const m of models) ctx.out.write(`${m.ref}\n  ${m.name} · ${m.architecture} · ${formatParams(m.parameterCount)} · ${m.quantization} · ${formatBytes(m.fileSizeBytes)}\n  ${m.path}\n`);
+    return EXIT.ok;
+  },
+});
+
+const makeTiny = defineCommand({
+  path: ['models', 'make-tiny'],
+  summary: 'Generate the tiny random test model and LoRA adapter (for trying the pipeline offline)',
+  usage: '[--out DIR]',
+  options: { out: { type: 'string' } },
+  help: { out: `Folder to write them to. Defaults to ${tinyModelsDir()}.` },
+  details: 'The tiny model has random weights: its notes are gibberish, but every step (loading, prompts, grammar, adapters, evaluation) runs for real in seconds.',
+  async run(ctx) {
+    const r = await ensureTinyModels(ctx.values.out ? resolve(ctx.values.out) : undefined);
+    ctx.out.write(`Model:   ${r.model}\nAdapter: ${r.lora}\nNext: medigen generate --split test1 --model ${r.model} --limit 2 --out preds.csv\n`);
+    return EXIT.ok;
+  },
+});
+
+const generate = defineCommand({
+  path: ['generate'],
+  summary: 'Generate a note for every encounter of a split with a local GGUF model (and LoRA adapter); writes a CSV for medigen eval',
+  usage: '--split SPLIT|FILE --model FILE|hf:URI --out FILE [--lora FILE] [--parallel N] [options]',
+  options: {
+    split: { type: 'string' },
+    model: { type: 'string' },
+    out: { type: 'string' },
+    corpus: { type: 'string' },
+    lora: { type: 'string' },
+    'lora-scale': { type: 'string' },
+    parallel: { type: 'string' },
+    grammar: { type: 'string' },
+    'max-tokens': { type: 'string' },
+    temperature: { type: 'string' },
+    'top-p': { type: 'string' },
+    seed: { type: 'string' },
+    context: { type: 'string' },
+    template: { type: 'string' },
+    limit: { type: 'string' },
+    restart: { type: 'boolean' },
+    'show-prompt': { type: 'boolean' },
+    gpu: { type: 'string' },
+    threads: { type: 'string' },
+  },
+  help: {
+    split: 'The encounters: a split name (train, valid, test1, test2, test3) or an ACI-BENCH CSV. Required.',
+    model: 'A .gguf model file or a Hugging Face URI (hf:user/repo:quant, downloaded once). Required.',
+    out: 'The predictions CSV to write (dataset, encounter_id, dialogue, note). Required.',
+    corpus: 'Folder with the ACI-BENCH CSV files, for a split name. Defaults to ACI_BENCH_DIR, else the shipped sample.',
+    lora: 'A LoRA adapter .gguf (e.g. from fine-tuning) applied on top of the model.',
+    'lora-scale': 'How strongly to apply the adapter. Defaults to 1.',
+    parallel: 'Notes generated at the same time on one context. Defaults to 1.',
+    grammar: '"soap" forces the sections CHIEF COMPLAINT … ASSESSMENT AND PLAN in order; "free" does not. Defaults to free.',
+    'max-tokens': 'Most tokens per note. Defaults to 1024.',
+    temperature: 'Sampling temperature; 0 always picks the most likely token. Defaults to 0.',
+    'top-p': 'Nucleus sampling threshold. Defaults to 0.95.',
+    seed: 'Sampling seed; same seed and settings give the same notes. Defaults to 0.',
+    context: 'Tokens of context per note (prompt + note). Defaults to the smaller of the model\'s and 8192.',
+    template: 'A text file with the instruction (may contain {{dialogue}}). Defaults to the built-in SOAP instruction.',
+    limit: 'Only the first N encounters (for a quick try).',
+    restart: 'Discard an interrupted earlier run instead of resuming it.',
+    'show-prompt': 'Print the first prompt exactly as the model sees it, with its token count.',
+    gpu: 'Compute backend: auto, cuda, vulkan, metal or cpu. Defaults to MEDIGEN_GPU, else auto.',
+    threads: 'Generation threads. Defaults to MEDIGEN_THREADS, else chosen for this machine (see medigen models hardware).',
+  },
+  details: `Finished notes are saved as they are generated (<out>.partial.jsonl). If the run is
+interrupted (Ctrl+C, crash), run the same command again: it resumes and skips the notes already
+written. Changing the model, adapter, split or options starts a new run (add --restart).
+
+Examples:
+  medigen models make-tiny
+  medigen generate --split test1 --model hf:bartowski/Llama-3.2-1B-Instruct-GGUF:Q4_K_M --out preds.csv --corpus ~/aci-bench
+  medigen generate --split test1 --model base.gguf --lora adapter.gguf --grammar soap --parallel 2 --out preds.csv
+  medigen eval --gold test1 --pred preds.csv --corpus ~/aci-bench`,
+  async run(ctx) {
+    const v = ctx.values;
+    if (!v.split) throw new UsageError('--split is required: the encounters to write notes for.', 'Example: medigen generate --split test1 --model model.gguf --out preds.csv');
+    if (!v.model) throw new UsageError('--model is required: a .gguf file or hf: URI.', 'Try the tiny test model: medigen models make-tiny, then --model <the printed path>.');
+    if (!v.out) throw new UsageError('--out is required: the predictions CSV to write.', 'Example: --out preds.csv');
+    if (v.grammar && v.grammar !== 'soap' && v.grammar !== 'free') throw new UsageError(`--grammar must be "soap" or "free", not "${v.grammar}".`);
+    const settings = runtime(v);
+    const contextSize = num(v.context, 'context', { min: 256, integer: true });
+    const controller = new AbortController();
+    const onSigint = () => {
+      ctx.err.write('\nStopping; finished notes are kept. Run the same command again to resume.\n');
+      controller.abort();
+    };
+    process.once('SIGINT', onSigint);
+    const download = streamProgress(ctx.err, 'Downloading model');
+    let downloadEnded = false;
+    const endDownload = () => {
+      if (!downloadEnded) download.end();
+      downloadEnded = true;
+    };
+    try {
+      const loaded = await loadLlm(v.model, { ...settings, progress: download, ...(contextSize ? { contextSize } : {}), signal: controller.signal });
+      endDownload();
+      try {
+        const scale = num(v['lora-scale'], 'lora-scale', { min: -10, max: 10 });
+        const template = v.template ? readTemplate(v.template) : undefined;
+        if (v['show-prompt']) {
+          const { NoteGenerator } = await import('../../models/llm/generate');
+          const { loadSplit } = await import('../../datasets/corpus');
+          const first = loadSplit(v.split, v.corpus).encounters[0];
+          if (first) {
+            const g = await NoteGenerator.create(loaded, { ...(contextSize ? { contextSize } : {}), ...(template ? { template } : {}) });
+            const p = g.renderPrompt(first);
+            await g.dispose();
+            ctx.err.write(`Prompt for ${first.encounterId} (${p.tokens.length} tokens):\n${p.text}\n---\n`);
+          }
+        }
+        const progress = streamProgress(ctx.err, 'Generating notes');
+        const r = await generateSplit(loaded, {
+          split: v.split,
+          out: v.out,
+          ...(v.corpus ? { corpusDir: v.corpus } : {}),
+          ...(v.lora ? { lora: { path: resolve(v.lora), scale: scale ?? 1 } } : {}),
+          ...(v.grammar ? { grammar: v.grammar as 'soap' | 'free' } : {}),
+          ...(template ? { template } : {}),
+          ...(contextSize ? { contextSize } : {}),
+          parallel: num(v.parallel, 'parallel', { min: 1, max: 64, integer: true }) ?? 1,
+          ...optional('maxTokens', num(v['max-tokens'], 'max-tokens', { min: 1, integer: true })),
+          ...optional('temperature', num(v.temperature, 'temperature', { max: 5 })),
+          ...optional('topP', num(v['top-p'], 'top-p', { max: 1 })),
+          ...optional('seed', num(v.seed, 'seed', { integer: true })),
+          ...optional('limit', num(v.limit, 'limit', { min: 1, integer: true })),
+          ...(v.restart ? { restart: true } : {}),
+          progress,
+          signal: controller.signal,
+        });
+        progress.end();
+        const speed = r.seconds > 0 ? ` (${(r.generatedTokens / r.seconds).toFixed(1)} tokens/s overall)` : '';
+        if (!r.complete) {
+          ctx.out.write(`Stopped after ${r.resumed + r.generated} of ${r.total} notes. Run the same command again to finish.\n`);
+          return EXIT.failed;
+        }
+        ctx.out.write(`Wrote ${r.total} notes to ${r.out}: ${r.generated} generated now${r.resumed ? `, ${r.resumed} from the interrupted run` : ''}, ${r.seconds.toFixed(1)} s${speed}.\n`);
+        ctx.out.write(`Next: medigen eval --gold ${v.split} --pred ${v.out}${v.corpus ? ` --corpus ${v.corpus}` : ''}\n`);
+        return EXIT.ok;
+      } finally {
+        await loaded.dispose();
+      }
+    } catch (e) {
+      if (controller.signal.aborted && !(e instanceof MedigenError)) throw new MedigenError('Generation was stopped.', 'Run the same command again to resume.', { cause: e });
+      throw e;
+    } finally {
+      endDownload();
+      process.removeListener('SIGINT', onSigint);
+      await disposeRuntimes();
+    }
+  },
+});
+
+function optional<K extends string>(key: K, value: number | undefined): Partial<Record<K, number>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, number>);
+}
+
+export const modelCommands: Command[] = [generate, info, hardware, list, makeTiny];
