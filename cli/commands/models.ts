@@ -1,10 +1,12 @@
 import { resolve } from 'node:path';
 import { MedigenError, UsageError } from '../../core/errors';
-import { streamProgress } from '../../core/progress';
+import { streamProgress, type Progress } from '../../core/progress';
 import { readTemplate } from '../../datasets/instructions';
 import { readGgufHeader } from '../../models/gguf/reader';
 import { formatBytes, formatParams, summarizeGguf, type GgufSummary } from '../../models/gguf/summary';
 import { describeHardware, disposeRuntimes, generateSplit, isRemoteRef, listModels, loadLlm, measureThreads, modelsDir, parseGpuChoice, parseThreads, resolveModel, type RuntimeSettings } from '../../models/llm/index';
+import type { GenerateSplitOptions, GenerateSplitResult } from '../../models/llm/batch';
+import { remoteWarning, serveModel } from '../../models/remote/index';
 import { ensureTinyModels, tinyModelsDir } from '../../scripts/tiny-models/make-tiny-llama';
 import { EXIT, defineCommand, type Command } from '../command';
 
@@ -168,6 +170,7 @@ const generate = defineCommand({
     model: { type: 'string' },
     out: { type: 'string' },
     corpus: { type: 'string' },
+    endpoint: { type: 'string' },
     lora: { type: 'string' },
     'lora-scale': { type: 'string' },
     parallel: { type: 'string' },
@@ -189,6 +192,7 @@ const generate = defineCommand({
     model: 'A .gguf model file or a Hugging Face URI (hf:user/repo:quant, downloaded once). Required.',
     out: 'The predictions CSV to write (dataset, encounter_id, dialogue, note). Required.',
     corpus: 'Folder with the ACI-BENCH CSV files, for a split name. Defaults to ACI_BENCH_DIR, else the shipped sample.',
+    endpoint: 'Generate through an OpenAI-compatible server (vLLM, llama.cpp server, Ollama, medigen serve) at this base URL, e.g. http://gpu-box:8000/v1; --model is then the name it serves. Dialogue text is sent to that server. API key: MEDIGEN_API_KEY.',
     lora: 'A LoRA adapter .gguf (e.g. from fine-tuning) applied on top of the model.',
     'lora-scale': 'How strongly to apply the adapter. Defaults to 1.',
     parallel: 'Notes generated at the same time on one context. Defaults to 1.',
@@ -220,6 +224,7 @@ Examples:
     if (!v.model) throw new UsageError('--model is required: a .gguf file or hf: URI.', 'Try the tiny test model: medigen models make-tiny, then --model <the printed path>.');
     if (!v.out) throw new UsageError('--out is required: the predictions CSV to write.', 'Example: --out preds.csv');
     if (v.grammar && v.grammar !== 'soap' && v.grammar !== 'free') throw new UsageError(`--grammar must be "soap" or "free", not "${v.grammar}".`);
+    if (v.endpoint) return generateRemote(ctx, v);
     const settings = runtime(v);
     const contextSize = num(v.context, 'context', { min: 256, integer: true });
     const controller = new AbortController();
@@ -252,33 +257,9 @@ Examples:
           }
         }
         const progress = streamProgress(ctx.err, 'Generating notes');
-        const r = await generateSplit(loaded, {
-          split: v.split,
-          out: v.out,
-          ...(v.corpus ? { corpusDir: v.corpus } : {}),
-          ...(v.lora ? { lora: { path: resolve(v.lora), scale: scale ?? 1 } } : {}),
-          ...(v.grammar ? { grammar: v.grammar as 'soap' | 'free' } : {}),
-          ...(template ? { template } : {}),
-          ...(contextSize ? { contextSize } : {}),
-          parallel: num(v.parallel, 'parallel', { min: 1, max: 64, integer: true }) ?? 1,
-          ...optional('maxTokens', num(v['max-tokens'], 'max-tokens', { min: 1, integer: true })),
-          ...optional('temperature', num(v.temperature, 'temperature', { max: 5 })),
-          ...optional('topP', num(v['top-p'], 'top-p', { max: 1 })),
-          ...optional('seed', num(v.seed, 'seed', { integer: true })),
-          ...optional('limit', num(v.limit, 'limit', { min: 1, integer: true })),
-          ...(v.restart ? { restart: true } : {}),
-          progress,
-          signal: controller.signal,
-        });
+        const r = await generateSplit(loaded, splitOptions(v, { template, contextSize, scale, progress, signal: controller.signal }));
         progress.end();
-        const speed = r.seconds > 0 ? ` (${(r.generatedTokens / r.seconds).toFixed(1)} tokens/s overall)` : '';
-        if (!r.complete) {
-          ctx.out.write(`Stopped after ${r.resumed + r.generated} of ${r.total} notes. Run the same command again to finish.\n`);
-          return EXIT.failed;
-        }
-        ctx.out.write(`Wrote ${r.total} notes to ${r.out}: ${r.generated} generated now${r.resumed ? `, ${r.resumed} from the interrupted run` : ''}, ${r.seconds.toFixed(1)} s${speed}.\n`);
-        ctx.out.write(`Next: medigen eval --gold ${v.split} --pred ${v.out}${v.corpus ? ` --corpus ${v.corpus}` : ''}\n`);
-        return EXIT.ok;
+        return reportSplit(ctx.out, v, r);
       } finally {
         await loaded.dispose();
       }
@@ -293,8 +274,102 @@ Examples:
   },
 });
 
+type GenerateValues = Record<string, string | boolean | undefined>;
+
+/** The split-generation options both backends share, from the command line. */
+function splitOptions(v: GenerateValues, x: { template?: string; contextSize?: number; scale?: number; progress: Progress; signal: AbortSignal }): GenerateSplitOptions {
+  const s = (k: string) => v[k] as string | undefined;
+  return {
+    split: s('split')!,
+    out: s('out')!,
+    ...(s('corpus') ? { corpusDir: s('corpus')! } : {}),
+    ...(s('lora') ? { lora: { path: resolve(s('lora')!), scale: x.scale ?? 1 } } : {}),
+    ...(s('grammar') ? { grammar: s('grammar') as 'soap' | 'free' } : {}),
+    ...(x.template ? { template: x.template } : {}),
+    ...(x.contextSize ? { contextSize: x.contextSize } : {}),
+    parallel: num(s('parallel'), 'parallel', { min: 1, max: 64, integer: true }) ?? 1,
+    ...optional('maxTokens', num(s('max-tokens'), 'max-tokens', { min: 1, integer: true })),
+    ...optional('temperature', num(s('temperature'), 'temperature', { max: 5 })),
+    ...optional('topP', num(s('top-p'), 'top-p', { max: 1 })),
+    ...optional('seed', num(s('seed'), 'seed', { integer: true })),
+    ...optional('limit', num(s('limit'), 'limit', { min: 1, integer: true })),
+    ...(v.restart ? { restart: true } : {}),
+    progress: x.progress,
+    signal: x.signal,
+  };
+}
+
+function reportSplit(out: NodeJS.WritableStream, v: GenerateValues, r: GenerateSplitResult): number {
+  const speed = r.seconds > 0 && r.generatedTokens > 0 ? ` (${(r.generatedTokens / r.seconds).toFixed(1)} tokens/s overall)` : '';
+  if (!r.complete) {
+    out.write(`Stopped after ${r.resumed + r.generated} of ${r.total} notes. Run the same command again to finish.\n`);
+    return EXIT.failed;
+  }
+  out.write(`Wrote ${r.total} notes to ${r.out}: ${r.generated} generated now${r.resumed ? `, ${r.resumed} from the interrupted run` : ''}, ${r.seconds.toFixed(1)} s${speed}.\n`);
+  out.write(`Next: medigen eval --gold ${String(v.split)} --pred ${String(v.out)}${v.corpus ? ` --corpus ${String(v.corpus)}` : ''}\n`);
+  return EXIT.ok;
+}
+
+/** `generate --endpoint`: the same split generation through an OpenAI-compatible server. */
+async function generateRemote(ctx: { values: GenerateValues; out: NodeJS.WritableStream; err: NodeJS.WriteStream }, v: GenerateValues): Promise<number> {
+  const endpoint = { baseUrl: String(v.endpoint), model: String(v.model) };
+  const warning = remoteWarning(endpoint.baseUrl);
+  if (warning) ctx.err.write(`Note: ${warning}\n`);
+  const controller = new AbortController();
+  const onSigint = () => {
+    ctx.err.write('\nStopping; finished notes are kept. Run the same command again to resume.\n');
+    controller.abort();
+  };
+  process.once('SIGINT', onSigint);
+  try {
+    const template = v.template ? readTemplate(String(v.template)) : undefined;
+    const progress = streamProgress(ctx.err, 'Generating notes');
+    const r = await generateSplit(endpoint, splitOptions(v, { ...(template ? { template } : {}), progress, signal: controller.signal }));
+    progress.end();
+    return reportSplit(ctx.out, v, r);
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+}
+
 function optional<K extends string>(key: K, value: number | undefined): Partial<Record<K, number>> {
   return value === undefined ? {} : ({ [key]: value } as Record<K, number>);
 }
 
-export const modelCommands: Command[] = [generate, info, hardware, list, makeTiny];
+const serve = defineCommand({
+  path: ['serve'],
+  summary: 'Serve a local GGUF model over an OpenAI-compatible API (for a classroom, or as the endpoint of medigen generate)',
+  usage: '--model FILE|hf:URI [--port N] [--host ADDR] [--parallel N] [--context N] [--api-key KEY]',
+  options: { model: { type: 'string' }, port: { type: 'string' }, host: { type: 'string' }, parallel: { type: 'string' }, context: { type: 'string' }, 'api-key': { type: 'string' }, gpu: { type: 'string' }, threads: { type: 'string' } },
+  help: {
+    model: 'A .gguf model file or hf: URI. Required.',
+    port: 'Port to listen on. Defaults to 8000.',
+    host: 'Address to listen on. Defaults to 127.0.0.1 (this machine only); 0.0.0.0 lets other machines connect.',
+    parallel: 'Requests answered at the same time. Defaults to 2.',
+    context: 'Tokens of context per request. Defaults to 4096.',
+    'api-key': 'Require this key (Authorization: Bearer KEY). Defaults to MEDIGEN_SERVE_KEY, else none.',
+    gpu: 'Compute backend: auto, cuda, vulkan, metal or cpu.',
+    threads: 'Generation threads. Defaults to the choice for this machine.',
+  },
+  details: 'Stop with Ctrl+C. Clients: medigen generate --endpoint http://127.0.0.1:8000/v1 --model <name printed at start> ...',
+  async run(ctx) {
+    const v = ctx.values;
+    if (!v.model) throw new UsageError('--model is required.', 'Example: medigen serve --model model.gguf');
+    const host = v.host ?? '127.0.0.1';
+    const loaded = await loadLlm(v.model, runtime(v));
+    const apiKey = v['api-key'] ?? process.env.MEDIGEN_SERVE_KEY;
+    const contextSize = num(v.context, 'context', { min: 256, integer: true });
+    const parallel = num(v.parallel, 'parallel', { min: 1, max: 64, integer: true });
+    const running = await serveModel(loaded, { host, port: num(v.port, 'port', { min: 0, max: 65535, integer: true }) ?? 8000, ...(apiKey ? { apiKey } : {}), ...(contextSize ? { contextSize } : {}), ...(parallel ? { parallel } : {}) });
+    const name = loaded.path.split(/[\\/]/).pop()!.replace(/\.gguf$/i, '');
+    ctx.out.write(`Serving "${name}" at ${running.url} (Ctrl+C stops).\n`);
+    if (host !== '127.0.0.1' && host !== 'localhost') ctx.err.write(`Other machines can reach this server${apiKey ? '' : ' without a key (set --api-key)'}.\n`);
+    await new Promise<void>((resolveStop) => process.once('SIGINT', () => resolveStop()));
+    await running.close();
+    await loaded.dispose();
+    await disposeRuntimes();
+    return EXIT.ok;
+  },
+});
+
+export const modelCommands: Command[] = [generate, serve, info, hardware, list, makeTiny];

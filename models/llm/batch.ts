@@ -12,8 +12,16 @@ import type { Progress } from '../../core/progress';
 import { loadSplit } from '../../datasets/corpus';
 import { writeCsv } from '../../datasets/csv';
 import type { Encounter } from '../../datasets/types';
+import { RemoteNoteGenerator, type RemoteEndpoint } from '../remote/client';
 import { NoteGenerator, type GenerateOptions, type LoraAdapter } from './generate';
 import type { LoadedLlm } from './load';
+
+/** Where notes come from: a model loaded here (the default) or an OpenAI-compatible endpoint. */
+export type NoteSource = LoadedLlm | RemoteEndpoint;
+
+function isRemote(source: NoteSource): source is RemoteEndpoint {
+  return 'baseUrl' in source;
+}
 
 /** Options of `generateSplit`. */
 export interface GenerateSplitOptions extends Omit<GenerateOptions, 'onTextChunk' | 'signal'> {
@@ -72,10 +80,10 @@ function fileStamp(path: string): { path: string; size: number } {
 }
 
 /** Checksum of everything that changes the generated notes. */
-export function settingsChecksum(loaded: LoadedLlm, splitFile: string, o: GenerateSplitOptions): string {
+export function settingsChecksum(source: NoteSource, splitFile: string, o: GenerateSplitOptions): string {
   const lora = typeof o.lora === 'string' ? { path: o.lora } : o.lora;
   const settings = {
-    model: fileStamp(loaded.path),
+    model: isRemote(source) ? { endpoint: source.baseUrl, model: source.model } : fileStamp(source.path),
     lora: lora ? { ...fileStamp(lora.path), scale: lora.scale ?? 1 } : null,
     split: fileStamp(splitFile),
     template: o.template ?? null,
@@ -118,17 +126,22 @@ function readPartial(file: string, checksum: string): Map<string, PartialLine> {
   return done;
 }
 
-/** Generates notes for a split with a loaded model and writes the predictions CSV. */
-export async function generateSplit(loaded: LoadedLlm, o: GenerateSplitOptions): Promise<GenerateSplitResult> {
+/**
+ * Generates notes for a split with a loaded model (or, when configured, an OpenAI-compatible
+ * endpoint) and writes the predictions CSV.
+ */
+export async function generateSplit(source: NoteSource, o: GenerateSplitOptions): Promise<GenerateSplitResult> {
+  if (isRemote(source) && o.lora) throw new MedigenError('A LoRA adapter cannot be sent to a remote endpoint.', 'Load the adapter on the server (e.g. vLLM --lora-modules), or generate locally with --model and --lora.');
+  if (isRemote(source) && o.grammar && o.grammar !== 'free') throw new MedigenError('The SOAP grammar works only with local models.', 'Leave out --grammar for an endpoint, or generate locally with --model.');
   const start = performance.now();
   const split = loadSplit(o.split, o.corpusDir);
   const encounters = split.encounters.slice(0, o.limit ?? split.encounters.length);
   const out = resolve(o.out);
   const partial = partialFileFor(out);
-  const checksum = settingsChecksum(loaded, split.file, o);
+  const checksum = settingsChecksum(source, split.file, o);
   if (o.restart) rmSync(partial, { force: true });
   const done = existsSync(partial) ? readPartial(partial, checksum) : new Map<string, PartialLine>();
-  if (!existsSync(partial)) writeFileSync(partial, JSON.stringify({ checksum, split: split.file, model: loaded.path, startedAt: new Date().toISOString() }) + '\n');
+  if (!existsSync(partial)) writeFileSync(partial, JSON.stringify({ checksum, split: split.file, model: isRemote(source) ? `${source.baseUrl} ${source.model}` : source.path, startedAt: new Date().toISOString() }) + '\n');
   const resumed = encounters.filter((e) => done.has(e.encounterId)).length;
   const todo = encounters.filter((e) => !done.has(e.encounterId));
   let generated = 0;
@@ -137,13 +150,15 @@ export async function generateSplit(loaded: LoadedLlm, o: GenerateSplitOptions):
 
   if (todo.length) {
     const parallel = Math.max(1, Math.min(o.parallel ?? 1, todo.length));
-    const gen = await NoteGenerator.create(loaded, {
-      sequences: parallel,
-      ...(o.lora ? { lora: o.lora } : {}),
-      ...(o.contextSize ? { contextSize: o.contextSize } : {}),
-      ...(o.template ? { template: o.template } : {}),
-      ...(o.systemPrompt ? { systemPrompt: o.systemPrompt } : {}),
-    });
+    const instruction = { ...(o.template ? { template: o.template } : {}), ...(o.systemPrompt ? { systemPrompt: o.systemPrompt } : {}) };
+    const gen = isRemote(source)
+      ? { generate: (e: Encounter, g: GenerateOptions) => new RemoteNoteGenerator(source, instruction).generate(e, g).then((r) => ({ ...r, generatedTokens: r.generatedTokens ?? 0 })), dispose: async () => {} }
+      : await NoteGenerator.create(source, {
+          sequences: parallel,
+          ...(o.lora ? { lora: o.lora } : {}),
+          ...(o.contextSize ? { contextSize: o.contextSize } : {}),
+          ...instruction,
+        });
     const queue = [...todo];
     const genOptions: GenerateOptions = {
       ...(o.maxTokens !== undefined ? { maxTokens: o.maxTokens } : {}),
