@@ -3,17 +3,22 @@
  * Exit code 1 when any benchmark misses its target or disagrees with its reference.
  * Add a benchmark by exporting `async () => BenchResult` from a file here and listing it below.
  */
+import { benchGenerate } from './generate';
 import { benchRouge, type BenchResult } from './rouge';
 
-const BENCHMARKS: { name: string; run: () => Promise<BenchResult> }[] = [{ name: 'ROUGE scoring (3 test splits, full notes + sections)', run: () => benchRouge() }];
+const BENCHMARKS: { name: string; run: () => Promise<BenchResult | BenchResult[]> }[] = [
+  { name: 'ROUGE scoring (3 test splits, full notes + sections)', run: () => benchRouge() },
+  { name: 'Note generation on the tiny model (overhead, parallel)', run: () => benchGenerate() },
+];
 
 const results: BenchResult[] = [];
 for (const b of BENCHMARKS) {
   process.stderr.write(`Running: ${b.name}…\n`);
   try {
-    const r = await b.run();
-    results.push(r);
-    console.log(r.line);
+    for (const r of [await b.run()].flat()) {
+      results.push(r);
+      console.log(r.line);
+    }
   } catch (e) {
     results.push({ name: b.name, ok: false, line: `${b.name}: failed to run: ${(e as Error).message}`, figures: {} });
     console.log(results.at(-1)!.line);
