@@ -10,7 +10,9 @@ export ONNXRUNTIME_NODE_INSTALL=skip
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "MediGen Lab setup: installing npm packages (first time takes a minute or two)..."
-  npm ci --no-audit --no-fund --loglevel=error
+  # `npm ci` refuses this lock file: some optional per-platform binaries of node-llama-cpp are not
+  # published for every platform, so npm records them as missing. `npm install` follows the lock.
+  npm install --no-audit --no-fund --loglevel=error
 fi
 
 # A real VS Code (code-server + Debian Chromium) for the extension's integration tests and for
