@@ -228,8 +228,10 @@ const train = defineCommand({
     if ('error' in env) throw new MedigenError(env.error, 'Run `medigen train setup` to create the training environment.');
     const missing = ['torch', 'transformers', 'peft'].filter((p) => !env.packages[p]);
     if (missing.length) throw new MedigenError(`The training environment (${python}) lacks ${missing.join(', ')}.`, 'Run `medigen train setup` to install the pinned training packages.');
-    if (!env.cuda || !env.gpus.length) throw new MedigenError('No CUDA GPU is visible, and fine-tuning needs one.', 'Run on a machine with an NVIDIA GPU (check `nvidia-smi`), or use `medigen train slurm` for a cluster.');
-    if (existsSync(join(cfg.baseModel, 'config.json'))) {
+    const onCpu = cfg.device === 'cpu';
+    if (!onCpu && (!env.cuda || !env.gpus.length)) throw new MedigenError('No CUDA GPU is visible, and fine-tuning needs one.', 'Run on a machine with an NVIDIA GPU (check `nvidia-smi`), or use `medigen train slurm` for a cluster. To try the loop on a tiny model without a GPU, set "device": "cpu" in the config.');
+    if (onCpu) ctx.out.write('Training on the CPU ("device": "cpu"): plain LoRA in float32, fine for tiny models and smoke runs, far too slow for real ones.\n');
+    else if (existsSync(join(cfg.baseModel, 'config.json'))) {
       ctx.out.write(estimateTable(cfg, cfg.baseModel) + '\n');
       const advice = adviseFit(resolveArchitecture(cfg.baseModel), memorySettings(cfg), env.gpus[0]!.memoryFree);
       if (!advice.fits && !ctx.values.force) {

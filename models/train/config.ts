@@ -10,6 +10,11 @@ export interface TrainConfig {
   version: 1;
   /** Hugging Face model folder (or hub id already in the local cache). */
   baseModel: string;
+  /**
+   * Where to train: 'auto' (a CUDA GPU, an error without one), 'cuda', or 'cpu' (only when chosen:
+   * plain LoRA in float32, for tiny models and smoke runs). Defaults to 'auto'.
+   */
+  device?: 'auto' | 'cuda' | 'cpu';
   data: {
     /** Split names or CSV files; turned into instruction JSONL before launch. */
     train: string;
@@ -51,6 +56,7 @@ export function defaultTrainConfig(): TrainConfig {
   return {
     version: 1,
     baseModel: 'meta-llama/Meta-Llama-3-8B-Instruct',
+    device: 'auto',
     data: { train: 'train', valid: 'valid', maxSeqLength: 4096 },
     quantization: { load4bit: true, doubleQuant: true, quantType: 'nf4', computeDtype: 'bfloat16' },
     lora: { r: 16, alpha: 32, dropout: 0.05, targetModules: [...DEFAULT_TARGET_MODULES] },
@@ -82,6 +88,7 @@ type Rule = { type: 'number'; min?: number; max?: number; int?: boolean } | { ty
 
 const RULES: Record<string, Rule> = {
   baseModel: { type: 'string' },
+  device: { type: 'string', oneOf: ['auto', 'cuda', 'cpu'], optional: true },
   'data.train': { type: 'string' },
   'data.valid': { type: 'string' },
   'data.corpus': { type: 'string', optional: true },

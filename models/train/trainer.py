@@ -2,6 +2,7 @@
 """MediGen Lab's (Q)LoRA trainer: instruction-tunes a causal LM on ACI-BENCH notes.
 
 One GPU:      python trainer.py --config run/config.json
+No GPU:       the same with "device": "cpu" in the config (plain LoRA in float32; tiny models and smoke runs only)
 Several GPUs: accelerate launch --num_processes 4 trainer.py --config run/config.json
 Resume:       python trainer.py --config run/config.json --resume     (from the last checkpoint)
 Environment:  python trainer.py --check-env                            (what is installed, GPUs)
@@ -12,9 +13,13 @@ config. Progress goes to stdout as JSON lines, {"medigen": 1, "type": ...} (see
 models/train/protocol.ts); everything else (library warnings) goes to stderr, which the launcher
 writes to a log file. On SIGTERM the trainer saves a checkpoint and exits cleanly.
 
+Devices: the config's "device" is "auto" (default: CUDA, and an error when no GPU is visible),
+"cuda", or "cpu" (only when chosen explicitly: 4-bit QLoRA needs bitsandbytes on a CUDA GPU, so CPU
+runs train plain LoRA on a float32 base, which is far too slow for real models).
+
 Reads top to bottom: protocol, settings, environment, data, model, evaluation, schedule, loop.
 """
-import argparse, json, math, os, random, signal, sys, time, traceback
+import argparse, contextlib, json, math, os, random, signal, sys, time, traceback
 
 PROTOCOL = 1
 IS_MAIN = int(os.environ.get("RANK", "0")) == 0
@@ -90,6 +95,18 @@ try:
     import torch
 except ImportError:
     missing.append("torch")
+# The device is checked before the slower imports, so a machine without a GPU hears it at once.
+device_choice = str(cfg.get("device", "auto") or "auto")
+on_cpu = device_choice == "cpu"
+if not missing:
+    if device_choice not in ("auto", "cuda", "cpu"):
+        fail("config", f"\"device\" must be auto, cuda or cpu (found \"{device_choice}\").", "Fix the device setting in the run config and launch again.")
+    if not on_cpu and not torch.cuda.is_available():
+        fail("no_gpu", "No CUDA GPU is visible to PyTorch.",
+             "Fine-tuning needs an NVIDIA GPU. Check `nvidia-smi`; on a cluster use the generated SLURM script. "
+             "To try the training loop on a tiny model without a GPU, set \"device\": \"cpu\" in the config.")
+use_cuda = not on_cpu
+OutOfMemory = (getattr(torch, "OutOfMemoryError", None) or torch.cuda.OutOfMemoryError) if not missing else MemoryError
 try:
     import transformers
     from transformers import AutoModelForCausalLM, AutoTokenizer, get_scheduler
@@ -103,12 +120,12 @@ except ImportError:
 if missing:
     fail("missing_dependency", f"The training environment lacks {', '.join(missing)}.",
          "Run \"MediGen Lab: Set up training environment\" (or `medigen train setup`) to install the pinned requirements, then launch again.")
-if not torch.cuda.is_available():
-    fail("no_gpu", "No CUDA GPU is visible to PyTorch.",
-         "Fine-tuning needs an NVIDIA GPU. Check `nvidia-smi`; on a cluster use the generated SLURM script.")
 
 use_4bit = bool(Q.get("load4bit", True))
-if use_4bit:
+if use_4bit and on_cpu:
+    use_4bit = False
+    emit("log", level="warning", message="4-bit QLoRA needs bitsandbytes on a CUDA GPU, so this CPU run trains plain LoRA on a float32 base (about 8x the weight memory of 4-bit). That suits tiny models and smoke runs only.")
+elif use_4bit:
     try:
         import bitsandbytes  # noqa: F401
         from transformers import BitsAndBytesConfig
@@ -116,12 +133,14 @@ if use_4bit:
         use_4bit = False
         emit("log", level="warning", message="bitsandbytes is not installed, so 4-bit QLoRA is OFF: training plain LoRA on a bf16 base (needs about 4x the weight memory).")
 
+# The loop accumulates gradients itself, so Accelerator gets no gradient_accumulation_steps (it would
+# divide the loss a second time), and the scheduler is not prepared (prepared, it steps once per process).
 try:
     from accelerate import Accelerator
-    accelerator = Accelerator(gradient_accumulation_steps=T["gradientAccumulation"])
+    accelerator = Accelerator(cpu=on_cpu)
 except ImportError:
     accelerator = None
-device = accelerator.device if accelerator else torch.device("cuda")
+device = accelerator.device if accelerator else torch.device("cpu" if on_cpu else "cuda")
 world = accelerator.num_processes if accelerator else 1
 
 seed = int(T["seed"])
@@ -139,18 +158,36 @@ if tok.pad_token is None:
 max_len = int(cfg["data"]["maxSeqLength"])
 
 
+has_template = bool(getattr(tok, "chat_template", None))
+
+
+def render(user):
+    if has_template:
+        return tok.apply_chat_template([{"role": "user", "content": user}], tokenize=False, add_generation_prompt=True)
+    return user + "\n\n"
+
+
+def prompt_ids(user):
+    return tok(render(user), add_special_tokens=not has_template)["input_ids"]
+
+
+template_overhead = len(prompt_ids(""))
+
+
 def encode(ex):
     """Prompt tokens are masked (label -100): the loss is on the note only."""
     user = (ex["instruction"].strip() + "\n\n" + ex["input"].strip()).strip()
-    if getattr(tok, "chat_template", None):
-        prompt = tok.apply_chat_template([{"role": "user", "content": user}], tokenize=False, add_generation_prompt=True)
-    else:
-        prompt = user + "\n\n"
-    p = tok(prompt, add_special_tokens=not getattr(tok, "chat_template", None))["input_ids"]
+    p = prompt_ids(user)
     t = tok(ex["output"].strip(), add_special_tokens=False)["input_ids"] + [tok.eos_token_id]
-    if len(p) + len(t) > max_len:  # keep the note; cut the dialogue's end (at most half the budget for the note)
+    if len(p) + len(t) > max_len:
+        # Keep the note (up to half the budget, more when the prompt is short); cut the dialogue's end
+        # inside the user message, so the template's closing part (the assistant header) stays.
         t = t[: max(max_len // 2, max_len - len(p))]
-        p = p[: max_len - len(t)]
+        budget = max(0, max_len - len(t) - template_overhead)
+        user_ids = tok(user, add_special_tokens=False)["input_ids"]
+        if len(user_ids) > budget:
+            p = prompt_ids(tok.decode(user_ids[:budget]))
+        p = p[-(max_len - len(t)):] if len(p) > max_len - len(t) else p
     return {"input_ids": p + t, "labels": [-100] * len(p) + t}
 
 
@@ -193,8 +230,10 @@ def batches(rows, epoch, bs):
 
 # ---------------------------------------------------------------------------------------------
 # model: 4-bit NF4 base with double quantization and bf16 compute (QLoRA), LoRA on top
-compute_dtype = torch.bfloat16 if Q.get("computeDtype", "bfloat16") == "bfloat16" else torch.float16
-load_kw = {"device_map": {"": accelerator.local_process_index if accelerator else 0}}
+# On CPU the base stays in float32 and autocast is off: CPU autocast gains little and its bf16 rounding
+# makes a tiny model's loss noisy.
+compute_dtype = torch.float32 if on_cpu else torch.bfloat16 if Q.get("computeDtype", "bfloat16") == "bfloat16" else torch.float16
+load_kw = {} if on_cpu else {"device_map": {"": accelerator.local_process_index if accelerator else 0}}
 dtype_key = "dtype" if int(transformers.__version__.split(".")[0]) >= 5 else "torch_dtype"
 load_kw[dtype_key] = compute_dtype
 if use_4bit:
@@ -202,10 +241,12 @@ if use_4bit:
                                                          bnb_4bit_use_double_quant=bool(Q.get("doubleQuant", True)), bnb_4bit_compute_dtype=compute_dtype)
 try:
     model = AutoModelForCausalLM.from_pretrained(cfg["baseModel"], **load_kw)
-except torch.cuda.OutOfMemoryError:
+except OutOfMemory:
     fail("out_of_memory", "The GPU ran out of memory while loading the base model.", "Turn on 4-bit loading, or choose a smaller base model; the preflight estimate shows what fits.")
 except Exception as e:  # noqa: BLE001
     fail("model", f"Could not load {cfg['baseModel']}: {e}", "Check that baseModel is a downloaded causal-LM folder with its weights.")
+if on_cpu:
+    model = model.to(device)
 if use_4bit:
     model = peft.prepare_model_for_kbit_training(model, use_gradient_checkpointing=bool(T["gradientCheckpointing"]))
 elif T["gradientCheckpointing"]:
@@ -217,16 +258,33 @@ model = get_peft_model(model, LoraConfig(r=LORA["r"], lora_alpha=LORA["alpha"], 
 trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
 total_params = sum(p.numel() for p in model.parameters())
 
+
+def autocast():
+    return torch.autocast("cuda", dtype=compute_dtype) if use_cuda else contextlib.nullcontext()
+
+
+def memory_now():
+    return torch.cuda.memory_allocated() if use_cuda else 0
+
+
+def memory_peak():
+    return torch.cuda.max_memory_allocated() if use_cuda else 0
+
+
 # ---------------------------------------------------------------------------------------------
 # schedule
 bs, accum = int(T["batchSize"]), int(T["gradientAccumulation"])
-steps_per_epoch = max(1, math.ceil(math.ceil(len(train_rows) / world / bs) / accum))
+micro_per_epoch = math.ceil(len(train_rows) / world / bs)
+if micro_per_epoch < accum:
+    fail("config", f"One epoch has {micro_per_epoch} batches per process, fewer than the gradient accumulation of {accum}, so no optimizer step would ever happen.",
+         f"Lower gradientAccumulation to at most {max(1, micro_per_epoch)} or the batch size, or train on more examples.")
+steps_per_epoch = max(1, micro_per_epoch // accum)  # an epoch's leftover micro-batches (fewer than accum) are dropped
 total_steps = int(T["maxSteps"]) or max(1, int(math.ceil(steps_per_epoch * float(T["epochs"]))))
 optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=float(T["learningRate"]), weight_decay=float(T["weightDecay"]))
 scheduler = get_scheduler(T["schedule"] if T["schedule"] != "constant" else "constant_with_warmup", optimizer,
                           num_warmup_steps=int(total_steps * float(T["warmupRatio"])), num_training_steps=total_steps)
 if accelerator:
-    model, optimizer, scheduler = accelerator.prepare(model, optimizer, scheduler)
+    model, optimizer = accelerator.prepare(model, optimizer)
 
 ckpt_root = os.path.join(run_dir, "checkpoints")
 os.makedirs(ckpt_root, exist_ok=True)
@@ -236,14 +294,17 @@ def unwrap(m):
     return accelerator.unwrap_model(m) if accelerator else m
 
 
+position = {"epoch": 0, "batches_done": 0}  # where in the data the loop is (for an exact resume)
+
+
 def save_checkpoint(step):
     path = os.path.join(ckpt_root, f"step-{step}")
     if IS_MAIN:
         tmp = path + ".tmp"
         os.makedirs(tmp, exist_ok=True)
         unwrap(model).save_pretrained(tmp, safe_serialization=True)
-        torch.save({"optimizer": optimizer.state_dict(), "scheduler": scheduler.state_dict(), "step": step,
-                    "rng": {"python": random.getstate(), "torch": torch.get_rng_state(), "cuda": torch.cuda.get_rng_state_all()},
+        torch.save({"optimizer": optimizer.state_dict(), "scheduler": scheduler.state_dict(), "step": step, "position": dict(position),
+                    "rng": {"python": random.getstate(), "torch": torch.get_rng_state(), "cuda": torch.cuda.get_rng_state_all() if use_cuda else None},
                     "config": cfg}, os.path.join(tmp, "trainer_state.pt"))
         if os.path.exists(path):
             import shutil
@@ -254,7 +315,8 @@ def save_checkpoint(step):
 
 
 def latest_checkpoint():
-    steps = [int(d.split("-")[1]) for d in os.listdir(ckpt_root) if d.startswith("step-") and not d.endswith(".tmp")]
+    steps = [int(d.split("-")[1]) for d in os.listdir(ckpt_root)
+             if d.startswith("step-") and not d.endswith(".tmp") and os.path.exists(os.path.join(ckpt_root, d, "trainer_state.pt"))]
     return (max(steps), os.path.join(ckpt_root, f"step-{max(steps)}")) if steps else (0, None)
 
 
@@ -263,13 +325,19 @@ if args.resume:
     start_step, path = latest_checkpoint()
     if path:
         from safetensors.torch import load_file
-        set_peft_model_state_dict(unwrap(model), load_file(os.path.join(path, "adapter_model.safetensors")))
-        state = torch.load(os.path.join(path, "trainer_state.pt"), weights_only=False)
-        optimizer.load_state_dict(state["optimizer"])
-        scheduler.load_state_dict(state["scheduler"])
+        try:
+            set_peft_model_state_dict(unwrap(model), load_file(os.path.join(path, "adapter_model.safetensors"), device=str(device)))
+            state = torch.load(os.path.join(path, "trainer_state.pt"), weights_only=False, map_location="cpu")
+            optimizer.load_state_dict(state["optimizer"])
+            scheduler.load_state_dict(state["scheduler"])
+        except Exception as e:  # noqa: BLE001
+            fail("crashed", f"The checkpoint {path} cannot be loaded: {e}", f"Delete the folder {path} so the run resumes from the checkpoint before it, or start the run again.")
         random.setstate(state["rng"]["python"])
         torch.set_rng_state(state["rng"]["torch"])
-        torch.cuda.set_rng_state_all(state["rng"]["cuda"])
+        if use_cuda and state["rng"].get("cuda") is not None:
+            torch.cuda.set_rng_state_all(state["rng"]["cuda"])
+        # Older checkpoints have no position: count micro-batches from the start, as before.
+        position.update(state.get("position") or {"epoch": 0, "batches_done": start_step * accum})
     else:
         emit("log", level="warning", message="--resume was given but the run has no checkpoint yet; starting from step 0.")
 
@@ -280,7 +348,7 @@ def evaluate():
     losses = []
     for b in batches(valid_rows, 0, bs):
         b = {k: v.to(device) for k, v in b.items()}
-        with torch.autocast("cuda", dtype=compute_dtype):
+        with autocast():
             losses.append(model(**b).loss.float().item())
     model.train()
     return sum(losses) / max(1, len(losses))
@@ -288,62 +356,95 @@ def evaluate():
 
 # ---------------------------------------------------------------------------------------------
 # the loop
-emit("started", run_id=os.path.basename(os.path.normpath(run_dir)), total_steps=total_steps, device=torch.cuda.get_device_name(0),
-     gpus=[{"name": torch.cuda.get_device_name(i), "memory_total": torch.cuda.get_device_properties(i).total_memory} for i in range(torch.cuda.device_count())],
-     quantization="nf4-4bit" + ("+double-quant" if Q.get("doubleQuant", True) else "") if use_4bit else "none (bf16 LoRA)",
+emit("started", run_id=os.path.basename(os.path.normpath(run_dir)), total_steps=total_steps,
+     device=f"CPU ({torch.get_num_threads()} thread{'s' if torch.get_num_threads() != 1 else ''})" if on_cpu else torch.cuda.get_device_name(device.index or 0),
+     gpus=[] if on_cpu else [{"name": torch.cuda.get_device_name(i), "memory_total": torch.cuda.get_device_properties(i).total_memory} for i in range(torch.cuda.device_count())],
+     quantization="nf4-4bit" + ("+double-quant" if Q.get("doubleQuant", True) else "") if use_4bit else "none (float32 LoRA on CPU)" if on_cpu else f"none ({str(compute_dtype).replace('torch.', '')} LoRA)",
      trainable_params=trainable, total_params=total_params, resumed_from_step=start_step)
 metrics = open(os.path.join(run_dir, "metrics.jsonl"), "a", encoding="utf-8")
+
+
+def record(rec):
+    metrics.write(json.dumps(rec) + "\n")
+    metrics.flush()
+
+
 model.train()
-torch.cuda.reset_peak_memory_stats()
+if use_cuda:
+    torch.cuda.reset_peak_memory_stats()
 step, t0, tokens, best_eval, last_loss = start_step, time.time(), 0, None, float("nan")
-skip = start_step * accum  # micro-batches already consumed before the checkpoint
+epoch, skip = int(position["epoch"]), int(position["batches_done"])  # batches of that epoch done before the checkpoint
 try:
-    epoch = 0
     while step < total_steps and not stop_requested:
+        epoch_batches = batches(train_rows, epoch, bs)
+        n_batches = len(epoch_batches)
+        while skip >= n_batches and n_batches:  # an old-style position past this epoch's end
+            skip -= n_batches
+            epoch += 1
+            epoch_batches = batches(train_rows, epoch, bs)
         micro, acc_loss = 0, 0.0
-        for b in batches(train_rows, epoch, bs):
-            if skip > 0:
-                skip -= 1
-                continue
-            b = {k: v.to(device) for k, v in b.items()}
-            with torch.autocast("cuda", dtype=compute_dtype):
-                loss = model(**b).loss / accum
-            (accelerator.backward(loss) if accelerator else loss.backward())
+        optimizer.zero_grad(set_to_none=True)  # an epoch's leftover micro-batches (fewer than accum) are dropped
+        for i in range(skip, n_batches - (n_batches - skip) % accum):
+            b = {k: v.to(device) for k, v in epoch_batches[i].items()}
+            micro += 1
+            last_micro = micro % accum == 0
+            sync = contextlib.nullcontext() if last_micro or not accelerator or world == 1 else accelerator.no_sync(model)
+            with sync:
+                with autocast():
+                    loss = model(**b).loss / accum
+                (accelerator.backward(loss) if accelerator else loss.backward())
             acc_loss += loss.float().item()
             tokens += int(b["attention_mask"].sum()) * world
-            micro += 1
-            if micro % accum:
+            if not last_micro:
                 continue
             torch.nn.utils.clip_grad_norm_([p for p in model.parameters() if p.requires_grad], 1.0)
             optimizer.step()
             scheduler.step()
             optimizer.zero_grad(set_to_none=True)
             step += 1
+            position.update(epoch=epoch, batches_done=i + 1)
             last_loss, acc_loss = acc_loss, 0.0
             elapsed = time.time() - t0
             if step % int(T["logEvery"]) == 0 or step == total_steps:
-                rec = dict(step=step, epoch=round(epoch + micro / max(1, math.ceil(len(train_rows) / world / bs)), 3), loss=last_loss,
-                           lr=scheduler.get_last_lr()[0], tokens_per_second=tokens / max(elapsed, 1e-6), gpu_memory=torch.cuda.memory_allocated(),
-                           gpu_memory_peak=torch.cuda.max_memory_allocated(), elapsed=elapsed)
+                rec = dict(step=step, epoch=round(epoch + (i + 1) / max(1, n_batches), 3), loss=last_loss,
+                           lr=scheduler.get_last_lr()[0], tokens_per_second=tokens / max(elapsed, 1e-6), gpu_memory=memory_now(),
+                           gpu_memory_peak=memory_peak(), elapsed=elapsed)
                 emit("step", **rec)
-                metrics.write(json.dumps({"type": "step", **rec}) + "\n")
-                metrics.flush()
+                record({"type": "step", **rec})
             if step % int(T["evalEvery"]) == 0 or step == total_steps:
                 ev = evaluate()
                 best_eval = ev if best_eval is None else min(best_eval, ev)
                 emit("eval", step=step, eval_loss=ev)
-                metrics.write(json.dumps({"type": "eval", "step": step, "eval_loss": ev}) + "\n")
+                record({"type": "eval", "step": step, "eval_loss": ev})
             if step % int(T["checkpointEvery"]) == 0:
                 save_checkpoint(step)
             if step >= total_steps or stop_requested:
                 break
-        epoch += 1
-except torch.cuda.OutOfMemoryError:
-    fail("out_of_memory", f"The GPU ran out of memory at step {step} (peak {torch.cuda.max_memory_allocated() / 2**30:.1f} GiB).",
+        else:
+            epoch, skip = epoch + 1, 0
+            position.update(epoch=epoch, batches_done=0)
+            continue
+        break
+except OutOfMemory:
+    fail("out_of_memory", f"The GPU ran out of memory at step {step} (peak {memory_peak() / 2**30:.1f} GiB).",
          "Lower the batch size or the maximum sequence length, or turn on gradient checkpointing; then resume.")
 except Exception as e:  # noqa: BLE001
     traceback.print_exc(file=sys.stderr)
     fail("crashed", f"Training stopped with an error at step {step}: {e}", "The log file has the details. Fix the cause and resume from the last checkpoint.")
+
+
+def peak_process_memory():
+    """Peak resident memory of this process in bytes (Linux and macOS), for CPU runs' reports."""
+    try:
+        import resource
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return peak if sys.platform == "darwin" else peak * 1024
+    except Exception:  # noqa: BLE001
+        return 0
+
+
+if on_cpu:
+    emit("log", level="info", message=f"Peak memory of the trainer process: {peak_process_memory() / 2**20:.0f} MiB.")
 
 if stop_requested:
     path = save_checkpoint(step)
@@ -354,4 +455,4 @@ adapter_dir = os.path.join(run_dir, "adapter")
 if IS_MAIN:
     unwrap(model).save_pretrained(adapter_dir, safe_serialization=True)
 emit("finished", step=step, adapter_dir=adapter_dir, train_loss=last_loss, best_eval_loss=best_eval,
-     elapsed=time.time() - t0, gpu_memory_peak=torch.cuda.max_memory_allocated())
+     elapsed=time.time() - t0, gpu_memory_peak=memory_peak())
