@@ -207,6 +207,6 @@ export async function ensureTinyModels(dir = tinyModelsDir()): Promise<TinyModel
 // Run as a script (not when bundled into the CLI, where import.meta.url is the bundle's).
 if (process.argv[1] && /make-tiny-llama\.[cm]?[jt]s$/.test(process.argv[1]) && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   const dir = process.argv[2] ? resolve(process.argv[2]) : tinyModelsDir();
-  const r = await ensureTinyModels(dir);
-  process.stdout.write(`Tiny model:   ${r.model}\nTiny adapter: ${r.lora}\n`);
+  // No top-level await: the extension's CommonJS bundle includes this module.
+  void ensureTinyModels(dir).then((r) => process.stdout.write(`Tiny model:   ${r.model}\nTiny adapter: ${r.lora}\n`));
 }

@@ -57,6 +57,6 @@ export async function makeTinyLora(file: string, options: Partial<TinyLoraOption
 
 if (process.argv[1] && /make-tiny-lora\.[cm]?[jt]s$/.test(process.argv[1]) && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   const out = resolve(process.argv[2] ?? 'tiny-lora.gguf');
-  await makeTinyLora(out);
-  process.stdout.write(`Tiny adapter: ${out}\n`);
+  // No top-level await: the extension's CommonJS bundle includes this module.
+  void makeTinyLora(out).then(() => process.stdout.write(`Tiny adapter: ${out}\n`));
 }
