@@ -1,9 +1,13 @@
 /**
- * MediGen Lab's VS Code entry point. VS Code loads the bundle (dist/extension.cjs) lazily: only
- * when one of the contributed commands runs (activationEvents stay empty; VS Code derives them
- * from `contributes`), never at start-up.
+ * MediGen Lab's VS Code entry point. VS Code loads the bundle (dist/extension.cjs) lazily: when
+ * one of the contributed commands runs, the MediGen Lab view opens, or a lesson panel is restored
+ * (activationEvents: onWebviewPanel; the rest VS Code derives from `contributes`), never at start-up.
+ * Each feature registers itself (extension/register.ts); this file only wires them up.
  */
 import * as vscode from 'vscode';
+import { registerLabFeatures, type LabFeatures } from './register';
+import { registerGenerationFeatures } from './generation/index';
+import { registerTrainingFeatures, type TrainingApi } from './training/index';
 
 /** Name of the output channel every MediGen Lab feature writes its log lines to. */
 export const OUTPUT_CHANNEL_NAME = 'MediGen Lab';
@@ -31,6 +35,10 @@ export interface MedigenLabApi {
   readonly version: string;
   /** The "MediGen Lab" output channel. */
   readonly output: vscode.OutputChannel;
+  /** The lesson features: the lab (sandbox, modules, progress), the checks' TestController, the tree. */
+  readonly lessons: LabFeatures;
+  /** The fine-tuning features: run manager, run history, open forms and dashboards. */
+  readonly training: TrainingApi;
 }
 
 /** Called by VS Code the first time a MediGen Lab command runs. */
@@ -41,8 +49,11 @@ export function activate(context: vscode.ExtensionContext): MedigenLabApi {
     output,
     vscode.commands.registerCommand(COMMANDS.showVersion, () => showVersion(version, output)),
   );
+  const lessons = registerLabFeatures(context, output);
+  registerGenerationFeatures(context, output);
+  const training = registerTrainingFeatures(context, output);
   output.appendLine(`MediGen Lab ${version} started in VS Code ${vscode.version}.`);
-  return { version, output };
+  return { version, output, lessons, training };
 }
 
 /** Called by VS Code on shutdown; everything to dispose is in `context.subscriptions`. */

@@ -51,6 +51,12 @@ export interface InstallOptions extends ModulesDirOption {
   source: string;
   /** Git tag, branch or commit to install and pin to. Defaults to the highest semver tag, else the default branch. */
   ref?: string;
+  /**
+   * Folder that holds the student's work of every module: exercises go to
+   * `<workRoot>/<module id>/<exercise id>/` (the layout of the extension's sandbox). Recorded in
+   * installed.json, so `updateModule` works on the same files. Defaults to `<modulesDir>/<id>/work`.
+   */
+  workRoot?: string;
 }
 
 /** Options of `updateModule`. */
@@ -211,7 +217,7 @@ export async function installModule(opts: InstallOptions): Promise<InstalledModu
   renameSync(join(fetched.staging, 'module'), dir);
   rmSync(fetched.staging, { recursive: true, force: true });
   const installed = await loadModule(dir, { loadChecks: false });
-  const workDir = join(home, 'work');
+  const workDir = opts.workRoot ? join(resolve(opts.workRoot), id) : join(home, 'work');
   for (const ex of installed.module!.exercises) prepareWorkspace({ exercise: ex, workDir: join(workDir, ex.id) });
   const rec: InstalledModule = {
     id,

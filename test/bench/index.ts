@@ -3,12 +3,14 @@
  * Exit code 1 when any benchmark misses its target or disagrees with its reference.
  * Add a benchmark by exporting `async () => BenchResult` from a file here and listing it below.
  */
+import { benchExtension } from './extension';
 import { benchGenerate } from './generate';
 import { benchRouge, type BenchResult } from './rouge';
 
 const BENCHMARKS: { name: string; run: () => Promise<BenchResult | BenchResult[]> }[] = [
   { name: 'ROUGE scoring (3 test splits, full notes + sections)', run: () => benchRouge() },
   { name: 'Note generation on the tiny model (overhead, parallel)', run: () => benchGenerate() },
+  { name: 'VS Code extension (lesson render, check round trip)', run: () => benchExtension() },
 ];
 
 const results: BenchResult[] = [];

@@ -1,0 +1,232 @@
+/**
+ * The MediGen Lab commands (category "MediGen Lab" in package.json). Each works from the tree,
+ * the lesson page, the palette (with a quick pick) and from tests through
+ * vscode.commands.executeCommand, and returns what it did (for tests and other extensions).
+ */
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import { describeError, MedigenError } from '../../core/errors';
+import { progressKey, type ExerciseKey, type Lab, type LabUpdate } from '../lab/lab';
+import { buildLabTree, nextLesson } from '../lab/tree-model';
+import { LessonPanel, type LessonPanelDeps } from '../lesson/panel';
+import type { ExerciseRunSummary, TestingModule } from '../testing/controller';
+import { resolveExercise, resolveLesson, type LessonKey } from './pick';
+
+/** Every command id MediGen Lab registers here. */
+export const LAB_COMMANDS = {
+  continueLearning: 'medigenLab.continue',
+  openLesson: 'medigenLab.openLesson',
+  startLesson: 'medigenLab.startLesson',
+  startExercise: 'medigenLab.startExercise',
+  openExercise: 'medigenLab.openExercise',
+  runCheck: 'medigenLab.runCheck',
+  showHint: 'medigenLab.showHint',
+  resetExercise: 'medigenLab.resetExercise',
+  restoreAttempt: 'medigenLab.restoreAttempt',
+  installModule: 'medigenLab.installModule',
+  updateModule: 'medigenLab.updateModule',
+  openSandbox: 'medigenLab.openSandbox',
+  showOutput: 'medigenLab.showOutput',
+  refresh: 'medigenLab.refresh',
+} as const;
+
+/** What `medigenLab.openLesson` / `continue` / `startLesson` return. */
+export interface OpenLessonResult extends LessonKey {
+  title: string;
+  /** ms the page itself took, from its document start to its script being ready (measured in the webview). */
+  pageMs?: number;
+  /** Folders of the lesson's exercises in the sandbox (startLesson only). */
+  exerciseDirs?: string[];
+}
+
+/** What `medigenLab.updateModule` returns. */
+export interface UpdateModuleResult extends LabUpdate {
+  /** Diff editors opened: old starter ↔ new starter of each kept file. */
+  diffs: { left: string; right: string; file: string }[];
+}
+
+/** Options a caller (a test) may give instead of answering dialogs. */
+export interface QuietOptions {
+  /** Ask "are you sure?" first. Defaults to true. */
+  confirm?: boolean;
+  /** Open vscode.diff editors for the instructor's changes. Defaults to asking. */
+  openDiffs?: boolean;
+}
+
+export interface CommandsModuleDeps extends LessonPanelDeps {
+  testing: TestingModule;
+}
+
+/** Registers the commands. */
+export function registerCommandsModule(context: vscode.ExtensionContext, deps: CommandsModuleDeps): void {
+  const { lab: service, output, testing } = deps;
+
+  const register = <A extends unknown[], R>(id: string, fn: (lab: Lab, ...args: A) => Promise<R | undefined>) =>
+    context.subscriptions.push(
+      vscode.commands.registerCommand(id, async (...args: A) => {
+        try {
+          return await fn(await service.get(), ...args);
+        } catch (err) {
+          const text = describeError(err);
+          output.appendLine(`${id}: ${text}`);
+          const hint = err instanceof MedigenError ? err.hint : 'See the "MediGen Lab" output for details.';
+          void vscode.window.showErrorMessage(err instanceof Error ? err.message : String(err), { detail: hint } as vscode.MessageOptions, 'Show Output').then((p) => p && output.show());
+          return undefined;
+        }
+      }),
+    );
+
+  const openLesson = async (lab: Lab, k: LessonKey): Promise<OpenLessonResult> => {
+    const { lesson } = lab.lesson(k.moduleId, k.lessonId);
+    const panel = await LessonPanel.createOrShow(deps, k.moduleId, k.lessonId);
+    return { ...k, title: lesson.title, ...(panel.lastPageMs !== undefined ? { pageMs: panel.lastPageMs } : {}) };
+  };
+
+  const openExerciseFile = async (lab: Lab, k: ExerciseKey): Promise<string> => {
+    if (lab.progress.get(progressKey(k)).status === 'not-started' || !lab.sandbox.hasExercise({ ...k, starterDir: '' })) await lab.startExercise(k);
+    const file = lab.entryFile(k);
+    // Keep the lesson in sight: the file goes to the other editor column.
+    const lessonColumn = LessonPanel.active?.panel.viewColumn;
+    await vscode.window.showTextDocument(vscode.Uri.file(file), { viewColumn: lessonColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One, preview: false });
+    return file;
+  };
+
+  const saveStudentFiles = async (dir: string) => {
+    for (const doc of vscode.workspace.textDocuments) if (doc.isDirty && doc.uri.scheme === 'file' && doc.uri.fsPath.startsWith(dir)) await doc.save();
+  };
+
+  register(LAB_COMMANDS.continueLearning, async (lab) => {
+    const next = nextLesson(buildLabTree(lab.modules, (key) => lab.progress.get(key)));
+    if (!next) throw new MedigenError('No module is installed, so there is no lesson to continue.', 'Run "MediGen Lab: Install Module" with a module folder or git URL from your instructor.');
+    return openLesson(lab, next);
+  });
+
+  register(LAB_COMMANDS.openLesson, async (lab, arg?: unknown) => {
+    const k = await resolveLesson(lab, arg, 'Which lesson do you want to read?');
+    return k && openLesson(lab, k);
+  });
+
+  register(LAB_COMMANDS.startLesson, async (lab, arg?: unknown) => {
+    const k = await resolveLesson(lab, arg, 'Which lesson do you want to start?');
+    if (!k) return undefined;
+    const exerciseDirs = await lab.startLesson(k.moduleId, k.lessonId);
+    output.appendLine(`Started lesson ${k.moduleId}#${k.lessonId}: ${exerciseDirs.join(', ')}`);
+    return { ...(await openLesson(lab, k)), exerciseDirs };
+  });
+
+  register(LAB_COMMANDS.startExercise, async (lab, arg?: unknown) => {
+    const k = await resolveExercise(lab, arg, 'Which exercise do you want to start?');
+    return k && lab.startExercise(k);
+  });
+
+  register(LAB_COMMANDS.openExercise, async (lab, arg?: unknown) => {
+    const k = await resolveExercise(lab, arg, 'Which exercise do you want to open?');
+    return k && openExerciseFile(lab, k);
+  });
+
+  register(LAB_COMMANDS.runCheck, async (lab, arg?: unknown): Promise<ExerciseRunSummary | undefined> => {
+    const k = await resolveExercise(lab, arg, 'Which exercise do you want to check?');
+    if (!k) return undefined;
+    await saveStudentFiles(lab.workDir(k));
+    const [summary] = await testing.runExercises([k]);
+    if (summary) {
+      if (summary.status === 'passed') void vscode.window.showInformationMessage(`All ${summary.total} checks pass. Well done! Your work is saved as a checkpoint.`);
+      else if (summary.status === 'untrusted') void vscode.window.showWarningMessage(summary.message ?? 'Checks are off in an untrusted folder.', 'Manage Workspace Trust').then((p) => p && vscode.commands.executeCommand('workbench.trust.manage'));
+      else if (summary.status !== 'skipped' && summary.status !== 'aborted') void vscode.window.showWarningMessage(`${summary.passed} of ${summary.total} checks pass. The Test Results panel and the red marks in your file say what to fix.`);
+    }
+    return summary;
+  });
+
+  register(LAB_COMMANDS.showHint, async (lab, arg?: unknown) => {
+    const k = await resolveExercise(lab, arg, 'Which exercise do you want a hint for?');
+    if (!k) return undefined;
+    const hint = await lab.nextHint(k);
+    const { lesson } = lab.exercise(k);
+    const panel = LessonPanel.active;
+    if (!panel || panel.lesson.moduleId !== k.moduleId || panel.lesson.lessonId !== lesson.id) await LessonPanel.createOrShow(deps, k.moduleId, lesson.id);
+    else await panel.postState();
+    return hint;
+  });
+
+  register(LAB_COMMANDS.resetExercise, async (lab, arg?: unknown, opts: QuietOptions = {}) => {
+    const k = await resolveExercise(lab, arg, 'Which exercise do you want to start over?');
+    if (!k) return undefined;
+    if (opts.confirm ?? true) {
+      const yes = 'Start over';
+      const pick = await vscode.window.showWarningMessage(`Put the starter files of "${lab.exercise(k).exercise.title}" back?`, { modal: true, detail: 'Your current files are saved as a checkpoint first: "MediGen Lab: Restore Attempt" brings them back.' }, yes);
+      if (pick !== yes) return undefined;
+    }
+    await saveStudentFiles(lab.workDir(k));
+    const saved = await lab.resetExercise(k);
+    void vscode.window.showInformationMessage(`The exercise has its starter files again.${saved ? ` Your previous files are checkpoint ${saved.slice(0, 8)}.` : ''}`);
+    return { saved };
+  });
+
+  register(LAB_COMMANDS.restoreAttempt, async (lab, arg?: unknown, hash?: string) => {
+    const k = await resolveExercise(lab, arg, 'Which exercise do you want to restore?');
+    if (!k) return undefined;
+    let chosen = hash;
+    if (!chosen) {
+      const attempts = await lab.attempts(k);
+      if (!attempts.length) throw new MedigenError('This exercise has no saved attempts yet.', 'Attempts are saved each time you run a check, reset or restore.');
+      const pick = await vscode.window.showQuickPick(
+        attempts.map((a) => ({ label: a.message.split('\n')[0]!, description: new Date(a.date).toLocaleString(), detail: `${a.reason} · ${a.hash.slice(0, 8)}`, hash: a.hash })),
+        { placeHolder: 'Which saved attempt do you want back? (what you have now is saved first)' },
+      );
+      chosen = pick?.hash;
+    }
+    if (!chosen) return undefined;
+    await saveStudentFiles(lab.workDir(k));
+    await lab.restoreAttempt(k, chosen);
+    void vscode.window.showInformationMessage(`Restored the attempt ${chosen.slice(0, 8)}. What you had before is saved too.`);
+    return { restored: chosen };
+  });
+
+  register(LAB_COMMANDS.installModule, async (lab, source?: string) => {
+    const src = source ?? (await vscode.window.showInputBox({ prompt: 'A module folder or git URL (from your instructor)', placeHolder: 'https://github.com/…/module.git or /path/to/module', ignoreFocusOut: true }));
+    if (!src) return undefined;
+    const rec = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Installing ${src}…`, cancellable: true }, (_p, token) => {
+      const abort = new AbortController();
+      token.onCancellationRequested(() => abort.abort());
+      return lab.installModule(src, { signal: abort.signal });
+    });
+    void vscode.window.showInformationMessage(`Installed "${rec.title}" ${rec.version}. Its lessons are in the MediGen Lab view.`);
+    return rec;
+  });
+
+  register(LAB_COMMANDS.updateModule, async (lab, arg?: unknown, opts: QuietOptions = {}): Promise<UpdateModuleResult | undefined> => {
+    let moduleId = typeof arg === 'string' ? arg : typeof (arg as { moduleId?: unknown })?.moduleId === 'string' ? (arg as { moduleId: string }).moduleId : undefined;
+    if (!moduleId) moduleId = (await vscode.window.showQuickPick(lab.installed().map((m) => ({ label: m.title, description: `${m.id} ${m.version}`, id: m.id })), { placeHolder: 'Which module do you want to update?' }))?.id;
+    if (!moduleId) return undefined;
+    const id = moduleId;
+    const res = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Updating ${id}…` }, () => lab.updateModule(id));
+    const diffs = res.keptFiles.map((f) => {
+      const old = lab.installed().find((m) => m.id === id)!;
+      const exDir = lab.module(id).exercises.find((e) => e.id === f.exerciseId)!;
+      const rel = exDir.starterDir.slice(old.dir.length + 1);
+      return { left: join(res.previousDir, rel, f.file), right: join(exDir.starterDir, f.file), file: `${f.exerciseId}/${f.file}` };
+    });
+    output.appendLine(`Update of ${id}: ${res.status} (${res.before.version} → ${res.after.version}); replaced ${res.updatedFiles.length}, added ${res.addedFiles.length}, kept ${res.keptFiles.length} of your edited file(s).`);
+    let open = opts.openDiffs;
+    if (open === undefined && diffs.length) {
+      const show = 'Show the changes';
+      open = (await vscode.window.showInformationMessage(`"${id}" is now version ${res.after.version}. You had edited ${diffs.length} file(s) the instructor also changed: your files were kept. Compare the instructor's changes?`, show)) === show;
+    } else if (res.status !== 'updated') void vscode.window.showInformationMessage(`"${id}" is already up to date (version ${res.after.version}).`);
+    if (open) {
+      for (const d of diffs) await vscode.commands.executeCommand('vscode.diff', vscode.Uri.file(d.left), vscode.Uri.file(d.right), `${d.file}: instructor's change (${res.before.version} ↔ ${res.after.version})`);
+    }
+    return { ...res, diffs };
+  });
+
+  register(LAB_COMMANDS.openSandbox, async (lab) => {
+    await vscode.commands.executeCommand('vscode.openFolder', vscode.Uri.file(lab.sandboxRoot), { forceNewWindow: false });
+    return lab.sandboxRoot;
+  });
+
+  register(LAB_COMMANDS.refresh, async (lab) => {
+    await lab.reload();
+    return lab.modules.map((m) => m.id);
+  });
+
+  context.subscriptions.push(vscode.commands.registerCommand(LAB_COMMANDS.showOutput, () => output.show()));
+}

@@ -1,0 +1,39 @@
+/**
+ * What the lesson page shows for each exercise, built from the lab (modules + ProgressStore) and
+ * the checks running now. Plain Node: unit-tested without VS Code.
+ */
+import type { Lesson } from '../../curriculum/engine/index';
+import type { Lab } from '../lab/lab';
+import { progressKey } from '../lab/lab';
+import { STATUS_VIEW } from '../lab/tree-model';
+import { renderLesson } from './markdown';
+import type { LessonViewState } from './messages';
+
+/** Checks running now and the failures of the last run, per exercise key (`<module>/<exercise>`). */
+export interface RunInfo {
+  isRunning(key: string): boolean;
+  failures(key: string): { title: string; message: string }[];
+}
+
+/** The page state of `lesson` of module `moduleId`. */
+export function lessonViewState(lab: Pick<Lab, 'progress' | 'shownHints'>, moduleId: string, lesson: Lesson, runs: RunInfo, trusted: boolean): LessonViewState {
+  return {
+    trusted,
+    exercises: lesson.exercises.map((e) => {
+      const k = { moduleId, exerciseId: e.id };
+      const key = progressKey(k);
+      const p = lab.progress.get(key);
+      return {
+        id: e.id,
+        title: e.title,
+        status: p.status,
+        statusLabel: STATUS_VIEW[p.status].label,
+        ...(p.lastResult ? { lastResult: p.lastResult } : {}),
+        hintsHtml: lab.shownHints(k).map((h) => renderLesson(h).html),
+        hintsTotal: e.hints.length,
+        running: runs.isRunning(key),
+        failures: runs.failures(key),
+      };
+    }),
+  };
+}
