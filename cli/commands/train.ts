@@ -10,10 +10,10 @@ import {
   formatGiB,
   launchTrainer,
   loadTrainConfig,
+  memorySettingsFor,
   resolveArchitecture,
   slurmScript,
   trainerScript,
-  type MemorySettings,
   type TrainConfig,
 } from '../../models/train/index';
 import { setupTrainingEnvironment, venvPython } from '../../models/train/environment';
@@ -29,21 +29,9 @@ function pickPython(explicit?: string): string {
   return existsSync(venv) ? venv : 'python3';
 }
 
-function memorySettings(cfg: TrainConfig): MemorySettings {
-  return {
-    load4bit: cfg.quantization.load4bit,
-    doubleQuant: cfg.quantization.doubleQuant,
-    loraRank: cfg.lora.r,
-    targetModules: cfg.lora.targetModules,
-    batchSize: cfg.training.batchSize,
-    maxSeqLength: cfg.data.maxSeqLength,
-    gradientCheckpointing: cfg.training.gradientCheckpointing,
-  };
-}
-
 function estimateTable(cfg: TrainConfig, archRef: string): string {
   const arch = resolveArchitecture(archRef);
-  const est = estimateMemory(arch, memorySettings(cfg));
+  const est = estimateMemory(arch, memorySettingsFor(cfg));
   const width = Math.max(...est.parts.map((p) => p.label.length));
   return [
     `Estimated GPU memory for ${arch.name} (batch ${cfg.training.batchSize}, ${cfg.data.maxSeqLength} tokens, LoRA r=${cfg.lora.r}):`,
@@ -90,7 +78,7 @@ const estimate = defineCommand({
       ctx.out.write('No GPU is visible here to compare with; pass --free-gib to compare with your GPU.\n');
       return EXIT.ok;
     }
-    const advice = adviseFit(resolveArchitecture(ctx.values.model), memorySettings(cfg), free);
+    const advice = adviseFit(resolveArchitecture(ctx.values.model), memorySettingsFor(cfg), free);
     if (advice.fits) {
       ctx.out.write(`It fits in ${formatGiB(free)} of free GPU memory.\n`);
       return EXIT.ok;
@@ -233,7 +221,7 @@ const train = defineCommand({
     if (onCpu) ctx.out.write('Training on the CPU ("device": "cpu"): plain LoRA in float32, fine for tiny models and smoke runs, far too slow for real ones.\n');
     else if (existsSync(join(cfg.baseModel, 'config.json'))) {
       ctx.out.write(estimateTable(cfg, cfg.baseModel) + '\n');
-      const advice = adviseFit(resolveArchitecture(cfg.baseModel), memorySettings(cfg), env.gpus[0]!.memoryFree);
+      const advice = adviseFit(resolveArchitecture(cfg.baseModel), memorySettingsFor(cfg), env.gpus[0]!.memoryFree);
       if (!advice.fits && !ctx.values.force) {
         throw new MedigenError(`This run will probably not fit in the ${formatGiB(advice.free)} free on ${env.gpus[0]!.name}.`, `Change the config:\n${advice.suggestions.map((s) => `    ${s}`).join('\n')}\n  or pass --force to try anyway.`);
       }

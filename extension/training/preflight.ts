@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describeError } from '../../core/errors';
 import { KNOWN_ARCHITECTURES, resolveArchitecture } from '../../models/train/architecture';
 import type { TrainConfig } from '../../models/train/config';
-import { adviseFit, estimateMemory, type MemorySettings } from '../../models/train/memory';
+import { adviseFit, estimateMemory, memorySettingsFor } from '../../models/train/memory';
 import type { EnvironmentReport } from '../../models/train/protocol';
 
 const GiB = 1024 ** 3;
@@ -16,18 +16,7 @@ const GiB = 1024 ** 3;
 /** Packages a real (Q)LoRA run cannot do without; bitsandbytes only for 4-bit loading. */
 export const REQUIRED_PACKAGES = ['torch', 'transformers', 'peft', 'accelerate', 'safetensors'];
 
-/** The memory settings of a config (what estimateMemory and adviseFit take). */
-export function memorySettingsFor(cfg: TrainConfig): MemorySettings {
-  return {
-    load4bit: cfg.quantization.load4bit,
-    doubleQuant: cfg.quantization.doubleQuant,
-    loraRank: cfg.lora.r,
-    targetModules: cfg.lora.targetModules,
-    batchSize: cfg.training.batchSize,
-    maxSeqLength: cfg.data.maxSeqLength,
-    gradientCheckpointing: cfg.training.gradientCheckpointing,
-  };
-}
+export { memorySettingsFor };
 
 const NAME_GUESSES: [RegExp, string][] = [
   [/llama[-_ ]?3\.[12].*\b1b\b|llama[-_ ]?3\.[12][-_ ]?1b/i, 'llama-3.2-1b'],

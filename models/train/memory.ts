@@ -6,6 +6,7 @@
  * checkpointing (per-layer activation sizes from Korthikanti et al. 2022, 16-bit).
  */
 import { blockLinears, parameterCounts, type Architecture } from './architecture';
+import type { TrainConfig } from './config';
 
 export interface MemorySettings {
   /** Load the base in 4-bit NF4 (QLoRA). Defaults to true. */
@@ -19,6 +20,19 @@ export interface MemorySettings {
   gradientCheckpointing: boolean;
   /** 'sdpa' (memory-efficient attention, no seq² term) or 'eager'. Defaults to 'sdpa'. */
   attention?: 'sdpa' | 'eager';
+}
+
+/** The memory-relevant settings of a training config (what estimateMemory and adviseFit take). */
+export function memorySettingsFor(cfg: TrainConfig): MemorySettings {
+  return {
+    load4bit: cfg.quantization.load4bit,
+    doubleQuant: cfg.quantization.doubleQuant,
+    loraRank: cfg.lora.r,
+    targetModules: cfg.lora.targetModules,
+    batchSize: cfg.training.batchSize,
+    maxSeqLength: cfg.data.maxSeqLength,
+    gradientCheckpointing: cfg.training.gradientCheckpointing,
+  };
 }
 
 export interface MemoryEstimate {
