@@ -141,8 +141,8 @@ export function registerGenerationCommands(deps: GenerationCommandDeps): { stop(
       ? [openSetting('endpoint'), ...(/HTTP 40[13]/.test(String((e as Error)?.message)) ? [{ title: 'Set API Key…', run: () => vscode.commands.executeCommand(GENERATION_COMMANDS.setEndpointApiKey) }] : [])]
       : [chooseModelAction, openSetting('model')];
 
-  const generate = async (args: GenerateNoteArgs = {}): Promise<GenerateNoteResult | undefined> => {
-    if (current) throw new MedigenError('A note is already being generated.', 'Wait for it to finish, or stop it with "MediGen Lab: Stop Generation".');
+  /** The dialogue to work on (errors offer to pick an encounter), then the settings and key; undefined when the user backed out. */
+  const inputAndBackend = async (args: GenerateNoteArgs) => {
     let resolved;
     try {
       resolved = resolveInput(args, corpus, log);
@@ -150,7 +150,14 @@ export function registerGenerationCommands(deps: GenerationCommandDeps): { stop(
       throw withActions(e, encounterAction);
     }
     const ready = await prepare(args);
-    if (!ready) return undefined;
+    return ready ? { resolved, ready } : undefined;
+  };
+
+  const generate = async (args: GenerateNoteArgs = {}): Promise<GenerateNoteResult | undefined> => {
+    if (current) throw new MedigenError('A note is already being generated.', 'Wait for it to finish, or stop it with "MediGen Lab: Stop Generation".');
+    const started = await inputAndBackend(args);
+    if (!started) return undefined;
+    const { resolved, ready } = started;
     const { settings, apiKey } = ready;
     const ref = resolved.reference;
     const doc = documents.create('note', `Note for ${resolved.label}`);
@@ -244,14 +251,9 @@ export function registerGenerationCommands(deps: GenerationCommandDeps): { stop(
   });
 
   register(GENERATION_COMMANDS.showPrompt, async (args: GenerateNoteArgs = {}): Promise<ShowPromptResult | undefined> => {
-    let resolved;
-    try {
-      resolved = resolveInput(args, corpus, log);
-    } catch (e) {
-      throw withActions(e, encounterAction);
-    }
-    const ready = await prepare(args);
-    if (!ready) return undefined;
+    const started = await inputAndBackend(args);
+    if (!started) return undefined;
+    const { resolved, ready } = started;
     let view;
     try {
       view = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Preparing the prompt', cancellable: true }, (p, token) => {
