@@ -7,6 +7,7 @@ import {
   checkTrainingEnvironment,
   defaultTrainConfig,
   estimateMemory,
+  explainTorchWithoutGpu,
   formatGiB,
   launchTrainer,
   loadTrainConfig,
@@ -122,7 +123,13 @@ const env = defineCommand({
     } else {
       ctx.out.write(`Python ${report.python} (${python})\n`);
       for (const [name, v] of Object.entries(report.packages)) ctx.out.write(`  ${name.padEnd(14)} ${v ?? 'MISSING'}\n`);
-      ctx.out.write(report.gpus.length ? report.gpus.map((g, i) => `GPU ${i}: ${g.name}, ${formatGiB(g.memoryFree)} free of ${formatGiB(g.memoryTotal)}\n`).join('') : 'No CUDA GPU is visible.\n');
+      ctx.out.write(report.gpus.length ? report.gpus.map((g, i) => `GPU ${i}: ${g.name}, ${formatGiB(g.memoryFree)} free of ${formatGiB(g.memoryTotal)}\n`).join('') : 'No CUDA GPU is visible to PyTorch.\n');
+      const smi = report.nvidiaSmi;
+      if (smi) ctx.out.write('error' in smi ? `${smi.error}\n` : smi.gpus.map((g) => `nvidia-smi: GPU ${g.index}: ${g.name}, ${formatGiB(g.memoryFree)} free of ${formatGiB(g.memoryTotal)}, driver ${g.driver}\n`).join(''));
+    }
+    if (!report.cuda) {
+      const why = explainTorchWithoutGpu(report.nvidiaSmi, report.packages.torch);
+      if (why) ctx.err.write(`${why}\n`);
     }
     const missing = Object.entries(report.packages).filter(([n, v]) => v === null && n !== 'bitsandbytes').map(([n]) => n);
     if (missing.length) ctx.err.write(`Missing: ${missing.join(', ')}. Run \`medigen train setup\` to install them.\n`);
@@ -217,7 +224,7 @@ const train = defineCommand({
     const missing = ['torch', 'transformers', 'peft'].filter((p) => !env.packages[p]);
     if (missing.length) throw new MedigenError(`The training environment (${python}) lacks ${missing.join(', ')}.`, 'Run `medigen train setup` to install the pinned training packages.');
     const onCpu = cfg.device === 'cpu';
-    if (!onCpu && (!env.cuda || !env.gpus.length)) throw new MedigenError('No CUDA GPU is visible, and fine-tuning needs one.', 'Run on a machine with an NVIDIA GPU (check `nvidia-smi`), or use `medigen train slurm` for a cluster. To try the loop on a tiny model without a GPU, set "device": "cpu" in the config.');
+    if (!onCpu && (!env.cuda || !env.gpus.length)) throw new MedigenError(explainTorchWithoutGpu(env.nvidiaSmi, env.packages.torch) ?? 'No CUDA GPU is visible, and fine-tuning needs one.', 'Run on a machine with an NVIDIA GPU (check `nvidia-smi`), or use `medigen train slurm` for a cluster. To try the loop on a tiny model without a GPU, set "device": "cpu" in the config.');
     if (onCpu) ctx.out.write('Training on the CPU ("device": "cpu"): plain LoRA in float32, fine for tiny models and smoke runs, far too slow for real ones.\n');
     else if (existsSync(join(cfg.baseModel, 'config.json'))) {
       ctx.out.write(estimateTable(cfg, cfg.baseModel) + '\n');

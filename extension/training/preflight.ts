@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describeError } from '../../core/errors';
 import { KNOWN_ARCHITECTURES, resolveArchitecture } from '../../models/train/architecture';
+import { explainTorchWithoutGpu } from '../../models/train/gpus';
 import type { TrainConfig } from '../../models/train/config';
 import { adviseFit, estimateMemory, memorySettingsFor } from '../../models/train/memory';
 import type { EnvironmentReport } from '../../models/train/protocol';
@@ -113,7 +114,7 @@ export function environmentView(report: EnvironmentReport | { error: string }, i
   const hasGpu = report.cuda && report.gpus.length > 0;
   let message: string;
   if (missing.length) message = `Python ${report.python} (${interpreter}) lacks ${missing.join(', ')}. Click "Set Up Training Environment" to install the training packages (needs internet, several GB).`;
-  else if (needsGpu && !hasGpu) message = 'The packages are installed, but no CUDA GPU is visible. Fine-tuning needs an NVIDIA GPU; to try the loop on a tiny model, set Device to cpu.';
+  else if (needsGpu && !hasGpu) message = explainTorchWithoutGpu(report.nvidiaSmi, report.packages.torch) ?? 'The packages are installed, but no CUDA GPU is visible. Fine-tuning needs an NVIDIA GPU; to try the loop on a tiny model, set Device to cpu.';
   else if (!hasGpu) message = 'Ready to train on the CPU (tiny models only: real models would take days).';
   else message = `Ready: ${report.gpus[0]!.name} with ${gpus[0]!.free} GiB free.`;
   const view: EnvironmentView = { python: `${report.python} (${interpreter})`, packages, cuda: report.cuda, gpus, ready: missing.length === 0 && (!needsGpu || hasGpu), message };

@@ -4,3 +4,4 @@ export { adviseFit, estimateMemory, formatGiB, memorySettingsFor, type FitAdvice
 export { checkTrainingEnvironment, launchTrainer, trainerScript, type LaunchOptions, type TrainingProcess } from './launcher';
 export { PROTOCOL_VERSION, initialRunState, parseTrainerLine, reduceRun, type EnvironmentReport, type ErrorCategory, type RunState, type TrainerMessage } from './protocol';
 export { slurmScript, type SlurmOptions } from './slurm';
+export { explainTorchWithoutGpu, parseNvidiaSmi, queryNvidiaSmi, type SmiGpu, type SmiReport } from './gpus';

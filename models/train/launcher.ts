@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { projectRoot } from '../../core/paths';
+import { queryNvidiaSmi } from './gpus';
 import { initialRunState, parseTrainerLine, reduceRun, type EnvironmentReport, type RunState, type TrainerMessage } from './protocol';
 
 export function trainerScript(): string {
@@ -103,8 +104,16 @@ export function launchTrainer(o: LaunchOptions): TrainingProcess {
   };
 }
 
-/** Asks trainer.py what the environment has (packages, CUDA, GPUs with free memory). */
+/**
+ * Asks trainer.py what the environment has (packages, CUDA, GPUs with free memory), and nvidia-smi
+ * what the driver sees (`nvidiaSmi`), both at once.
+ */
 export async function checkTrainingEnvironment(python = 'python3'): Promise<EnvironmentReport | { error: string }> {
+  const [report, smi] = await Promise.all([askTrainer(python), queryNvidiaSmi()]);
+  return 'error' in report ? report : { ...report, nvidiaSmi: smi };
+}
+
+function askTrainer(python: string): Promise<EnvironmentReport | { error: string }> {
   return new Promise((resolve) => {
     const child = spawn(python, [trainerScript(), '--check-env'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';

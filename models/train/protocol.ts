@@ -3,6 +3,8 @@
  * log file). `trainer.py` writes these messages; `parseTrainerLine` reads them; `reduceRun` folds
  * them into the state the dashboard draws.
  */
+import type { SmiReport } from './gpus';
+
 export const PROTOCOL_VERSION = 1;
 
 export type ErrorCategory = 'out_of_memory' | 'missing_dependency' | 'config' | 'data' | 'model' | 'no_gpu' | 'crashed' | 'unknown';
@@ -12,6 +14,8 @@ export interface EnvironmentReport {
   packages: Record<string, string | null>;
   cuda: boolean;
   gpus: { name: string; memoryTotal: number; memoryFree: number }[];
+  /** What nvidia-smi says (added by checkTrainingEnvironment; not sent by the trainer). */
+  nvidiaSmi?: SmiReport;
 }
 
 export type TrainerMessage =
