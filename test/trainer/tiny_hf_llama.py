@@ -3,9 +3,13 @@
 Hugging Face format, and greedy continuations from it (with or without a PEFT adapter).
 
   make   --out DIR --text-csv FILE [--merges N] [--chat-template T] [--seed S]
+         [--hidden 64 --layers 2 --heads 4 --kv-heads 2 --ffn 128 --vocab V --max-positions 2048
+          --dtype float32 --device cpu]
          Trains a byte-level BPE tokenizer (N merges) on the CSV's dialogue and note text, builds a
-         LlamaForCausalLM (hidden 64, 2 layers, 4 heads, 2 kv heads, ffn 128) with random weights
-         and saves model (safetensors) and tokenizer (with the chat template) into DIR.
+         LlamaForCausalLM (by default hidden 64, 2 layers, 4 heads, 2 kv heads, ffn 128) with random
+         weights and saves model (safetensors) and tokenizer (with the chat template) into DIR.
+         Bigger shapes (the GPU memory runs: a Llama-3-8B-shaped model) are initialised on --device
+         and saved in --dtype; --vocab pads the embedding to V rows (real models' vocabulary size).
   greedy --model DIR [--adapter DIR [--with-base]] --prompt TEXT --tokens N
          Prints {"prompt_ids", "ids", "text", "min_gap", "stop_ids"} of the greedy continuation
          (stops at a special token; min_gap is the smallest top-1/top-2 logit margin seen).
@@ -23,6 +27,10 @@ mk.add_argument("--text-csv", required=True)
 mk.add_argument("--merges", type=int, default=400)
 mk.add_argument("--chat-template", default="")
 mk.add_argument("--seed", type=int, default=1234)
+for flag, default in [("--hidden", 64), ("--layers", 2), ("--heads", 4), ("--kv-heads", 2), ("--ffn", 128), ("--vocab", 0), ("--max-positions", 2048)]:
+    mk.add_argument(flag, type=int, default=default)
+mk.add_argument("--dtype", default="float32", choices=["float32", "bfloat16"])
+mk.add_argument("--device", default="cpu")
 gr = sub.add_parser("greedy")
 gr.add_argument("--model", required=True)
 gr.add_argument("--adapter")
@@ -59,13 +67,15 @@ def make():
     if args.chat_template:
         tok.chat_template = args.chat_template
     torch.manual_seed(args.seed)
-    config = transformers.LlamaConfig(vocab_size=tk.get_vocab_size(), hidden_size=64, num_hidden_layers=2, num_attention_heads=4,
-                                      num_key_value_heads=2, intermediate_size=128, max_position_embeddings=2048, rms_norm_eps=1e-5,
-                                      rope_theta=10000.0, tie_word_embeddings=False, initializer_range=0.1,
-                                      bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id, pad_token_id=tok.pad_token_id)
-    model = transformers.LlamaForCausalLM(config)
+    config = transformers.LlamaConfig(vocab_size=max(args.vocab, tk.get_vocab_size()), hidden_size=args.hidden, num_hidden_layers=args.layers,
+                                      num_attention_heads=args.heads, num_key_value_heads=args.kv_heads, intermediate_size=args.ffn,
+                                      max_position_embeddings=args.max_positions, rms_norm_eps=1e-5, rope_theta=10000.0, tie_word_embeddings=False,
+                                      initializer_range=0.1 if args.hidden <= 256 else 0.02, bos_token_id=tok.bos_token_id, eos_token_id=tok.eos_token_id, pad_token_id=tok.pad_token_id)
+    with torch.device(args.device):
+        model = transformers.LlamaForCausalLM(config)
     with torch.no_grad():  # larger random weights than the default 0.02, so greedy choices are clear-cut
         model.model.embed_tokens.weight.normal_(0, 1.0)
+    model = model.to(getattr(torch, args.dtype))
     model.save_pretrained(args.out, safe_serialization=True)
     tok.save_pretrained(args.out)
     print(json.dumps({"vocab_size": tk.get_vocab_size(), "params": sum(p.numel() for p in model.parameters()),
