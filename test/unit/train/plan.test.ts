@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
-import { KNOWN_ARCHITECTURES, architectureFromConfig, parameterCounts } from '../../../models/train/architecture';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from '../../../core/paths';
+import { KNOWN_ARCHITECTURES, architectureFromConfig, parameterCounts, type Architecture } from '../../../models/train/architecture';
 import { DEFAULT_TARGET_MODULES, defaultTrainConfig, validateTrainConfig } from '../../../models/train/config';
-import { adviseFit, estimateMemory } from '../../../models/train/memory';
+import { adviseFit, estimateMemory, type MemorySettings } from '../../../models/train/memory';
 import { initialRunState, parseTrainerLine, reduceRun } from '../../../models/train/protocol';
 import { slurmScript } from '../../../models/train/slurm';
 
@@ -93,4 +96,24 @@ describe('SLURM script', () => {
     assert.match(text, /RUN_DIR='\/scratch\/o'\\''neil\/run1'/);
     assert.match(text, /RESUME="--resume"/);
   });
+});
+
+describe('memory estimate against peaks measured on an H100 (test/fixtures/train/h100-memory-runs.json)', () => {
+  const fixture = JSON.parse(readFileSync(join(projectRoot(), 'test', 'fixtures', 'train', 'h100-memory-runs.json'), 'utf8')) as {
+    runs: { name: string; architecture: Architecture; settings: MemorySettings; torchPeak?: number; smiPeak?: number; estimateBefore?: number; outOfMemory?: boolean }[];
+  };
+  for (const r of fixture.runs.filter((x) => x.outOfMemory)) {
+    it(`the preflight says it will not fit on an 80 GB card: ${r.name} (it ran out of memory there)`, () => {
+      assert.equal(adviseFit(r.architecture, r.settings, 80 * GiB).fits, false);
+    });
+  }
+  for (const r of fixture.runs.filter((x): x is typeof x & { torchPeak: number; smiPeak: number } => !x.outOfMemory)) {
+    it(`within 15% of what nvidia-smi saw: ${r.name}`, () => {
+      const est = estimateMemory(r.architecture, r.settings);
+      const ratio = est.total / r.smiPeak;
+      assert.ok(Math.abs(ratio - 1) <= 0.15, `estimate ${(est.total / GiB).toFixed(2)} GiB vs measured ${(r.smiPeak / GiB).toFixed(2)} GiB (${ratio.toFixed(2)}x)`);
+      const context = est.parts.find((p) => p.label.startsWith('CUDA context'))!.bytes;
+      assert.ok(est.total - context <= r.torchPeak * 1.15, 'what PyTorch allocates is not overestimated by more than 15% either');
+    });
+  }
 });
