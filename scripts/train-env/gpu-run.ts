@@ -32,7 +32,7 @@ import { resolveArchitecture } from '../../models/train/architecture';
 import { defaultTrainConfig, type TrainConfig } from '../../models/train/config';
 import { queryNvidiaSmi } from '../../models/train/gpus';
 import { checkTrainingEnvironment, launchTrainer } from '../../models/train/launcher';
-import { estimateMemory, formatGiB, memorySettingsFor } from '../../models/train/memory';
+import { adviseFit, estimateMemory, formatGiB, memorySettingsFor } from '../../models/train/memory';
 import type { RunState, TrainerMessage } from '../../models/train/protocol';
 import { prepareRun, type RunPaths } from '../../models/train/runs';
 import { CHATML_TEMPLATE } from '../tiny-models/make-tiny-llama';
@@ -156,13 +156,19 @@ async function phaseMemory(shape: string): Promise<void> {
     const idle = await queryNvidiaSmi();
     const r = await launch(paths, { sample: true });
     const started = r.messages.find((m) => m.type === 'started');
-    const est = estimateMemory(resolveArchitecture(model), { ...memorySettingsFor(cfg), load4bit: started?.type === 'started' && started.quantization.startsWith('nf4') });
+    const settings = { ...memorySettingsFor(cfg), load4bit: started?.type === 'started' && started.quantization.startsWith('nf4') };
+    const est = estimateMemory(resolveArchitecture(model), settings);
     const ctx = est.parts.find((p) => p.label.startsWith('CUDA context'))!.bytes;
-    const row = { shape, gradientCheckpointing: gc, architecture: resolveArchitecture(model), settings: { ...memorySettingsFor(cfg), load4bit: false }, status: r.state.status, error: r.state.error, quantization: started?.type === 'started' ? started.quantization : undefined,
+    const row = { shape, gradientCheckpointing: gc, architecture: resolveArchitecture(model), settings, status: r.state.status, error: r.state.error, quantization: started?.type === 'started' ? started.quantization : undefined,
       estimate: est.total, estimateWithoutContext: est.total - ctx, parts: est.parts, torchPeak: r.state.gpuMemoryPeak, smiPeak: r.smiPeak - ('error' in idle ? 0 : idle.gpus[0]!.memoryUsed), elapsed: r.state.elapsed };
     rows.push(row);
     console.log(`${s.label}, checkpointing ${gc ? 'on' : 'off'}: ${r.state.status}; estimate ${formatGiB(row.estimate)} (${formatGiB(row.estimateWithoutContext)} without context/slack); measured torch peak ${formatGiB(row.torchPeak)}, nvidia-smi peak ${formatGiB(row.smiPeak)}`);
-    check(`${shape} memory run (checkpointing ${gc ? 'on' : 'off'}) finishes`, r.state.status === 'finished', JSON.stringify(r.state.error ?? ''));
+    // The preflight's verdict against the free memory nvidia-smi reported: a run it says fits must finish; one it says
+    // will not fit (launched anyway, as --force does) must stop with the trainer's out_of_memory error.
+    const fits = adviseFit(resolveArchitecture(model), settings, 'error' in idle ? 0 : idle.gpus[0]!.memoryFree).fits;
+    Object.assign(row, { preflightFits: fits });
+    check(`${shape} memory run (checkpointing ${gc ? 'on' : 'off'}): the preflight said ${fits ? 'it fits, and it finished' : 'it will not fit, and it ran out of memory'}`,
+      fits ? r.state.status === 'finished' : r.state.error?.category === 'out_of_memory', JSON.stringify(r.state.error ?? ''));
   }
   summary[`memory-${shape}`] = { label: s.label, rows, seconds: (Date.now() - t0) / 1000 };
 }
