@@ -33,7 +33,7 @@ export const LAB_COMMANDS = {
 /** What `medigenLab.openLesson` / `continue` / `startLesson` return. */
 export interface OpenLessonResult extends LessonKey {
   title: string;
-  /** ms the page itself took, from its document start to its script being ready (measured in the webview). */
+  /** ms the page itself took, from its document start to the lesson being painted (measured in the webview). */
   pageMs?: number;
   /** Folders of the lesson's exercises in the sandbox (startLesson only). */
   exerciseDirs?: string[];

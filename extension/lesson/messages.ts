@@ -33,13 +33,34 @@ export interface LessonViewState {
 }
 
 /**
+ * When the page got on screen, measured inside the page (performance.now(), ms after
+ * `timeOrigin`). The page is shown by VS Code at its `load` event (the frame stays hidden until
+ * then), so "painted" is the first frame after `load`: a requestAnimationFrame, then the next task.
+ */
+export interface PageTiming {
+  /** `performance.timeOrigin` of the page (ms since the epoch): VS Code started loading its document. */
+  timeOrigin: number;
+  /** The page's script started (the lesson HTML before it is parsed by then). */
+  scriptMs: number;
+  /** The `load` event: VS Code makes the page visible. */
+  loadMs: number;
+  /** The first frame with the lesson on screen has been painted. */
+  paintedMs: number;
+}
+
+/**
  * The message map. `toExtension`: what the page sends; `toWebview`: what the extension sends.
  * Each entry is the message's payload; a message is `{ type, ...payload }`.
  */
 export interface LessonMessageMap {
   toExtension: {
-    /** The page has loaded its script; the extension answers with `state`. `pageMs`: ms since the page's document started. */
-    ready: { pageMs?: number };
+    /**
+     * The lesson is on screen (painted; its buttons already work); the extension answers with
+     * `state`. `pageMs`: ms since the page's document started (= `timing.paintedMs`).
+     */
+    ready: { pageMs?: number; timing?: PageTiming };
+    /** The toolkit components (buttons, tags) are registered and drawn. `pageMs`: ms since the page's document started. */
+    hydrated: { pageMs: number };
     /** Open the exercise's file in the editor (starting the exercise first if needed). */
     openExercise: { exerciseId: string };
     /** Run the exercise's checks (through the Testing API). */
@@ -63,6 +84,16 @@ export type ToExtensionMessage = MessageOf<LessonMessageMap['toExtension']>;
 /** A message from the extension to the page. */
 export type ToWebviewMessage = MessageOf<LessonMessageMap['toWebview']>;
 
+const isTime = (x: unknown): x is number => typeof x === 'number' && Number.isFinite(x) && x >= 0;
+
+/** A `PageTiming` with every field a finite, non-negative number, or undefined. */
+function parsePageTiming(raw: unknown): PageTiming | undefined {
+  if (typeof raw !== 'object' || raw === null) return undefined;
+  const t = raw as Record<string, unknown>;
+  const { timeOrigin, scriptMs, loadMs, paintedMs } = t;
+  return isTime(timeOrigin) && isTime(scriptMs) && isTime(loadMs) && isTime(paintedMs) ? { timeOrigin, scriptMs, loadMs, paintedMs } : undefined;
+}
+
 const EXERCISE_ID = /^[A-Za-z0-9._-]{1,100}$/;
 
 /**
@@ -73,8 +104,12 @@ export function parseLessonMessage(raw: unknown): ToExtensionMessage | undefined
   if (typeof raw !== 'object' || raw === null) return undefined;
   const m = raw as Record<string, unknown>;
   switch (m.type) {
-    case 'ready':
-      return typeof m.pageMs === 'number' && Number.isFinite(m.pageMs) ? { type: 'ready', pageMs: m.pageMs } : { type: 'ready' };
+    case 'ready': {
+      const timing = parsePageTiming(m.timing);
+      return { type: 'ready', ...(isTime(m.pageMs) ? { pageMs: m.pageMs } : {}), ...(timing ? { timing } : {}) };
+    }
+    case 'hydrated':
+      return isTime(m.pageMs) ? { type: 'hydrated', pageMs: m.pageMs } : undefined;
     case 'manageTrust':
       return { type: 'manageTrust' };
     case 'openExercise':

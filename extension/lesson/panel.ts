@@ -2,13 +2,17 @@
  * The lesson panel: one webview beside the editor showing a lesson (sanitized Markdown, strict
  * CSP, fresh nonce per render) with a card per exercise (open / run check / next hint). One
  * panel at a time (createOrShow); a serializer brings it back after a reload.
+ * The whole page (lesson text, cards with their state, style, script) goes out in one HTML string,
+ * so VS Code paints the lesson as soon as it shows the webview (see html.ts); `show` resolves
+ * when the page reports that first paint.
  */
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { describeError } from '../../core/errors';
 import type { LabService } from '../lab/service';
+import { lessonPageAssets } from './assets';
 import { lessonPage, makeNonce } from './html';
-import { parseLessonMessage, type ToWebviewMessage } from './messages';
+import { parseLessonMessage, type PageTiming, type ToWebviewMessage } from './messages';
 import { lessonViewState, type RunInfo } from './state';
 
 /** The webview panel type (also the `onWebviewPanel:` activation event). */
@@ -20,6 +24,18 @@ export interface LessonPanelDeps {
   lab: LabService;
   runs: RunInfo & { onDidChange: vscode.Event<void> };
   output: vscode.OutputChannel;
+}
+
+/** How long the last render took, from the extension's and the page's clocks (both ms since the epoch or ms). */
+export interface LessonRenderTiming {
+  /** Date.now() when the extension set the page's HTML. */
+  htmlSetAt: number;
+  /** The page's own timings (document start, script, load, painted), from its `ready` message. */
+  page?: PageTiming;
+  /** Date.now() when the extension got `ready` (the lesson is painted). */
+  readyAt?: number;
+  /** ms after the page's document start when the toolkit had upgraded the buttons. */
+  hydratedMs?: number;
 }
 
 /** The ids the webview keeps with vscode.setState (what the serializer gets back). */
@@ -36,8 +52,10 @@ export class LessonPanel {
   private readyWaiters: (() => void)[] = [];
   private isReady = false;
   private disposed = false;
-  /** For the last render: ms from the page's document start to its script saying ready (measured in the page). */
+  /** For the last render: ms from the page's document start to the lesson being painted (measured in the page). */
   lastPageMs: number | undefined;
+  /** For the last render: when the HTML was set, and the page's timings as they arrive. */
+  lastTiming: LessonRenderTiming | undefined;
 
   /** The panel shown now, if any. */
   static get active(): LessonPanel | undefined {
@@ -52,11 +70,18 @@ export class LessonPanel {
     let p = LessonPanel.current;
     if (p) p.panel.reveal(p.panel.viewColumn, false);
     else {
-      const panel = vscode.window.createWebviewPanel(LESSON_VIEW_TYPE, 'Lesson', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, { enableScripts: true, localResourceRoots: [] });
+      // The final options from the start: changing them later makes VS Code reload the page.
+      const { module } = (await deps.lab.get()).lesson(moduleId, lessonId);
+      const panel = vscode.window.createWebviewPanel(LESSON_VIEW_TYPE, 'Lesson', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, LessonPanel.webviewOptions(deps, module.dir));
       p = new LessonPanel(panel, deps);
     }
     await p.show(moduleId, lessonId);
     return p;
+  }
+
+  /** Scripts on; files only from dist/webviews and the lesson's module folder (its images). */
+  private static webviewOptions(deps: LessonPanelDeps, moduleDir: string): vscode.WebviewOptions {
+    return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(deps.extensionUri, 'dist', 'webviews'), vscode.Uri.file(moduleDir)] };
   }
 
   /** Registers the serializer that reopens the lesson panel after VS Code reloads. */
@@ -106,22 +131,29 @@ export class LessonPanel {
     this.lessonId = lessonId;
     const webview = this.panel.webview;
     const media = vscode.Uri.joinPath(this.deps.extensionUri, 'dist', 'webviews');
-    webview.options = { enableScripts: true, localResourceRoots: [media, vscode.Uri.file(module.dir)] };
+    const options = LessonPanel.webviewOptions(this.deps, module.dir);
+    const roots = (o: vscode.WebviewOptions) => (o.localResourceRoots ?? []).map(String).join('\n');
+    if (roots(webview.options) !== roots(options) || !webview.options.enableScripts) webview.options = options;
     this.panel.title = `Lesson: ${lesson.title}`;
-    const ready = this.whenReady();
-    webview.html = lessonPage({
+    const trusted = vscode.workspace.isTrusted;
+    // The cards are drawn with their state now: no message round trip before the first paint.
+    const { exercises } = lessonViewState(lab, moduleId, lesson, this.deps.runs, trusted);
+    const html = lessonPage({
       moduleId,
       lessonId,
       title: lesson.title,
       markdown: lesson.markdown,
-      exercises: lesson.exercises.map((e) => ({ id: e.id, title: e.title })),
+      exercises,
       cspSource: webview.cspSource,
       nonce: makeNonce(),
-      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'lesson.js')).toString(),
-      styleUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'lesson.css')).toString(),
+      ...lessonPageAssets(media.fsPath),
+      toolkitUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'lessonToolkit.js')).toString(),
       resolveImage: (src) => webview.asWebviewUri(vscode.Uri.file(join(dirname(lesson.file), src))).toString(),
-      trusted: vscode.workspace.isTrusted,
+      trusted,
     });
+    const ready = this.whenReady();
+    webview.html = html;
+    this.lastTiming = { htmlSetAt: Date.now() };
     return { ready };
   }
 
@@ -160,8 +192,13 @@ export class LessonPanel {
       case 'ready':
         this.isReady = true;
         if (m.pageMs !== undefined) this.lastPageMs = m.pageMs;
-        await this.postState();
+        if (this.lastTiming) Object.assign(this.lastTiming, { readyAt: Date.now() }, m.timing ? { page: m.timing } : {});
         for (const w of this.readyWaiters.splice(0)) w();
+        // In case something changed since the HTML was built (a check finished meanwhile).
+        await this.postState();
+        return;
+      case 'hydrated':
+        if (this.lastTiming) this.lastTiming.hydratedMs = m.pageMs;
         return;
       case 'openExercise':
         await vscode.commands.executeCommand('medigenLab.openExercise', ex);

@@ -1,18 +1,23 @@
 /**
- * The lesson page's script (bundled by esbuild.mjs to dist/webviews/lesson.js, with the
- * @vscode/webview-ui-toolkit components and lesson.css). It only draws the state the extension
- * sends and forwards clicks as typed messages (extension/lesson/messages.ts).
+ * The lesson page's script. The extension inlines it (with the page's nonce) in the lesson HTML,
+ * which already holds the rendered lesson and every exercise card with its state
+ * (extension/lesson/html.ts), so this script only:
+ * - tells the extension when the lesson is on screen (`ready`, with the page's own timings);
+ * - then loads the toolkit components (webviews/lesson/toolkit.ts) that upgrade the buttons;
+ * - forwards clicks as typed messages and redraws the cards from the `state` the extension sends
+ *   (extension/lesson/messages.ts).
+ * Built by esbuild.mjs to dist/webviews/lesson.js (and lesson.css from the import below).
  */
-import { provideVSCodeDesignSystem, vsCodeButton, vsCodeProgressRing, vsCodeTag } from '@vscode/webview-ui-toolkit';
-import type { ExerciseView, LessonViewState, ToExtensionMessage, ToWebviewMessage } from '../../extension/lesson/messages';
+import type { ExerciseView, LessonViewState, PageTiming, ToExtensionMessage, ToWebviewMessage } from '../../extension/lesson/messages';
 import './lesson.css';
 
 declare function acquireVsCodeApi(): { postMessage(m: ToExtensionMessage): void; setState(s: unknown): void; getState(): unknown };
 
-provideVSCodeDesignSystem().register(vsCodeButton(), vsCodeTag(), vsCodeProgressRing());
-
+const scriptMs = performance.now();
 const vscode = acquireVsCodeApi();
 const body = document.body;
+// The toolkit script gets the same nonce as this one (the page's CSP allows nothing else).
+const nonce = (document.currentScript as HTMLScriptElement | null)?.nonce ?? '';
 // The serializer gets this back after a reload and reopens the same lesson.
 vscode.setState({ moduleId: body.dataset.module, lessonId: body.dataset.lesson });
 
@@ -26,7 +31,8 @@ document.addEventListener('click', (ev) => {
   const action = target.closest<HTMLElement>('[data-action]');
   const card = target.closest<HTMLElement>('section.exercise');
   if (action && card?.dataset.exercise) {
-    if ((action as HTMLElement & { disabled?: boolean }).disabled) return;
+    // Works before the toolkit upgraded the button too (then `disabled` is only an attribute).
+    if (action.hasAttribute('disabled') || (action as HTMLElement & { disabled?: boolean }).disabled) return;
     const exerciseId = card.dataset.exercise;
     const kind = action.dataset.action;
     if (kind === 'openExercise' || kind === 'runCheck' || kind === 'nextHint') post({ type: kind, exerciseId });
@@ -46,6 +52,11 @@ document.addEventListener('click', (ev) => {
   }
 });
 
+/** The "next hint" button's words (the same as hintButtonLabel in extension/lesson/html.ts). */
+function hintLabel(shown: number, total: number): string {
+  return shown >= total ? `All ${total} hints shown` : `Show hint ${shown + 1} of ${total}`;
+}
+
 function drawExercise(card: HTMLElement, e: ExerciseView, trusted: boolean): void {
   const tag = card.querySelector('.status');
   if (tag) {
@@ -59,7 +70,7 @@ function drawExercise(card: HTMLElement, e: ExerciseView, trusted: boolean): voi
   if (run) run.toggleAttribute('disabled', !trusted || e.running);
   const hint = card.querySelector<HTMLElement>('[data-action="nextHint"]');
   if (hint) {
-    hint.textContent = e.hintsHtml.length >= e.hintsTotal ? `All ${e.hintsTotal} hints shown` : `Show hint ${e.hintsHtml.length + 1} of ${e.hintsTotal}`;
+    hint.textContent = hintLabel(e.hintsHtml.length, e.hintsTotal);
     hint.toggleAttribute('disabled', e.hintsHtml.length >= e.hintsTotal);
   }
   const failures = card.querySelector('.failures');
@@ -93,11 +104,41 @@ function draw(state: LessonViewState): void {
     const card = document.querySelector<HTMLElement>(`section.exercise[data-exercise="${CSS.escape(e.id)}"]`);
     if (card) drawExercise(card, e, state.trusted);
   }
-  body.dataset.rendered = 'true';
 }
 
 window.addEventListener('message', (ev: MessageEvent<ToWebviewMessage>) => {
   if (ev.data?.type === 'state') draw(ev.data.state);
 });
 
-post({ type: 'ready', pageMs: performance.now() });
+/** Adds the toolkit script (buttons, tags, progress ring); says `hydrated` once it ran. */
+function loadToolkit(): void {
+  const src = body.dataset.toolkit;
+  if (!src) return;
+  const s = document.createElement('script');
+  s.nonce = nonce;
+  s.src = src;
+  // Custom elements upgrade synchronously when defined; the next frame shows them.
+  s.onload = () => requestAnimationFrame(() => post({ type: 'hydrated', pageMs: performance.now() }));
+  document.head.append(s);
+}
+
+/**
+ * VS Code keeps the webview hidden until the page's `load` event and shows it in that event; the
+ * frame after it is the first with the lesson on screen. A requestAnimationFrame callback runs just
+ * before that frame is painted, and a task queued from it runs after the paint: that is "painted".
+ */
+function whenPainted(): void {
+  const loadMs = performance.now();
+  requestAnimationFrame(() =>
+    setTimeout(() => {
+      const paintedMs = performance.now();
+      body.dataset.rendered = 'true';
+      const timing: PageTiming = { timeOrigin: performance.timeOrigin, scriptMs, loadMs, paintedMs };
+      post({ type: 'ready', pageMs: paintedMs, timing });
+      loadToolkit();
+    }, 0),
+  );
+}
+
+if (document.readyState === 'complete') whenPainted();
+else window.addEventListener('load', whenPainted, { once: true });
