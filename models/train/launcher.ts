@@ -48,10 +48,19 @@ async function logTail(file: string, lines = 20): Promise<string> {
   return text.trimEnd().split('\n').slice(-lines).join('\n');
 }
 
+/**
+ * `accelerate launch` arguments for `processes` processes on one machine, told everything so it
+ * asks nothing and guesses nothing (the trainer does its own bf16 autocast). With "device": "cpu"
+ * the same launch runs CPU processes over gloo, which is how the trainer suite tests it.
+ */
+export function accelerateArgs(processes: number): string[] {
+  return ['--multi_gpu', '--num_machines', '1', '--num_processes', String(processes), '--mixed_precision', 'no', '--dynamo_backend', 'no'];
+}
+
 export function launchTrainer(o: LaunchOptions): TrainingProcess {
   const python = o.python ?? 'python3';
   const trainerArgs = [o.script ?? trainerScript(), '--config', o.configFile, ...(o.resume ? ['--resume'] : [])];
-  const [cmd, args] = o.gpus && o.gpus > 1 ? [python, ['-m', 'accelerate.commands.launch', '--num_processes', String(o.gpus), ...trainerArgs]] : [python, ['-u', ...trainerArgs]];
+  const [cmd, args] = o.gpus && o.gpus > 1 ? [python, ['-m', 'accelerate.commands.launch', ...accelerateArgs(o.gpus), ...trainerArgs]] : [python, ['-u', ...trainerArgs]];
   const child = spawn(cmd, args, { env: { ...process.env, PYTHONUNBUFFERED: '1', ...o.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const log = createWriteStream(o.logFile, { flags: 'a' });
   child.stderr!.pipe(log);

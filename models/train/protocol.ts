@@ -22,7 +22,7 @@ export type TrainerMessage =
   | ({ type: 'environment' } & EnvironmentReport)
   | { type: 'started'; runId: string; totalSteps: number; device: string; gpus: { name: string; memoryTotal: number }[]; quantization: string; trainableParams: number; totalParams: number; resumedFromStep: number }
   | { type: 'step'; step: number; epoch: number; loss: number; lr: number; tokensPerSecond: number; gpuMemory: number; gpuMemoryPeak: number; elapsed: number }
-  | { type: 'eval'; step: number; evalLoss: number }
+  | { type: 'eval'; step: number; evalLoss: number; /** Validation examples evaluated (over all processes). */ examples?: number }
   | { type: 'checkpoint'; step: number; path: string }
   | { type: 'log'; level: 'info' | 'warning'; message: string }
   | { type: 'stopped'; step: number; checkpoint: string | null; reason: string }

@@ -1,9 +1,10 @@
 /**
  * A SLURM batch script for running the same trainer on a cluster, for users who outgrow one
  * machine. The script activates the training environment and runs `accelerate launch` on the
- * requested GPUs of one node, resuming automatically when the job is requeued.
+ * requested GPUs of one node (plain python for one GPU), resuming automatically when the job is requeued.
  */
 import type { TrainConfig } from './config';
+import { accelerateArgs } from './launcher';
 
 export interface SlurmOptions {
   jobName: string;
@@ -52,7 +53,7 @@ export function slurmScript(cfg: TrainConfig, o: SlurmOptions): string {
     'if ls "$RUN_DIR"/checkpoints/step-* >/dev/null 2>&1; then RESUME="--resume"; fi',
     '# SLURM sends TERM 120 s before the time limit; pass it on so the trainer checkpoints.',
     "trap 'kill -TERM $PID 2>/dev/null; wait $PID' TERM",
-    `accelerate launch --num_processes ${o.gpus} ${shq(o.trainerPath)} --config "$RUN_DIR/config.json" $RESUME >"$RUN_DIR/protocol.jsonl" 2>>"$RUN_DIR/trainer.log" &`,
+    `${o.gpus > 1 ? `accelerate launch ${accelerateArgs(o.gpus).join(' ')}` : 'python -u'} ${shq(o.trainerPath)} --config "$RUN_DIR/config.json" $RESUME >"$RUN_DIR/protocol.jsonl" 2>>"$RUN_DIR/trainer.log" &`,
     'PID=$!',
     'wait $PID',
     '',

@@ -220,9 +220,14 @@ def collate(batch):
     return {"input_ids": ids, "labels": labels, "attention_mask": mask}
 
 
-def batches(rows, epoch, bs):
+def batches(rows, epoch, bs, even=True):
+    """This process's shard of the epoch's shuffled rows, in batches. With several processes every
+    shard gets the same number of rows (even=True drops up to world-1 rows of the epoch, different
+    ones each epoch), so all processes step, and synchronise gradients, in lockstep."""
     order = list(range(len(rows)))
     random.Random(seed + epoch).shuffle(order)
+    if even and world > 1:
+        order = order[: len(order) - len(order) % world]
     rank = accelerator.process_index if accelerator else 0
     order = order[rank::world]
     return [collate([rows[i] for i in order[k:k + bs]]) for k in range(0, len(order), bs)]
@@ -274,7 +279,7 @@ def memory_peak():
 # ---------------------------------------------------------------------------------------------
 # schedule
 bs, accum = int(T["batchSize"]), int(T["gradientAccumulation"])
-micro_per_epoch = math.ceil(len(train_rows) / world / bs)
+micro_per_epoch = math.ceil((len(train_rows) - len(train_rows) % world) / world / bs)
 if micro_per_epoch < accum:
     fail("config", f"One epoch has {micro_per_epoch} batches per process, fewer than the gradient accumulation of {accum}, so no optimizer step would ever happen.",
          f"Lower gradientAccumulation to at most {max(1, micro_per_epoch)} or the batch size, or train on more examples.")
@@ -342,16 +347,27 @@ if args.resume:
         emit("log", level="warning", message="--resume was given but the run has no checkpoint yet; starting from step 0.")
 
 
+def across_processes(values):
+    """Sums a list of numbers over all processes (several GPUs: each evaluates its shard)."""
+    if world == 1:
+        return values
+    t = torch.tensor(values, dtype=torch.float64, device=device)
+    return accelerator.reduce(t, reduction="sum").tolist()
+
+
 @torch.no_grad()
 def evaluate():
+    """Mean validation loss over every validation example (each process takes its shard), and how many."""
     model.eval()
-    losses = []
-    for b in batches(valid_rows, 0, bs):
+    total, count = 0.0, 0
+    for b in batches(valid_rows, 0, bs, even=False):  # every example once; the shards may differ by one
         b = {k: v.to(device) for k, v in b.items()}
         with autocast():
-            losses.append(model(**b).loss.float().item())
+            total += unwrap(model)(**b).loss.float().item() * len(b["input_ids"])
+        count += len(b["input_ids"])
     model.train()
-    return sum(losses) / max(1, len(losses))
+    total, count = across_processes([total, count])
+    return total / max(1, count), int(count)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -403,7 +419,7 @@ try:
             optimizer.zero_grad(set_to_none=True)
             step += 1
             position.update(epoch=epoch, batches_done=i + 1)
-            last_loss, acc_loss = acc_loss, 0.0
+            last_loss, acc_loss = (across_processes([acc_loss])[0] / world if world > 1 else acc_loss), 0.0
             elapsed = time.time() - t0
             if step % int(T["logEvery"]) == 0 or step == total_steps:
                 rec = dict(step=step, epoch=round(epoch + (i + 1) / max(1, n_batches), 3), loss=last_loss,
@@ -412,10 +428,10 @@ try:
                 emit("step", **rec)
                 record({"type": "step", **rec})
             if step % int(T["evalEvery"]) == 0 or step == total_steps:
-                ev = evaluate()
+                ev, n_eval = evaluate()
                 best_eval = ev if best_eval is None else min(best_eval, ev)
-                emit("eval", step=step, eval_loss=ev)
-                record({"type": "eval", "step": step, "eval_loss": ev})
+                emit("eval", step=step, eval_loss=ev, examples=n_eval)
+                record({"type": "eval", "step": step, "eval_loss": ev, "examples": n_eval})
             if step % int(T["checkpointEvery"]) == 0:
                 save_checkpoint(step)
             if step >= total_steps or stop_requested:

@@ -144,6 +144,22 @@ describe('the real (Q)LoRA trainer on CPU: tiny random llama, ACI-BENCH train/va
     assert.deepEqual(tuned, hfTuned.ids, `with the adapter: llama.cpp = transformers + PEFT (HF text ${JSON.stringify(hfTuned.text)}, smallest logit margin ${hfTuned.min_gap})`);
   });
 
+  it('two processes through accelerate launch (CPU over gloo, as several GPUs would run): sharded data, one report, every validation example', async () => {
+    const { paths } = await prepareRun(tinyConfig(model, 'two-processes', { maxSteps: 12, evalEvery: 6, checkpointEvery: 6 }));
+    const { p, messages } = launch(paths, { gpus: 2 });
+    const state = await p.done;
+    assert.equal(state.status, 'finished', JSON.stringify(state.error));
+    assert.equal(messages.filter((m) => m.type === 'started').length, 1, 'only the main process reports');
+    const s = steps(messages);
+    assert.deepEqual(s.map((m) => m.step), Array.from({ length: 12 }, (_, i) => i + 1));
+    // 67 encounters → 66 (an even split) → 33 a process → 11 batches of 3: step 1 ends after batch 2 of 11 (one process: 2 of 23).
+    assert.equal(s[0]!.epoch, 0.182);
+    const evals = messages.flatMap((m) => (m.type === 'eval' ? [m] : []));
+    assert.deepEqual(evals.map((e) => [e.step, e.examples]), [[6, 20], [12, 20]], 'each evaluation covers all 20 validation encounters');
+    assert.deepEqual(state.checkpoints.map((c) => c.step), [6, 12]);
+    assert.ok(existsSync(join(paths.dir, 'adapter', 'adapter_model.safetensors')));
+  });
+
   it('cancel (SIGTERM) makes the trainer save a checkpoint and exit as stopped', async () => {
     const { paths } = await prepareRun(tinyConfig(model, 'cancel'));
     const { p, messages } = launch(paths, { onMessage: (m) => m.type === 'step' && m.step === 3 && p.cancel(60_000) });

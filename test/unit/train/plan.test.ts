@@ -92,7 +92,8 @@ describe('SLURM script', () => {
     assert.match(text, /^#!\/bin\/bash/);
     assert.match(text, /#SBATCH --gres=gpu:4/);
     assert.match(text, /#SBATCH --job-name=medigen_run/);
-    assert.match(text, /accelerate launch --num_processes 4 '\/opt\/medigen\/trainer.py'/);
+    assert.match(text, /accelerate launch --multi_gpu --num_machines 1 --num_processes 4 --mixed_precision no --dynamo_backend no '\/opt\/medigen\/trainer.py'/);
+    assert.match(slurmScript(defaultTrainConfig(), { jobName: 'one', runDir: '/r', trainerPath: '/t.py', venv: '/v', gpus: 1 }), /\npython -u '\/t.py' --config/);
     assert.match(text, /RUN_DIR='\/scratch\/o'\\''neil\/run1'/);
     assert.match(text, /RESUME="--resume"/);
   });
