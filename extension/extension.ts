@@ -5,7 +5,7 @@
  * Each feature registers itself (extension/register.ts); this file only wires them up.
  */
 import * as vscode from 'vscode';
-import { LessonPanel, type LessonRenderTiming } from './lesson/panel';
+import { LessonPanel, type LessonPageSnapshot, type LessonRenderTiming } from './lesson/panel';
 import { registerLabFeatures, type LabFeatures } from './register';
 import { registerGenerationFeatures } from './generation/index';
 import { registerTrainingFeatures, type TrainingApi } from './training/index';
@@ -42,6 +42,8 @@ export interface MedigenLabApi {
   readonly training: TrainingApi;
   /** Timings of the lesson panel's last render (HTML set, page painted, buttons upgraded), for the benchmark. */
   readonly lessonTiming: () => LessonRenderTiming | undefined;
+  /** What the lesson panel shows now (page HTML and state), or undefined when no lesson is open. */
+  readonly lessonPage: () => LessonPageSnapshot | undefined;
 }
 
 /** Called by VS Code the first time a MediGen Lab command runs. */
@@ -56,7 +58,7 @@ export function activate(context: vscode.ExtensionContext): MedigenLabApi {
   registerGenerationFeatures(context, output);
   const training = registerTrainingFeatures(context, output);
   output.appendLine(`MediGen Lab ${version} started in VS Code ${vscode.version}.`);
-  return { version, output, lessons, training, lessonTiming: () => LessonPanel.active?.lastTiming };
+  return { version, output, lessons, training, lessonTiming: () => LessonPanel.active?.lastTiming, lessonPage: () => LessonPanel.active?.snapshot() };
 }
 
 /** Called by VS Code on shutdown; everything to dispose is in `context.subscriptions`. */

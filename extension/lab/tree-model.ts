@@ -75,6 +75,9 @@ export interface BuildTreeOptions {
 /** The progress of one exercise by its key (`ProgressStore.get`). */
 export type ProgressLookup = (key: string) => ExerciseProgress;
 
+/** An exercise's tooltip ends with this in an untrusted workspace. */
+export const UNTRUSTED_EXERCISE_TIP = 'Checks are off: this folder is not trusted, and a check runs your code. You can open and edit the file; trust the folder to run its check.';
+
 /** Builds the tree for `modules` with each exercise's status from `progress`. */
 export function buildLabTree(modules: readonly CurriculumModule[], progress: ProgressLookup, opts: BuildTreeOptions = {}): LabTreeNode[] {
   const out: LabTreeNode[] = [];
@@ -105,7 +108,7 @@ export function buildLabTree(modules: readonly CurriculumModule[], progress: Pro
           status: p.status,
           description,
           icon: view.icon,
-          tooltip: `${e.title}: ${description}.${p.checks ? ` Checked ${p.checks} time(s).` : ''} Open it to edit the file, then run its check.`,
+          tooltip: `${e.title}: ${description}.${p.checks ? ` Checked ${p.checks} time(s).` : ''} ${opts.trusted === false ? UNTRUSTED_EXERCISE_TIP : 'Open it to edit the file, then run its check.'}`,
         };
       });
       const done = children.filter((c) => c.status === 'passed').length;

@@ -14,6 +14,7 @@ import { lessonPageAssets } from './assets';
 import { lessonPage, makeNonce } from './html';
 import { parseLessonMessage, type PageTiming, type ToWebviewMessage } from './messages';
 import { lessonViewState, type RunInfo } from './state';
+import type { LessonViewState } from './messages';
 
 /** The webview panel type (also the `onWebviewPanel:` activation event). */
 export const LESSON_VIEW_TYPE = 'medigenLab.lesson';
@@ -38,6 +39,20 @@ export interface LessonRenderTiming {
   hydratedMs?: number;
 }
 
+/** What the lesson panel shows now (for tests and other extensions: the webview's own state is out of reach). */
+export interface LessonPageSnapshot {
+  moduleId: string;
+  lessonId: string;
+  /** The panel's title, e.g. "Lesson: Meet the data". */
+  title: string;
+  /** The whole page as last rendered: lesson text, exercise cards, trust note. */
+  html: string;
+  /** The state last given to the page (the cards' statuses, whether checks can run). */
+  state: LessonViewState;
+  /** The page has reported that it is painted (its script runs). */
+  ready: boolean;
+}
+
 /** The ids the webview keeps with vscode.setState (what the serializer gets back). */
 interface PanelState {
   moduleId?: string;
@@ -56,6 +71,7 @@ export class LessonPanel {
   lastPageMs: number | undefined;
   /** For the last render: when the HTML was set, and the page's timings as they arrive. */
   lastTiming: LessonRenderTiming | undefined;
+  private page: { html: string; state: LessonViewState } | undefined;
 
   /** The panel shown now, if any. */
   static get active(): LessonPanel | undefined {
@@ -118,6 +134,12 @@ export class LessonPanel {
     return { moduleId: this.moduleId, lessonId: this.lessonId };
   }
 
+  /** What the page shows now, or undefined before the first render. */
+  snapshot(): LessonPageSnapshot | undefined {
+    if (!this.page) return undefined;
+    return { moduleId: this.moduleId, lessonId: this.lessonId, title: this.panel.title, html: this.page.html, state: this.page.state, ready: this.isReady };
+  }
+
   /** Renders a lesson (fresh nonce) and waits until the page is ready. */
   async show(moduleId: string, lessonId: string): Promise<void> {
     await (await this.render(moduleId, lessonId)).ready;
@@ -137,7 +159,8 @@ export class LessonPanel {
     this.panel.title = `Lesson: ${lesson.title}`;
     const trusted = vscode.workspace.isTrusted;
     // The cards are drawn with their state now: no message round trip before the first paint.
-    const { exercises } = lessonViewState(lab, moduleId, lesson, this.deps.runs, trusted);
+    const state = lessonViewState(lab, moduleId, lesson, this.deps.runs, trusted);
+    const { exercises } = state;
     const html = lessonPage({
       moduleId,
       lessonId,
@@ -152,6 +175,7 @@ export class LessonPanel {
       trusted,
     });
     const ready = this.whenReady();
+    this.page = { html, state };
     webview.html = html;
     this.lastTiming = { htmlSetAt: Date.now() };
     return { ready };
@@ -175,6 +199,7 @@ export class LessonPanel {
       const lab = await this.deps.lab.get();
       const { lesson } = lab.lesson(this.moduleId, this.lessonId);
       const msg: ToWebviewMessage = { type: 'state', state: lessonViewState(lab, this.moduleId, lesson, this.deps.runs, vscode.workspace.isTrusted) };
+      if (this.page) this.page.state = msg.state;
       await this.panel.webview.postMessage(msg);
     } catch (err) {
       this.deps.output.appendLine(`Lesson panel: ${describeError(err)}`);

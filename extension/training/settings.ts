@@ -29,12 +29,14 @@ function text(key: string): string {
 
 /**
  * The folder run configs, runs and the training environment live in: `medigenLab.trainingFolder`;
- * empty: the first workspace folder, else ~/MediGenLab.
+ * empty: the first workspace folder, else ~/MediGenLab. Never an untrusted workspace folder: its
+ * `.medigen/train-venv` Python (run by the environment check) could be anyone's program.
  */
 export function trainingFolder(): string {
   const set = text(SETTINGS.trainingFolder);
   if (set) return resolve(set.replace(/^~(?=$|[/\\])/, homedir()));
-  return vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? join(homedir(), 'MediGenLab');
+  const workspace = vscode.workspace.isTrusted ? vscode.workspace.workspaceFolders?.[0]?.uri.fsPath : undefined;
+  return workspace ?? join(homedir(), 'MediGenLab');
 }
 
 /** The virtual environment "Set Up Training Environment" creates (as `medigen train setup` does). */

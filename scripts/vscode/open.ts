@@ -2,7 +2,7 @@
  * Opens a real VS Code (code-server) with MediGen Lab loaded from this checkout.
  *
  * For a person (`npm start` can use this):
- *   tsx scripts/vscode/open.ts [--port N] [--folder DIR]
+ *   tsx scripts/vscode/open.ts [--port N] [--folder DIR] [--untrusted]
  * prints the address to open in a browser and keeps VS Code running until Ctrl-C.
  *
  * For UI checks and screenshots (headless Chromium, then exits):
@@ -24,6 +24,8 @@ Usage: tsx scripts/vscode/open.ts [options]
 Options:
   --port N            port on 127.0.0.1 (default: a free one)
   --folder DIR        folder VS Code opens (default: an empty throwaway folder)
+  --untrusted         open the folder in Restricted Mode, as a folder you have not trusted (what a
+                      student sees there: lessons readable, checks off)
   --screenshot FILE   do not wait for a person: open VS Code in headless Chromium, save a PNG, exit
   --command TITLE     with --screenshot: first run this command from the command palette
   --expect-text TEXT  with --screenshot: fail (exit 1) unless TEXT appears (webviews included)
@@ -39,6 +41,7 @@ async function main(): Promise<number> {
       options: {
         port: { type: 'string' },
         folder: { type: 'string' },
+        untrusted: { type: 'boolean', default: false },
         screenshot: { type: 'string' },
         command: { type: 'string' },
         'expect-text': { type: 'string' },
@@ -72,7 +75,7 @@ async function main(): Promise<number> {
     console.log(`Starting VS Code ${runtime.vscodeVersion} (code-server) with MediGen Lab from ${root}...`);
     server = await startCodeServer(
       runtime,
-      { folder: values.folder ? resolve(values.folder) : undefined, port: values.port ? Number(values.port) : undefined },
+      { folder: values.folder ? resolve(values.folder) : undefined, port: values.port ? Number(values.port) : undefined, untrusted: values.untrusted },
       abort.signal,
     );
     const url = workbenchUrl({ serverUrl: server.url, folder: server.folder, extensionDevelopmentPath: root });

@@ -2,7 +2,7 @@
  * Starts a private code-server (a real VS Code server + Node extension host) on a free localhost
  * port, with throwaway user-data, extensions and config folders, and stops it with all its children.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,6 +21,17 @@ export interface CodeServerOptions {
   startTimeoutMs?: number;
   /** Keep the throwaway folders after stop() (for debugging). Defaults to false. */
   keepState?: boolean;
+  /**
+   * Open the folder in Restricted Mode, as VS Code does for a folder the user has not trusted:
+   * workspace trust on, no trust prompt, nothing trusted (a fresh browser profile keeps no trusted
+   * folders). Defaults to false: trust off, so every folder is trusted.
+   */
+  untrusted?: boolean;
+  /**
+   * .vsix files to install into the throwaway extensions folder (`code-server --install-extension`)
+   * before VS Code starts, as a user installs MediGen Lab. Defaults to none.
+   */
+  installExtensions?: string[];
 }
 
 /** A running code-server. */
@@ -49,6 +60,16 @@ const USER_SETTINGS = {
   'security.workspace.trust.enabled': false,
 };
 
+// Restricted Mode: trust on, but never asked (the folder stays untrusted), and an empty window is
+// not trusted either.
+const UNTRUSTED_SETTINGS = {
+  ...USER_SETTINGS,
+  'security.workspace.trust.enabled': true,
+  'security.workspace.trust.startupPrompt': 'never',
+  'security.workspace.trust.emptyWindow': false,
+  'security.workspace.trust.banner': 'always',
+};
+
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.pid === undefined) return;
   try {
@@ -56,6 +77,22 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
     process.kill(-child.pid, signal);
   } catch {
     // the whole group is gone already
+  }
+}
+
+/** Installs `vsix` into the extensions folder of `stateDir` with code-server's own installer. */
+function installExtension(runtime: VscodeRuntime, stateDir: string, vsix: string): void {
+  const r = spawnSync(
+    runtime.codeServer,
+    ['--user-data-dir', join(stateDir, 'user-data'), '--extensions-dir', join(stateDir, 'extensions'), '--install-extension', vsix],
+    { encoding: 'utf8', env: { EXTENSIONS_GALLERY: '{}', ...process.env, XDG_CONFIG_HOME: join(stateDir, 'xdg'), XDG_DATA_HOME: join(stateDir, 'xdg'), XDG_CACHE_HOME: join(stateDir, 'xdg') }, timeout: 300_000 },
+  );
+  if (r.status !== 0) {
+    rmSync(stateDir, { recursive: true, force: true });
+    throw new MedigenError(
+      `VS Code (code-server) could not install ${vsix} (exit code ${r.status ?? r.signal}):\n${`${r.stdout ?? ''}${r.stderr ?? ''}`.trim().split('\n').slice(-20).join('\n')}`,
+      'Check that the file is a MediGen Lab .vsix made by "npm run package" for this platform, then try again.',
+    );
   }
 }
 
@@ -67,7 +104,8 @@ export async function startCodeServer(runtime: VscodeRuntime, options: CodeServe
   const stateDir = mkdtempSync(join(tmpdir(), 'medigen-vscode-'));
   const folder = options.folder ?? join(stateDir, 'workspace');
   for (const d of ['user-data/User', 'extensions', 'xdg', 'workspace']) mkdirSync(join(stateDir, d), { recursive: true });
-  writeFileSync(join(stateDir, 'user-data', 'User', 'settings.json'), JSON.stringify(USER_SETTINGS, null, 2));
+  writeFileSync(join(stateDir, 'user-data', 'User', 'settings.json'), JSON.stringify(options.untrusted ? UNTRUSTED_SETTINGS : USER_SETTINGS, null, 2));
+  for (const vsix of options.installExtensions ?? []) installExtension(runtime, stateDir, vsix);
   const config = join(stateDir, 'config.yaml');
   writeFileSync(config, `bind-addr: 127.0.0.1:${options.port ?? 0}\nauth: none\ncert: false\n`);
   const logFile = join(stateDir, 'code-server.log');
@@ -79,7 +117,8 @@ export async function startCodeServer(runtime: VscodeRuntime, options: CodeServe
       '--config', config,
       '--user-data-dir', join(stateDir, 'user-data'),
       '--extensions-dir', join(stateDir, 'extensions'),
-      '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust',
+      '--disable-telemetry', '--disable-update-check',
+      ...(options.untrusted ? [] : ['--disable-workspace-trust']),
       '--disable-getting-started-override', '--ignore-last-opened',
       folder,
     ],

@@ -31,11 +31,17 @@ export interface IntegrationResult {
   tests: IntegrationTestOutcome[];
 }
 
-/** Finds every `*.test.cjs` next to this bundle (sub-folders included). */
+/**
+ * Sub-folders holding suites that need a differently started VS Code; each has its own runner
+ * (`<folder>/index.cjs`, which re-exports `run`), so the runner here skips them.
+ */
+const OWN_RUNNER_FOLDERS = ['untrusted', 'vsix'];
+
+/** Finds every `*.test.cjs` next to this bundle (sub-folders included, except OWN_RUNNER_FOLDERS). */
 function testFiles(dir: string): string[] {
   return readdirSync(dir, { recursive: true })
     .map(String)
-    .filter((f) => f.endsWith('.test.cjs'))
+    .filter((f) => f.endsWith('.test.cjs') && !OWN_RUNNER_FOLDERS.some((d) => f.startsWith(`${d}/`) || f.startsWith(`${d}\\`)))
     .sort()
     .map((f) => join(dir, f));
 }

@@ -47,6 +47,10 @@ describe('lessons tree model (modules → lessons → exercises with progress)',
     assert.equal(first!.kind, 'notice');
     assert.ok(first!.kind === 'notice' && first!.command === 'workbench.trust.manage');
     assert.match(first!.label, /not trusted/);
+    const ex = ((buildLabTree([mod], () => none, { trusted: false })[1] as ModuleNode).children[1]!.children[0]!);
+    assert.match(ex.tooltip, /Checks are off: this folder is not trusted.*trust the folder to run its check/);
+    const trustedEx = (buildLabTree([mod], () => none)[0] as ModuleNode).children[1]!.children[0]!;
+    assert.doesNotMatch(trustedEx.tooltip, /not trusted/);
   });
 
   it('builds the lesson page state: statuses, hints shown so far (sanitized), running checks', () => {
