@@ -41,7 +41,15 @@ export class Sandbox {
   private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(readonly root: string) {
-    this.git = simpleGit({ baseDir: root, maxConcurrentProcesses: 1 });
+    // Checkpoints never need hooks or a file-system monitor; turning both off means a sandbox folder that came from
+    // someone else (an untrusted workspace) cannot make a checkpoint run its programs.
+    // (simple-git guards both settings because pointing them somewhere runs programs; turning them off is the safe use.)
+    this.git = simpleGit({
+      baseDir: root,
+      maxConcurrentProcesses: 1,
+      config: [`core.hooksPath=${process.platform === 'win32' ? 'NUL' : '/dev/null'}`, 'core.fsmonitor=false'],
+      unsafe: { allowUnsafeHooksPath: true, allowUnsafeFsMonitor: true },
+    });
   }
 
   /** Opens (and if needed creates) the sandbox at `root`: a git repository of the student's work. */

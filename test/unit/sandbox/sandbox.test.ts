@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,6 +62,21 @@ describe('sandbox: student work is checkpointed and never lost', () => {
     writeFileSync(join(folder, 'exercise.ts'), 'changed');
     assert.match((await sb.checkpoint('Before check', 'check'))!, /^[0-9a-f]+$/);
     await assert.rejects(sb.restoreAttempt(ex(), 'deadbeef'), /no saved attempt deadbeef/);
+  });
+
+  it('a checkpoint runs no git hook planted in the sandbox (a folder from someone else)', async () => {
+    const sb = await Sandbox.open(join(dir, 'ws'));
+    const folder = await sb.startExercise(ex());
+    const marker = join(dir, 'hook-ran');
+    const hook = `#!/bin/sh\necho ran > '${marker}'\n`;
+    for (const name of ['pre-commit', 'commit-msg', 'post-commit']) writeFileSync(join(dir, 'ws', '.git', 'hooks', name), hook, { mode: 0o755 });
+    writeFileSync(join(folder, 'exercise.ts'), 'changed');
+    assert.match((await sb.checkpoint('Before check', 'check'))!, /^[0-9a-f]+$/);
+    assert.equal(existsSync(marker), false, 'the hook did not run');
+    // Control: plain git in the same repository does run it, so the assertion above can fail.
+    writeFileSync(join(folder, 'exercise.ts'), 'changed again');
+    execFileSync('git', ['-C', join(dir, 'ws'), '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qam', 'plain'], { stdio: 'ignore' });
+    assert.equal(existsSync(marker), true, 'plain git ran the planted hook');
   });
 });
 
