@@ -38,6 +38,21 @@ if (existsSync('extension/extension.ts')) {
   });
 }
 
+// The process that runs an exercise's checks (curriculum/engine/checks.ts starts it): mocha bundled
+// in, so a packaged MediGen Lab (the .vsix) runs checks without mocha in its node_modules.
+if (existsSync('curriculum/engine/check-child.ts')) {
+  builds.push({
+    ...common,
+    entryPoints: { 'check-child': 'curriculum/engine/check-child.ts' },
+    outdir: 'dist',
+    outExtension: { '.js': '.cjs' },
+    platform: 'node',
+    format: 'cjs',
+    logLevel: 'warning',
+    logOverride: { 'require-resolve-not-external': 'silent' }, // mocha's parallel mode, unused here
+  });
+}
+
 // Integration tests run inside VS Code's extension host (scripts/vscode/run-tests.ts, or
 // @vscode/test-electron): CommonJS like the extension, mocha bundled in, `vscode` external.
 const integrationTests = existsSync('test/integration')

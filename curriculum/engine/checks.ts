@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync }
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MedigenError } from '../../core/errors';
 import type { Progress } from '../../core/progress';
 import { projectRoot } from '../../core/paths';
@@ -79,6 +79,17 @@ function studentFiles(workDir: string): string[] {
 }
 
 /**
+ * The script the check process runs. From the TypeScript sources (tsx): check-child.ts. From a
+ * bundle (dist/extension.cjs, dist/cli.mjs, the installed .vsix): dist/check-child.cjs, built
+ * with it by esbuild.mjs with mocha inside, so no mocha is needed in node_modules.
+ */
+function checkChildScript(root: string): string {
+  const bundled = join(root, 'dist', 'check-child.cjs');
+  if (!fileURLToPath(import.meta.url).endsWith('.ts') && existsSync(bundled)) return bundled;
+  return join(root, 'curriculum', 'engine', 'check-child.ts');
+}
+
+/**
  * Runs an exercise's hidden mocha checks against the files in `workDir`, in a separate Node
  * process (node + tsx + mocha: TypeScript runs with no build step). Each check has a time limit,
  * and the whole process tree is killed when a check runs too long (an infinite loop in student
@@ -102,7 +113,7 @@ export async function runChecks(opts: RunChecksOptions): Promise<CheckRun> {
   const tsxLoader = pathToFileURL(join(req.resolve('tsx/package.json'), '..', 'dist', 'loader.mjs')).href;
   const config: ChildConfig = { files, timeoutMs: checkTimeoutMs, dryRun: opts.dryRun ?? false };
 
-  const child = spawn(process.execPath, ['--import', tsxLoader, join(root, 'curriculum', 'engine', 'check-child.ts')], {
+  const child = spawn(process.execPath, ['--import', tsxLoader, checkChildScript(root)], {
     cwd: workDir,
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
