@@ -5,10 +5,10 @@
  *   tsx scripts/package/cli.ts [--out FILE.vsix] [--list]
  */
 import { relative } from 'node:path';
-import { parseArgs } from 'node:util';
 import { describeError } from '../../core/errors';
 import { projectRoot } from '../../core/paths';
 import { buildVsix } from './vsix';
+import { scriptArgs } from '../args';
 
 const USAGE = `Writes MediGen Lab's installable VS Code extension (.vsix) from the built project.
 
@@ -22,17 +22,8 @@ Options:
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
 
 async function main(): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({ options: { out: { type: 'string' }, list: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } } }));
-  } catch (err) {
-    console.error(`${(err as Error).message}\n  What to do: run with --help to see the options.`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  const values = scriptArgs({ out: { type: 'string' }, list: { type: 'boolean', default: false } }, USAGE);
+  if (typeof values === 'number') return values;
   const root = projectRoot();
   const started = Date.now();
   const s = await buildVsix({ root, out: values.out });

@@ -10,12 +10,12 @@
  * exits 1 when --expect-text never appears (webviews included).
  */
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { describeError } from '../../core/errors';
 import { projectRoot } from '../../core/paths';
 import { CODE_SERVER_VERSION, findRuntime } from './runtime';
 import { startCodeServer, type CodeServer } from './server';
 import { openWorkbench, workbenchUrl, type Workbench } from './workbench';
+import { scriptArgs } from '../args';
 
 const USAGE = `Opens a real VS Code (code-server ${CODE_SERVER_VERSION}) with MediGen Lab loaded from this folder.
 
@@ -35,28 +35,16 @@ Options:
 Needs the runtime from "bash scripts/vscode/setup.sh" (npm run setup installs it).`;
 
 async function main(): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      options: {
-        port: { type: 'string' },
-        folder: { type: 'string' },
-        untrusted: { type: 'boolean', default: false },
-        screenshot: { type: 'string' },
-        command: { type: 'string' },
-        'expect-text': { type: 'string' },
-        wait: { type: 'string', default: '2' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (err) {
-    console.error(`${(err as Error).message}\n  What to do: run with --help to see the options.`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  const values = scriptArgs({
+    port: { type: 'string' },
+    folder: { type: 'string' },
+    untrusted: { type: 'boolean', default: false },
+    screenshot: { type: 'string' },
+    command: { type: 'string' },
+    'expect-text': { type: 'string' },
+    wait: { type: 'string', default: '2' },
+  }, USAGE);
+  if (typeof values === 'number') return values;
   if ((values.command || values['expect-text']) && !values.screenshot) {
     console.error('--command and --expect-text only work together with --screenshot FILE.\n  What to do: add --screenshot shot.png, or run without them to open VS Code yourself.');
     return 2;

@@ -15,13 +15,13 @@
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { describeError } from '../../core/errors';
 import { projectRoot } from '../../core/paths';
 import type { IntegrationResult } from '../../test/integration/index';
 import { findRuntime, type VscodeRuntime } from './runtime';
 import { startCodeServer, type CodeServer } from './server';
 import { openWorkbench, workbenchUrl, type Workbench } from './workbench';
+import { scriptArgs } from '../args';
 
 const USAGE = `Runs MediGen Lab's integration tests inside a real VS Code (code-server + headless Chromium).
 
@@ -176,31 +176,19 @@ function suiteScreenshot(file: string | undefined, suite: Suite, both: boolean):
 }
 
 async function main(): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      options: {
-        all: { type: 'boolean', default: false },
-        vsix: { type: 'string' },
-        untrusted: { type: 'boolean', default: false },
-        grep: { type: 'string' },
-        timeout: { type: 'string', default: '600' },
-        'load-timeout': { type: 'string', default: '180' },
-        folder: { type: 'string' },
-        screenshot: { type: 'string' },
-        verbose: { type: 'boolean', default: false },
-        keep: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (err) {
-    console.error(`${(err as Error).message}\n  What to do: run with --help to see the options.`);
-    return 2;
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
+  const values = scriptArgs({
+    all: { type: 'boolean', default: false },
+    vsix: { type: 'string' },
+    untrusted: { type: 'boolean', default: false },
+    grep: { type: 'string' },
+    timeout: { type: 'string', default: '600' },
+    'load-timeout': { type: 'string', default: '180' },
+    folder: { type: 'string' },
+    screenshot: { type: 'string' },
+    verbose: { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
+  }, USAGE);
+  if (typeof values === 'number') return values;
   if (!(Number(values.timeout) > 0) || !(Number(values['load-timeout']) > 0)) {
     console.error(`--timeout and --load-timeout take a number of seconds above 0.\n\n${USAGE}`);
     return 2;
