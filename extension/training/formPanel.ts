@@ -41,7 +41,10 @@ export class TrainFormPanel {
   private readonly disposables: vscode.Disposable[] = [];
   private ready!: Promise<void>;
   private markReady!: () => void;
-  private renderWaiters: ((problems: number) => void)[] = [];
+  private renderWaiters: { seq: number; resolve: (problems: number) => void }[] = [];
+  /** The last validation sent to the page, and the last one it drew. */
+  private validationSeq = 0;
+  private renderedSeq = 0;
   private estimateAs = 'auto';
   private freeGiB = '';
   private env: EnvironmentView | undefined;
@@ -123,8 +126,10 @@ export class TrainFormPanel {
           this.update();
           return;
         case 'rendered':
+          if (m.seq < this.renderedSeq) return; // an older drawing, overtaken
           this.renderedProblems = m.problems;
-          for (const w of this.renderWaiters.splice(0)) w(m.problems);
+          this.renderedSeq = m.seq;
+          this.renderWaiters = this.renderWaiters.filter((w) => (w.seq <= m.seq ? (w.resolve(m.problems), false) : true));
           return;
         case 'save':
           await this.save();
@@ -149,16 +154,16 @@ export class TrainFormPanel {
     }
   }
 
-  /** Resolves after the page's next redraw, with the number of problems it shows. */
-  nextRender(): Promise<number> {
-    return new Promise((r) => this.renderWaiters.push(r));
+  /** Resolves once the page has drawn validation `seq` (default: the latest sent), with the number of problems it shows. */
+  nextRender(seq = this.validationSeq): Promise<number> {
+    if (this.renderedSeq >= seq) return Promise.resolve(this.renderedProblems);
+    return new Promise((resolve) => this.renderWaiters.push({ seq, resolve }));
   }
 
   /** Applies input values (by setting path) as if typed into the form, and waits for the redraw. */
   async setInputs(inputs: Record<string, string | boolean>): Promise<number> {
-    const drawn = this.nextRender();
     await this.receive({ type: 'change', inputs, estimateAs: this.estimateAs, freeGiB: this.freeGiB });
-    return drawn;
+    return this.nextRender(); // the drawing of exactly this change's validation, not an earlier one still on its way
   }
 
   private freeBytes(): number | undefined {
@@ -169,7 +174,7 @@ export class TrainFormPanel {
 
   private update(): void {
     this.problems = validateTrainConfig(this.config);
-    this.post({ type: 'validation', problems: this.problems });
+    this.post({ type: 'validation', problems: this.problems, seq: ++this.validationSeq });
     const blocking = this.problems.filter((p) => MEMORY_PATHS.test(p.path));
     this.memory = blocking.length ? { error: 'Fix the settings marked in red to see the memory estimate.' } : memoryPreflight(this.config, this.estimateAs, this.freeBytes());
     this.post({ type: 'memory', memory: this.memory });
@@ -250,7 +255,7 @@ export class TrainFormPanel {
     this.disposed = true;
     if (TrainFormPanel.current === this) TrainFormPanel.current = undefined;
     this.markReady?.();
-    for (const w of this.renderWaiters.splice(0)) w(-1);
+    for (const w of this.renderWaiters.splice(0)) w.resolve(-1);
     for (const d of this.disposables.splice(0)) d.dispose();
     this.panel.dispose();
   }

@@ -10,7 +10,7 @@ import type { EnvironmentView, MemoryView } from './preflight';
 /** Extension → run form. */
 export type ToFormMessage =
   | { type: 'init'; groups: FormGroup[]; config: unknown; estimateOptions: string[]; trainingFolder: string }
-  | { type: 'validation'; problems: ConfigProblem[] }
+  | { type: 'validation'; problems: ConfigProblem[]; /** Counts the extension's validations, echoed by 'rendered'. */ seq: number }
   | { type: 'memory'; memory: MemoryView | { error: string } }
   | { type: 'environment'; environment: EnvironmentView | { checking: true } }
   | { type: 'setup'; running: boolean; text: string; failed?: boolean }
@@ -26,7 +26,7 @@ export type FromFormMessage =
   | { type: 'checkEnvironment' }
   | { type: 'browseModel' }
   /** Sent after each redraw: how many problems the page shows (lets tests see the page itself). */
-  | { type: 'rendered'; problems: number };
+  | { type: 'rendered'; problems: number; /** The validation drawn. */ seq: number };
 
 /** Extension → dashboard. */
 export type ToDashboardMessage = { type: 'state'; view: DashboardView } | { type: 'busy'; text: string | null };
@@ -66,7 +66,7 @@ export function parseFormMessage(raw: unknown): FromFormMessage | undefined {
       return { type: 'change', inputs, estimateAs: typeof raw.estimateAs === 'string' ? raw.estimateAs : 'auto', freeGiB: typeof raw.freeGiB === 'string' ? raw.freeGiB : '' };
     }
     case 'rendered':
-      return typeof raw.problems === 'number' ? { type: 'rendered', problems: raw.problems } : undefined;
+      return typeof raw.problems === 'number' && typeof raw.seq === 'number' ? { type: 'rendered', problems: raw.problems, seq: raw.seq } : undefined;
     default:
       return undefined;
   }

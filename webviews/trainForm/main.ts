@@ -149,7 +149,7 @@ function init(m: Extract<ToFormMessage, { type: 'init' }>): void {
   app.appendChild(actions);
 }
 
-function showProblems(problems: ConfigProblem[]): void {
+function showProblems(problems: ConfigProblem[], seq: number): void {
   for (const { problem, row } of inputs.values()) {
     problem.textContent = '';
     row.classList.remove('invalid');
@@ -163,7 +163,7 @@ function showProblems(problems: ConfigProblem[]): void {
     } else rest.push(p.message);
   }
   otherProblems.replaceChildren(...rest.map((t) => el('p', undefined, t)));
-  vscode.postMessage({ type: 'rendered', problems: problems.length });
+  vscode.postMessage({ type: 'rendered', problems: problems.length, seq });
 }
 
 function showEnvironment(env: EnvironmentView | { checking: true }): void {
@@ -221,7 +221,7 @@ window.addEventListener('message', (ev: MessageEvent<ToFormMessage>) => {
       init(m);
       return;
     case 'validation':
-      showProblems(m.problems);
+      showProblems(m.problems, m.seq);
       return;
     case 'memory':
       showMemory(m.memory);
