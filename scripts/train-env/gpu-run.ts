@@ -149,6 +149,7 @@ async function phaseMemory(shape: string): Promise<void> {
   const t0 = Date.now();
   // 50 merges: nearly a byte per token, so every dialogue fills the 4096 tokens the estimate assumes.
   const { dir: model } = (await makeModel(`llama-${shape}`, [...s.args, '--vocab', '128256', '--max-positions', '8192', '--dtype', 'bfloat16', '--device', 'cuda'], 50)) as { dir: string };
+  const arch = resolveArchitecture(model);
   const rows: unknown[] = [];
   for (const gc of [false, true]) {
     const cfg = config(model, `mem-${shape}-${gc ? 'gc' : 'nogc'}`, { maxSeqLength: 4096, ...s.data }, { ...s.lora }, { maxSteps: 4, batchSize: s.batchSize ?? 1, gradientAccumulation: 1, gradientCheckpointing: gc, evalEvery: 1000, checkpointEvery: 1000 });
@@ -157,15 +158,15 @@ async function phaseMemory(shape: string): Promise<void> {
     const r = await launch(paths, { sample: true });
     const started = r.messages.find((m) => m.type === 'started');
     const settings = { ...memorySettingsFor(cfg), load4bit: started?.type === 'started' && started.quantization.startsWith('nf4') };
-    const est = estimateMemory(resolveArchitecture(model), settings);
+    const est = estimateMemory(arch, settings);
     const ctx = est.parts.find((p) => p.label.startsWith('CUDA context'))!.bytes;
-    const row = { shape, gradientCheckpointing: gc, architecture: resolveArchitecture(model), settings, status: r.state.status, error: r.state.error, quantization: started?.type === 'started' ? started.quantization : undefined,
+    const row = { shape, gradientCheckpointing: gc, architecture: arch, settings, status: r.state.status, error: r.state.error, quantization: started?.type === 'started' ? started.quantization : undefined,
       estimate: est.total, estimateWithoutContext: est.total - ctx, parts: est.parts, torchPeak: r.state.gpuMemoryPeak, smiPeak: r.smiPeak - ('error' in idle ? 0 : idle.gpus[0]!.memoryUsed), elapsed: r.state.elapsed };
     rows.push(row);
     console.log(`${s.label}, checkpointing ${gc ? 'on' : 'off'}: ${r.state.status}; estimate ${formatGiB(row.estimate)} (${formatGiB(row.estimateWithoutContext)} without context/slack); measured torch peak ${formatGiB(row.torchPeak)}, nvidia-smi peak ${formatGiB(row.smiPeak)}`);
     // The preflight's verdict against the free memory nvidia-smi reported: a run it says fits must finish; one it says
     // will not fit (launched anyway, as --force does) must stop with the trainer's out_of_memory error.
-    const fits = adviseFit(resolveArchitecture(model), settings, 'error' in idle ? 0 : idle.gpus[0]!.memoryFree).fits;
+    const fits = adviseFit(arch, settings, 'error' in idle ? 0 : idle.gpus[0]!.memoryFree).fits;
     Object.assign(row, { preflightFits: fits });
     check(`${shape} memory run (checkpointing ${gc ? 'on' : 'off'}): the preflight said ${fits ? 'it fits, and it finished' : 'it will not fit, and it ran out of memory'}`,
       fits ? r.state.status === 'finished' : r.state.error?.category === 'out_of_memory', JSON.stringify(r.state.error ?? ''));
@@ -174,8 +175,8 @@ async function phaseMemory(shape: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const smi = await queryNvidiaSmi();
-  const env = await checkTrainingEnvironment(PY);
+  const env = await checkTrainingEnvironment(PY); // asks nvidia-smi too, unless the Python could not run
+  const smi = 'error' in env || !env.nvidiaSmi ? await queryNvidiaSmi() : env.nvidiaSmi;
   summary.environment = { nvidiaSmi: smi, trainer: env };
   console.log(JSON.stringify(summary.environment));
   check('nvidia-smi sees a GPU', !('error' in smi), JSON.stringify(smi));
