@@ -256,9 +256,10 @@ Examples:
             ctx.err.write(`Prompt for ${first.encounterId} (${p.tokens.length} tokens):\n${p.text}\n---\n`);
           }
         }
-        if (Number(v.parallel ?? 1) > 1) ctx.err.write(`Note: ${PARALLEL_NOT_EXACT}\n`);
         const progress = streamProgress(ctx.err, 'Generating notes');
-        const r = await generateSplit(loaded, splitOptions(v, { template, contextSize, scale, progress, signal: controller.signal }));
+        const options = splitOptions(v, { template, contextSize, scale, progress, signal: controller.signal });
+        if ((options.parallel ?? 1) > 1) ctx.err.write(`Note: ${PARALLEL_NOT_EXACT}\n`);
+        const r = await generateSplit(loaded, options);
         progress.end();
         return reportSplit(ctx.out, v, r);
       } finally {
@@ -277,10 +278,10 @@ Examples:
 
 type GenerateValues = Record<string, string | boolean | undefined>;
 
-/** The split-generation options both backends share, from the command line. */
 /** Said when a local run generates several notes at once (measured: 8 notes on a 384-wide model, 3 runs, 2 different outputs). */
 const PARALLEL_NOT_EXACT = 'notes generated in parallel can differ slightly from run to run, and from --parallel 1: llama.cpp\'s arithmetic depends on which notes share each batch, and that depends on timing. Use --parallel 1 (the default) when a run must be reproduced exactly.';
 
+/** The split-generation options both backends share, from the command line. */
 function splitOptions(v: GenerateValues, x: { template?: string; contextSize?: number; scale?: number; progress: Progress; signal: AbortSignal }): GenerateSplitOptions {
   const s = (k: string) => v[k] as string | undefined;
   return {
