@@ -419,7 +419,7 @@ try:
             optimizer.zero_grad(set_to_none=True)
             step += 1
             position.update(epoch=epoch, batches_done=i + 1)
-            last_loss, acc_loss = (across_processes([acc_loss])[0] / world if world > 1 else acc_loss), 0.0
+            last_loss, acc_loss = across_processes([acc_loss])[0] / world, 0.0
             elapsed = time.time() - t0
             if step % int(T["logEvery"]) == 0 or step == total_steps:
                 rec = dict(step=step, epoch=round(epoch + (i + 1) / max(1, n_batches), 3), loss=last_loss,
