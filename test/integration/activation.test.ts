@@ -7,8 +7,8 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { MedigenLabApi, VersionInfo } from '../../extension/extension';
+import { EXTENSION_ID } from './support';
 
-const EXTENSION_ID = 'medigen-lab.medigen-lab';
 // This bundle lives in <repo>/out/test/integration/.
 const repoRoot = join(__dirname, '..', '..', '..');
 const packageJson = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));

@@ -8,7 +8,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, wr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { MedigenLabApi } from '../../extension/extension';
+import { medigenApi as api, until } from './support';
 import type { OpenLessonResult, UpdateModuleResult } from '../../extension/commands/index';
 import type { ExerciseRunSummary } from '../../extension/testing/controller';
 import type { LabTreeNode } from '../../extension/lab/tree-model';
@@ -16,20 +16,6 @@ import type { LabTreeNode } from '../../extension/lab/tree-model';
 const repoRoot = join(__dirname, '..', '..', '..');
 const shipped = join(repoRoot, 'curriculum', 'modules', 'meet-the-data');
 const ex = { moduleId: 'meet-the-data', exerciseId: 'count-turns' };
-
-async function api(): Promise<MedigenLabApi> {
-  const ext = vscode.extensions.getExtension<MedigenLabApi>('medigen-lab.medigen-lab');
-  assert.ok(ext);
-  return ext.activate();
-}
-
-async function until<T>(what: string, fn: () => T | undefined | Promise<T | undefined>, ms = 30_000): Promise<T> {
-  for (const end = Date.now() + ms; ; await new Promise((r) => setTimeout(r, 200))) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`Timed out waiting for ${what}`);
-  }
-}
 
 function lessonTabs(): vscode.Tab[] {
   return vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('medigenLab.lesson'));

@@ -10,27 +10,12 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { MedigenLabApi } from '../../../extension/extension';
+import { EXTENSION_ID, medigenApi as api, until } from '../support';
 import type { OpenLessonResult } from '../../../extension/commands/index';
 import type { ExerciseRunSummary } from '../../../extension/testing/controller';
 import type { TrainFormPanel } from '../../../extension/training/formPanel';
 
-const EXTENSION_ID = 'medigen-lab.medigen-lab';
 const ex = { moduleId: 'meet-the-data', exerciseId: 'count-turns' };
-
-async function api(): Promise<MedigenLabApi> {
-  const ext = vscode.extensions.getExtension<MedigenLabApi>(EXTENSION_ID);
-  assert.ok(ext, `VS Code did not load ${EXTENSION_ID}`);
-  return ext.activate();
-}
-
-async function until<T>(what: string, fn: () => T | undefined | Promise<T | undefined>, ms = 30_000): Promise<T> {
-  for (const end = Date.now() + ms; ; await new Promise((r) => setTimeout(r, 200))) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`Timed out waiting for ${what}`);
-  }
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -12,13 +12,13 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as vscode from 'vscode';
+import { EXTENSION_ID } from '../support';
 import { loadSplit } from '../../../datasets/corpus';
 import type { OpenLessonResult } from '../../../extension/commands/index';
 import type { MedigenLabApi, VersionInfo } from '../../../extension/extension';
 import type { GenerateNoteResult } from '../../../extension/generation/commands';
 import type { ExerciseRunSummary } from '../../../extension/testing/controller';
 
-const EXTENSION_ID = 'medigen-lab.medigen-lab';
 // This bundle lives in <repo>/out/test/integration/vsix/.
 const repoRoot = realpathSync(join(__dirname, '..', '..', '..', '..'));
 const version = String(JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).version);
