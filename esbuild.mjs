@@ -53,7 +53,7 @@ if (existsSync('curriculum/engine/check-child.ts')) {
   });
 }
 
-// Integration tests run inside VS Code's extension host (scripts/vscode/run-tests.ts, or
+// Integration tests run inside VS Code's extension host (scripts/vscode/runTests.ts, or
 // @vscode/test-electron): CommonJS like the extension, mocha bundled in, `vscode` external.
 const integrationTests = existsSync('test/integration')
   ? readdirSync('test/integration', { recursive: true }).map(String).filter((f) => f.endsWith('.ts')).map((f) => `test/integration/${f}`)

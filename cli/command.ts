@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { UsageError } from '../core/errors';
+import { UsageError } from '../core/index';
 
 /** Exit codes of every `medigen` command. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;

@@ -1,4 +1,4 @@
-import { describeError, MedigenError, UsageError } from '../core/errors';
+import { describeError, MedigenError, UsageError } from '../core/index';
 import { EXIT, formatHelp, parseFor, type Command, type CommandContext } from './command';
 import { commands } from './registry';
 

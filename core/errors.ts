@@ -22,6 +22,24 @@ export class UsageError extends MedigenError {
   }
 }
 
+/** A remote endpoint answered with an HTTP error; `status` is the HTTP status code. */
+export class RemoteHttpError extends MedigenError {
+  readonly status: number;
+  constructor(status: number, message: string, hint: string) {
+    super(message, hint);
+    this.name = 'RemoteHttpError';
+    this.status = status;
+  }
+}
+
+/** The user (or a signal) stopped a long operation: nothing is wrong, and it can be started again. */
+export class CancelledError extends MedigenError {
+  constructor(message: string, hint = 'Start it again when you are ready.', options?: { cause?: unknown }) {
+    super(message, hint, options);
+    this.name = 'CancelledError';
+  }
+}
+
 /** Formats any thrown value for a person: message, then the hint on its own line. */
 export function describeError(err: unknown): string {
   if (err instanceof MedigenError) return `${err.message}\n  What to do: ${err.hint}`;

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { MedigenError } from '../core/errors';
-import { projectRoot } from '../core/paths';
+import { MedigenError } from '../core/index';
+import { projectRoot } from '../core/index';
 import { parseCsv, type CsvProblem } from './csv';
 import { SPLITS, type Encounter, type SplitName } from './types';
 

@@ -49,3 +49,4 @@ export {
 } from './instructions';
 export { SECTION_SPLITS, findSectionsDir, loadOfficialSections, measureSectionAgreement, normalizeSpace, officialSectionText, tokenF1, type AgreementOptions, type AgreementReport, type DivisionAgreement } from './sectionAgreement';
 export { formatAgreement, formatDivision, formatLengthReport, formatStats, formatValidation, shortPath } from './format';
+export { asEncounter, noteMessages, type NoteMessages } from './prompt';

@@ -4,8 +4,8 @@
  * template. A length report shows which examples do not fit a model's context budget.
  */
 import { readFileSync } from 'node:fs';
-import { MedigenError } from '../core/errors';
-import type { Progress } from '../core/progress';
+import { MedigenError } from '../core/index';
+import type { Progress } from '../core/index';
 import { countWhitespaceTokens, type TokenCounter } from './tokens';
 import type { Encounter } from './types';
 

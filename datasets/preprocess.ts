@@ -3,8 +3,8 @@
  * and watch at work. Each step is a pure function from text to text; a pipeline runs the switched-on
  * steps in the fixed order of `PREPROCESS_STEPS`.
  */
-import { MedigenError } from '../core/errors';
-import type { Progress } from '../core/progress';
+import { MedigenError } from '../core/index';
+import type { Progress } from '../core/index';
 import type { Encounter } from './types';
 
 export type StepName = 'normalizeSpecialChars' | 'fixAsrPunctuationSpacing' | 'joinSplitContractions' | 'normalizeSpeakerTags' | 'dropEmptyLines' | 'normalizeWhitespace';

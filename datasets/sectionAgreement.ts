@@ -6,8 +6,8 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { MedigenError } from '../core/errors';
-import type { Progress } from '../core/progress';
+import { MedigenError } from '../core/index';
+import type { Progress } from '../core/index';
 import { loadSplit, resolveCorpusDir } from './corpus';
 import { divideNote, EMPTY_SECTION } from './sections';
 import { DIVISIONS, type Division } from './types';

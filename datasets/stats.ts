@@ -5,8 +5,8 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { MedigenError } from '../core/errors';
-import type { Progress } from '../core/progress';
+import { MedigenError } from '../core/index';
+import type { Progress } from '../core/index';
 import { SPLIT_FILES, loadSplit, resolveCorpusDir } from './corpus';
 import { countWhitespaceTokens, type TokenCounter } from './tokens';
 import { parseTurns } from './turns';

@@ -5,7 +5,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { MedigenError } from '../core/errors';
+import { MedigenError } from '../core/index';
 
 /** Counts tokens of a text. */
 export interface TokenCounter {

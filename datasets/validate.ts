@@ -4,8 +4,8 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { MedigenError } from '../core/errors';
-import type { Progress } from '../core/progress';
+import { MedigenError } from '../core/index';
+import type { Progress } from '../core/index';
 import { REQUIRED_COLUMNS, SPLIT_FILES, isSplitName, loadSplit, metadataFileFor, resolveCorpusDir, resolveSplitFile } from './corpus';
 import { decodeUtf8, parseCsv, type CsvProblem } from './csv';
 import { parseTurns, UNKNOWN_SPEAKER } from './turns';

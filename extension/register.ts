@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { registerCommandsModule } from './commands/index';
-import { shippedModuleDirs } from './lab/lab';
+import { shippedModuleDirs } from '../curriculum/lab/index';
 import { LabService } from './lab/service';
 import { LessonPanel } from './lesson/panel';
 import { registerTestingModule, type TestingModule } from './testing/controller';

@@ -8,10 +8,10 @@
  * "longest" counts words (ties go to the earlier turn); "12 turns" are the first 2 and the last 10
  * turns (all turns when there are 12 or fewer), one per paragraph.
  */
-import { parseTurns, type Turn } from '../datasets/turns';
-import { writeCsv } from '../datasets/csv';
-import type { Encounter } from '../datasets/types';
-import { MedigenError } from '../core/errors';
+import { parseTurns, type Turn } from '../datasets/index';
+import { writeCsv } from '../datasets/index';
+import type { Encounter } from '../datasets/index';
+import { MedigenError } from '../core/index';
 
 /** The baseline methods, in the paper's order. */
 export const BASELINE_METHODS = ['transcript', 'longest-speaker-turn', 'longest-doctor-turn', '12-speaker-turns', '12-doctor-turns'] as const;

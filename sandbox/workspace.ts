@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { cp, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
-import { MedigenError } from '../core/errors';
+import { MedigenError } from '../core/index';
 
 export interface ExerciseRef {
   moduleId: string;

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { MedigenError, UsageError } from '../../core/errors';
+import { MedigenError, UsageError } from '../../core/index';
 import { BASELINE_DESCRIPTIONS, BASELINE_METHODS, PAPER_TEST1_ROUGE1, baselinePredictions, isBaselineMethod, predictionsCsv, type BaselineMethod } from '../../models/baselines';
 import { evaluateNotes, loadGold, pct } from '../../models/eval/index';
 import { EXIT, defineCommand, type Command } from '../command';

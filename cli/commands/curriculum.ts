@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { streamProgress } from '../../core/progress';
-import { UsageError } from '../../core/errors';
+import { streamProgress } from '../../core/index';
+import { UsageError } from '../../core/index';
 import { installModule, listInstalled, loadModule, runChecks, scaffoldModule, updateModule, validateModule, type CheckRun, type ModuleProblem } from '../../curriculum/engine';
 import { defineCommand, EXIT, type Command } from '../command';
 

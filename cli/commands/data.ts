@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { MedigenError, UsageError } from '../../core/errors';
-import { streamProgress } from '../../core/progress';
+import { MedigenError, UsageError } from '../../core/index';
+import { streamProgress } from '../../core/index';
 import {
   DEFAULT_MAX_TOKENS,
   PREPROCESS_STEPS,

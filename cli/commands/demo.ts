@@ -1,15 +1,15 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { resolveCorpusDir } from '../../datasets/corpus';
-import { buildInstructionData } from '../../datasets/instructions';
-import { corpusStats } from '../../datasets/stats';
-import { formatStats, formatValidation } from '../../datasets/format';
-import { divideNote } from '../../datasets/sections';
-import { loadSplit } from '../../datasets/corpus';
-import { validateCorpus } from '../../datasets/validate';
+import { resolveCorpusDir } from '../../datasets/index';
+import { buildInstructionData } from '../../datasets/index';
+import { corpusStats } from '../../datasets/index';
+import { formatStats, formatValidation } from '../../datasets/index';
+import { divideNote } from '../../datasets/index';
+import { loadSplit } from '../../datasets/index';
+import { validateCorpus } from '../../datasets/index';
 import { BASELINE_METHODS, BASELINE_DESCRIPTIONS, baselinePredictions, predictionsCsv } from '../../models/baselines';
-import { evaluateNotes } from '../../models/eval/aggregate';
-import { pct, toHtml } from '../../models/eval/report';
+import { evaluateNotes } from '../../models/eval/index';
+import { pct, toHtml } from '../../models/eval/index';
 import { EXIT, defineCommand, type Command } from '../command';
 
 /**

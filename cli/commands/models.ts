@@ -1,13 +1,14 @@
 import { resolve } from 'node:path';
-import { MedigenError, UsageError } from '../../core/errors';
-import { streamProgress, type Progress } from '../../core/progress';
-import { readTemplate } from '../../datasets/instructions';
-import { readGgufHeader } from '../../models/gguf/reader';
-import { formatBytes, formatParams, summarizeGguf, type GgufSummary } from '../../models/gguf/summary';
-import { describeHardware, disposeRuntimes, generateSplit, isRemoteRef, listModels, loadLlm, measureThreads, modelsDir, parseGpuChoice, parseThreads, resolveModel, type RuntimeSettings } from '../../models/llm/index';
-import type { GenerateSplitOptions, GenerateSplitResult } from '../../models/llm/batch';
+import { MedigenError, UsageError } from '../../core/index';
+import { streamProgress, type Progress } from '../../core/index';
+import { readTemplate } from '../../datasets/index';
+import { readGgufHeader } from '../../models/gguf/index';
+import { formatBytes, formatParams, summarizeGguf, type GgufSummary } from '../../models/gguf/index';
+import { describeHardware, disposeRuntimes, isRemoteRef, listModels, loadLlm, measureThreads, modelsDir, parseGpuChoice, parseThreads, resolveModel, type RuntimeSettings } from '../../models/llm/index';
+import { generateSplit } from '../../models/generation/index';
+import type { GenerateSplitOptions, GenerateSplitResult } from '../../models/generation/index';
 import { remoteWarning, serveModel } from '../../models/remote/index';
-import { ensureTinyModels, tinyModelsDir } from '../../scripts/tiny-models/make-tiny-llama';
+import { ensureTinyModels, tinyModelsDir } from '../../models/tiny/index';
 import { EXIT, defineCommand, type Command } from '../command';
 
 function runtime(v: { gpu?: string | undefined; threads?: string | undefined }): RuntimeSettings {

@@ -1,7 +1,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { MedigenError, UsageError } from '../../core/errors';
-import { streamProgress } from '../../core/progress';
+import { MedigenError, UsageError } from '../../core/index';
+import { streamProgress } from '../../core/index';
 import {
   adviseFit,
   checkTrainingEnvironment,
@@ -17,8 +17,8 @@ import {
   trainerScript,
   type TrainConfig,
 } from '../../models/train/index';
-import { setupTrainingEnvironment, venvPython } from '../../models/train/environment';
-import { compareRuns, listRuns, prepareRun } from '../../models/train/runs';
+import { setupTrainingEnvironment, venvPython } from '../../models/train/index';
+import { compareRuns, listRuns, prepareRun } from '../../models/train/index';
 import { EXIT, defineCommand, type Command } from '../command';
 
 /** Where `medigen train setup` puts the environment unless told otherwise. */

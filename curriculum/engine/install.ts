@@ -2,7 +2,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, r
 import { homedir, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { simpleGit } from 'simple-git';
-import { MedigenError } from '../../core/errors';
+import { MedigenError } from '../../core/index';
 import { unifiedDiff } from './diff';
 import { listFiles, loadModule } from './load';
 import type { CurriculumModule } from './types';

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { MedigenError } from '../../core/errors';
+import { MedigenError } from '../../core/index';
 import { MANIFEST_FILE } from './types';
 
 /** Options of `scaffoldModule`. */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { projectRoot } from '../../core/paths';
+import { projectRoot } from '../../core/index';
 
 /**
  * A small JSON Schema validator for the subset the curriculum schemas use: type, properties,

@@ -1,6 +1,6 @@
 import { cpus } from 'node:os';
 import { join, relative } from 'node:path';
-import type { Progress } from '../../core/progress';
+import type { Progress } from '../../core/index';
 import { runChecks, type CheckRun } from './checks';
 import { loadModule, mapLimit } from './load';
 import type { CurriculumModule, Exercise, ModuleProblem } from './types';

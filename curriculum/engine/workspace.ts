@@ -1,6 +1,6 @@
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { projectRoot } from '../../core/paths';
+import { projectRoot } from '../../core/index';
 import { MANIFEST_FILE, type Exercise } from './types';
 
 /**

@@ -5,9 +5,9 @@
  */
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { describeError, MedigenError } from '../../core/errors';
-import { progressKey, type ExerciseKey, type Lab, type LabUpdate } from '../lab/lab';
-import { buildLabTree, nextLesson } from '../lab/tree-model';
+import { describeError, MedigenError } from '../../core/index';
+import { progressKey, type ExerciseKey, type Lab, type LabUpdate } from '../../curriculum/lab/index';
+import { buildLabTree, nextLesson } from '../../curriculum/lab/index';
 import { LessonPanel, type LessonPanelDeps } from '../lesson/panel';
 import type { ExerciseRunSummary, TestingModule } from '../testing/controller';
 import { resolveExercise, resolveLesson, type LessonKey } from './pick';

@@ -4,9 +4,9 @@
  * a file Uri; with no argument, the exercise of the file in the editor, else a quick pick.
  */
 import * as vscode from 'vscode';
-import { MedigenError } from '../../core/errors';
-import { progressKey, type ExerciseKey, type Lab } from '../lab/lab';
-import { STATUS_VIEW } from '../lab/tree-model';
+import { MedigenError } from '../../core/index';
+import { progressKey, type ExerciseKey, type Lab } from '../../curriculum/lab/index';
+import { STATUS_VIEW } from '../../curriculum/lab/index';
 
 /** A lesson of an installed module. */
 export interface LessonKey {

@@ -10,9 +10,9 @@
 import { spawn } from 'node:child_process';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { describeError } from '../../core/errors';
-import { projectRoot } from '../../core/paths';
-import { Lab } from '../lab/lab';
+import { describeError } from '../../core/index';
+import { projectRoot } from '../../core/index';
+import { Lab } from '../../curriculum/lab/index';
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);

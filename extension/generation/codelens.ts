@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import type { NoteDocuments } from './documents';
-import { lensSpecs } from './scores';
+import { lensSpecs } from '../../models/generation/index';
 
 /** Command ids the lenses run. */
 export interface LensCommands {

@@ -4,14 +4,14 @@
  * something to click (choose a model, open the setting, set the API key).
  */
 import * as vscode from 'vscode';
-import { describeError, MedigenError } from '../../core/errors';
-import type { Progress } from '../../core/progress';
-import { formatBytes } from '../../models/gguf/summary';
+import { describeError, MedigenError, RemoteHttpError } from '../../core/index';
+import type { Progress } from '../../core/index';
+import { formatBytes } from '../../models/gguf/index';
 import type { NoteDocuments } from './documents';
-import type { GenerationEngine } from './engine';
+import type { GenerationEngine } from '../../models/generation/index';
 import { pickEncounter, resolveInput, type CorpusCache, type InputArgs } from './input';
-import { usesEndpoint, type GenerationSettings } from './options';
-import { formatScores, scoreNote, type NoteScoreSummary } from './scores';
+import { usesEndpoint, type GenerationSettings } from '../../models/generation/index';
+import { formatScores, scoreNote, type NoteScoreSummary } from '../../models/generation/index';
 import { API_KEY_SECRET, chooseModel, confirmEndpoint, readSettings, setEndpointApiKey } from './setup';
 
 /** Command ids contributed in package.json. */
@@ -138,7 +138,7 @@ export function registerGenerationCommands(deps: GenerationCommandDeps): { stop(
 
   const backendActions = (settings: GenerationSettings, e: unknown): Action[] =>
     usesEndpoint(settings)
-      ? [openSetting('endpoint'), ...(/HTTP 40[13]/.test(String((e as Error)?.message)) ? [{ title: 'Set API Key…', run: () => vscode.commands.executeCommand(GENERATION_COMMANDS.setEndpointApiKey) }] : [])]
+      ? [openSetting('endpoint'), ...(e instanceof RemoteHttpError && (e.status === 401 || e.status === 403) ? [{ title: 'Set API Key…', run: () => vscode.commands.executeCommand(GENERATION_COMMANDS.setEndpointApiKey) }] : [])]
       : [chooseModelAction, openSetting('model')];
 
   /** The dialogue to work on (errors offer to pick an encounter), then the settings and key; undefined when the user backed out. */

@@ -4,7 +4,7 @@
  * text from this provider each time `onDidChange` fires for it.
  */
 import * as vscode from 'vscode';
-import type { NoteScoreSummary } from './scores';
+import type { NoteScoreSummary } from '../../models/generation/index';
 
 /** The URI scheme of MediGen Lab's generated documents. */
 export const NOTE_SCHEME = 'medigen-note';

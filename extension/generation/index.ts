@@ -8,15 +8,15 @@ import * as vscode from 'vscode';
 import { NoteCodeLensProvider } from './codelens';
 import { GENERATION_COMMANDS, registerGenerationCommands } from './commands';
 import { NOTE_SCHEME, NoteDocuments } from './documents';
-import { GenerationEngine } from './engine';
+import { GenerationEngine } from '../../models/generation/index';
 import { CorpusCache } from './input';
 
 export { GENERATION_COMMANDS, type GenerateNoteArgs, type GenerateNoteResult, type ShowPromptResult } from './commands';
 export { NOTE_SCHEME, NoteDocuments, type NoteDoc, type NoteDocKind } from './documents';
-export { GenerationEngine, type EngineCallbacks, type EngineResult, type PromptView } from './engine';
-export { DEFAULT_GENERATION_SETTINGS, GENERATION_SETTING_KEYS, effectiveThreads, normalizeSettings, resolveUserPath, usesEndpoint, type GenerationSettings } from './options';
-export { availableSplits, findEncounter, findReference, loadCorpusEncounters, normalizeDialogue, type CorpusEncounter, type ReferenceMatch } from './reference';
-export { DIVISION_LABELS, formatScores, headerLines, lensSpecs, scoreNote, scoresTooltip, type HeaderLine, type LensSpec, type NoteScoreSummary, type RougeF1, type SectionScore } from './scores';
+export { GenerationEngine, type EngineCallbacks, type EngineResult, type PromptView } from '../../models/generation/index';
+export { DEFAULT_GENERATION_SETTINGS, GENERATION_SETTING_KEYS, effectiveThreads, normalizeSettings, resolveUserPath, usesEndpoint, type GenerationSettings } from '../../models/generation/index';
+export { availableSplits, findEncounter, findReference, loadCorpusEncounters, normalizeDialogue, type CorpusEncounter, type ReferenceMatch } from '../../models/generation/index';
+export { DIVISION_LABELS, formatScores, headerLines, lensSpecs, scoreNote, scoresTooltip, type HeaderLine, type LensSpec, type NoteScoreSummary, type RougeF1, type SectionScore } from '../../models/generation/index';
 export { API_KEY_SECRET, type ChooseModelResult } from './setup';
 
 /** What the generation features expose (for tests and other features). */

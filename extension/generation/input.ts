@@ -5,10 +5,10 @@
  */
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import { MedigenError } from '../../core/errors';
-import type { Encounter } from '../../datasets/types';
+import { MedigenError } from '../../core/index';
+import type { Encounter } from '../../datasets/index';
 import { NOTE_SCHEME } from './documents';
-import { availableSplits, findEncounter, findReference, loadCorpusEncounters, type CorpusEncounter, type ReferenceMatch } from './reference';
+import { availableSplits, findEncounter, findReference, loadCorpusEncounters, type CorpusEncounter, type ReferenceMatch } from '../../models/generation/index';
 import { corpusFolderSetting } from './setup';
 
 /** A dialogue to generate from and, when known, its reference encounter. */

@@ -5,9 +5,9 @@
  */
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { remoteWarning } from '../../models/remote/client';
-import { ensureTinyModels } from '../../scripts/tiny-models/make-tiny-llama';
-import { GENERATION_SETTING_KEYS, normalizeSettings, resolveUserPath, type GenerationSettings } from './options';
+import { remoteWarning } from '../../models/remote/index';
+import { ensureTinyModels } from '../../models/tiny/index';
+import { GENERATION_SETTING_KEYS, normalizeSettings, resolveUserPath, type GenerationSettings } from '../../models/generation/index';
 
 /** The SecretStorage key of the endpoint's API key. */
 export const API_KEY_SECRET = 'medigenLab.endpointApiKey';

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as vscode from 'vscode';
-import { Lab } from './lab';
+import { Lab } from '../../curriculum/lab/index';
 
 /** The settings MediGen Lab reads (contributes.configuration in package.json). */
 export const SETTINGS = {

@@ -5,7 +5,7 @@
  */
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { MedigenError } from '../../core/errors';
+import { MedigenError } from '../../core/index';
 
 /** The page's script and stylesheet, as text. */
 export interface LessonPageAssets {

@@ -8,7 +8,7 @@
  */
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
-import { describeError } from '../../core/errors';
+import { describeError } from '../../core/index';
 import type { LabService } from '../lab/service';
 import { lessonPageAssets } from './assets';
 import { lessonPage, makeNonce } from './html';

@@ -3,9 +3,9 @@
  * the checks running now. Plain Node: unit-tested without VS Code.
  */
 import type { Lesson } from '../../curriculum/engine/index';
-import type { Lab } from '../lab/lab';
-import { progressKey } from '../lab/lab';
-import { STATUS_VIEW } from '../lab/tree-model';
+import type { Lab } from '../../curriculum/lab/index';
+import { progressKey } from '../../curriculum/lab/index';
+import { STATUS_VIEW } from '../../curriculum/lab/index';
 import { renderLesson } from './markdown';
 import type { LessonViewState } from './messages';
 

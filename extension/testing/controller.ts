@@ -5,9 +5,9 @@
  * time limit (Lab.runCheck → engine runChecks), so an endless loop cannot freeze VS Code.
  */
 import * as vscode from 'vscode';
-import { describeError } from '../../core/errors';
+import { describeError } from '../../core/index';
 import type { CheckResult, SourceLocation } from '../../curriculum/engine/index';
-import { progressKey, type ExerciseKey, type Lab, type LabCheckRun } from '../lab/lab';
+import { progressKey, type ExerciseKey, type Lab, type LabCheckRun } from '../../curriculum/lab/index';
 import type { LabService } from '../lab/service';
 import type { RunInfo } from '../lesson/state';
 

@@ -3,7 +3,7 @@
  * that differ, in a static webview table (no script).
  */
 import * as vscode from 'vscode';
-import { compareRuns, type RunSummary } from '../../models/train/runs';
+import { compareRuns, type RunSummary } from '../../models/train/index';
 import { escapeXml } from './chart';
 import { compareTableHtml } from './dashboardModel';
 import { webviewPage } from './html';

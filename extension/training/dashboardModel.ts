@@ -4,23 +4,10 @@
  * its category and what to do, which buttons apply, and the base-vs-fine-tuned scores once the
  * adapter has been evaluated. Pure functions, unit-tested without VS Code.
  */
-import type { ErrorCategory, RunState } from '../../models/train/protocol';
-import { escapeXml, lineChartSvg } from './chart';
+import type { ErrorCategory, EvaluationSummary, RunState } from '../../models/train/index';
 
-/** Scores of the base model and the fine-tuned one on the validation split (evaluate.ts writes it). */
-export interface EvaluationSummary {
-  /** ISO time the evaluation finished. */
-  createdAt: string;
-  /** The split (name or CSV) the notes were generated for. */
-  split: string;
-  /** Notes generated per model. */
-  encounters: number;
-  /** The GGUF base model and the converted adapter. */
-  baseModel: string;
-  adapter: string;
-  /** One row per group and metric (F1, 0..1), e.g. ALL / rouge1. */
-  rows: { group: string; metric: string; base: number; finetuned: number }[];
-}
+export type { EvaluationSummary };
+import { escapeXml, lineChartSvg } from './chart';
 
 /** A labelled figure in the dashboard's header. */
 export interface Figure {

@@ -6,12 +6,12 @@
  */
 import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
-import type { RunState } from '../../models/train/protocol';
+import type { RunState } from '../../models/train/index';
 import { dashboardView, type DashboardView } from './dashboardModel';
-import { readEvaluation } from './evaluate';
+import { readEvaluation } from '../../models/train/index';
 import { makeNonce, webviewPage } from './html';
 import { parseDashboardMessage, type ToDashboardMessage } from './messages';
-import type { RunManager } from './runManager';
+import type { RunManager } from '../../models/train/index';
 
 /** The webview panel type of run dashboards. */
 export const DASHBOARD_VIEW_TYPE = 'medigenLab.trainingDashboard';

@@ -3,7 +3,7 @@
  * training), and the conversions between a TrainConfig and what the form's inputs hold. Pure
  * (no Node, no vscode): the form's webview script and the extension both use it.
  */
-import type { TrainConfig } from '../../models/train/config';
+import type { TrainConfig } from '../../models/train/index';
 
 /** How a field is edited in the form. */
 export type FieldKind = 'text' | 'number' | 'select' | 'checkbox' | 'list';

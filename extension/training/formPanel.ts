@@ -8,15 +8,15 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { MedigenError, describeError } from '../../core/errors';
-import { KNOWN_ARCHITECTURES } from '../../models/train/architecture';
-import { defaultTrainConfig, validateTrainConfig, type ConfigProblem, type TrainConfig } from '../../models/train/config';
-import { checkTrainingEnvironment } from '../../models/train/launcher';
+import { MedigenError, describeError } from '../../core/index';
+import { KNOWN_ARCHITECTURES } from '../../models/train/index';
+import { defaultTrainConfig, validateTrainConfig, type ConfigProblem, type TrainConfig } from '../../models/train/index';
+import { checkTrainingEnvironment } from '../../models/train/index';
 import { TRAIN_FORM_GROUPS, applyFormInputs } from './formModel';
 import { makeNonce, webviewPage } from './html';
 import { parseFormMessage, type ToFormMessage } from './messages';
-import { environmentView, memoryPreflight, type EnvironmentView, type MemoryView } from './preflight';
-import type { ActiveRun, RunManager } from './runManager';
+import { environmentView, memoryPreflight, type EnvironmentView, type MemoryView } from '../../models/train/index';
+import type { ActiveRun, RunManager } from '../../models/train/index';
 import { trainerScriptSetting, trainingFolder, trainingPython } from './settings';
 
 /** The webview panel type of the run form. */

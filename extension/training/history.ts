@@ -6,8 +6,8 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as vscode from 'vscode';
-import { listRuns, type RunSummary } from '../../models/train/runs';
-import type { RunManager } from './runManager';
+import { listRuns, type RunSummary } from '../../models/train/index';
+import type { RunManager } from '../../models/train/index';
 import { trainingFolder } from './settings';
 
 /** The tree view's id (package.json contributes it to the `medigenLab` container). */

@@ -6,17 +6,17 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import * as vscode from 'vscode';
-import { MedigenError } from '../../core/errors';
-import { defaultTrainConfig, type TrainConfig } from '../../models/train/config';
-import { setupTrainingEnvironment } from '../../models/train/environment';
-import type { RunSummary } from '../../models/train/runs';
+import { MedigenError } from '../../core/index';
+import { defaultTrainConfig, type TrainConfig } from '../../models/train/index';
+import { setupTrainingEnvironment } from '../../models/train/index';
+import type { RunSummary } from '../../models/train/index';
 import { showComparison, type RunComparison } from './comparePanel';
 import { DashboardPanel } from './dashboardPanel';
 import type { EvaluationSummary } from './dashboardModel';
-import { evaluateAdapter } from './evaluate';
+import { evaluateAdapter } from '../../models/train/index';
 import { TrainFormPanel, showError } from './formPanel';
 import { RUNS_VIEW, RunItem, RunsTreeProvider } from './history';
-import { RunManager, type ActiveRun } from './runManager';
+import { RunManager, type ActiveRun } from '../../models/train/index';
 import { defaultVenv, evaluateLimit, generationThreads, ggufModel, maxNoteTokens, trainerScriptSetting, trainingFolder, trainingPython } from './settings';
 
 /** Command ids contributed in package.json. */

@@ -2,10 +2,10 @@
  * The messages between the extension and the training webviews (run form, dashboard), typed on
  * both sides. Messages from a webview are checked with `parse…Message` before use.
  */
-import type { ConfigProblem } from '../../models/train/config';
+import type { ConfigProblem } from '../../models/train/index';
 import type { DashboardView } from './dashboardModel';
 import type { FormGroup } from './formModel';
-import type { EnvironmentView, MemoryView } from './preflight';
+import type { EnvironmentView, MemoryView } from '../../models/train/index';
 
 /** Extension → run form. */
 export type ToFormMessage =

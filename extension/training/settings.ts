@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import * as vscode from 'vscode';
-import { venvPython } from '../../models/train/environment';
+import { venvPython } from '../../models/train/index';
 
 /** Setting names. */
 export const SETTINGS = {

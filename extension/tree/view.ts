@@ -3,8 +3,8 @@
  * redrawn from the lab (modules + ProgressStore) whenever it changes.
  */
 import * as vscode from 'vscode';
-import { describeError } from '../../core/errors';
-import { buildLabTree, type LabTreeNode } from '../lab/tree-model';
+import { describeError } from '../../core/index';
+import { buildLabTree, type LabTreeNode } from '../../curriculum/lab/index';
 import type { LabService } from '../lab/service';
 
 /** The view's id (package.json contributes.views). */

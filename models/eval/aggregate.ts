@@ -15,10 +15,10 @@
  *   a metadata file. Values are used as written (a trailing space makes its own group, as in the
  *   official figures); an empty value is `#####EMPTY#####`.
  */
-import { MedigenError } from '../../core/errors';
-import type { Progress } from '../../core/progress';
-import { divideNote, EMPTY_SECTION, sectionTextForScoring } from '../../datasets/sections';
-import { DIVISIONS, type Division, type Encounter } from '../../datasets/types';
+import { MedigenError } from '../../core/index';
+import type { Progress } from '../../core/index';
+import { divideNote, EMPTY_SECTION, sectionTextForScoring } from '../../datasets/index';
+import { DIVISIONS, type Division, type Encounter } from '../../datasets/index';
 import { matchPredictions, type MatchedBy, type Prediction } from './match';
 import { ROUGE_TYPES, RougeScorer, type RougeScores } from './rouge';
 

@@ -12,10 +12,10 @@
  */
 import { readFileSync, existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { MedigenError } from '../../core/errors';
-import type { Progress } from '../../core/progress';
-import { type BaselineRow, type EmbeddedText, type PairScore, greedyMatch, idfWeights, parseBaseline, rescale, uniformWeights } from './bertscore/greedy';
-import { type LoadedEncoder, inspectModelFolder, loadEncoder } from './bertscore/encoder';
+import { MedigenError } from '../../core/index';
+import type { Progress } from '../../core/index';
+import { type BaselineRow, type EmbeddedText, type PairScore, greedyMatch, idfWeights, parseBaseline, rescale, uniformWeights } from './bertscore/index';
+import { type LoadedEncoder, inspectModelFolder, loadEncoder } from './bertscore/index';
 
 /** Options of {@link bertScore}. */
 export interface BertScoreOptions {

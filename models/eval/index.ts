@@ -24,3 +24,4 @@ export {
 } from './aggregate';
 export { METRIC_EXPLANATIONS, escapeHtml, formatTable, pct, toHtml, toJson, toMarkdown, worstNotes } from './report';
 export { loadGold, loadPredictions, joinMetadataFile } from './inputs';
+export { bertScore, releaseBertScoreModel } from './bertscore';

@@ -4,10 +4,10 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { MedigenError } from '../../core/errors';
-import { loadSplit, readCsvEncounters } from '../../datasets/corpus';
-import { parseCsv, type CsvProblem } from '../../datasets/csv';
-import type { Encounter } from '../../datasets/types';
+import { MedigenError } from '../../core/index';
+import { loadSplit, readCsvEncounters } from '../../datasets/index';
+import { parseCsv, type CsvProblem } from '../../datasets/index';
+import type { Encounter } from '../../datasets/index';
 import type { Prediction } from './match';
 
 function firstErrors(problems: readonly CsvProblem[], max = 3): string {

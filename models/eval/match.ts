@@ -3,8 +3,8 @@
  * expected to line up with an ACI-BENCH split: by encounter_id when both sides have one for every
  * row, otherwise by row order. Every mismatch is a MedigenError that says how to fix the file.
  */
-import { MedigenError } from '../../core/errors';
-import type { Encounter } from '../../datasets/types';
+import { MedigenError } from '../../core/index';
+import type { Encounter } from '../../datasets/index';
 
 /** One predicted note. */
 export interface Prediction {

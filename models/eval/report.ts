@@ -3,7 +3,7 @@
  * (inline CSS, no scripts, no remote resources, every text escaped) that a student can open in a
  * browser. The JSON form is the ACI-BENCH-shaped `results` object itself.
  */
-import { DIVISIONS } from '../../datasets/types';
+import { DIVISIONS } from '../../datasets/index';
 import type { Evaluation, GroupScores, NoteScores } from './aggregate';
 import { ROUGE_TYPES } from './rouge';
 

@@ -14,10 +14,9 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MedigenError } from '../../core/errors';
-import type { Progress } from '../../core/progress';
-import { permuteRopeRows } from '../train/peftToGguf';
-import { readSafetensors, type SafetensorsFile } from '../train/safetensors';
+import { MedigenError } from '../../core/index';
+import type { Progress } from '../../core/index';
+import { permuteRopeRows, readSafetensors, type SafetensorsFile } from '../tensors/index';
 import { gguf, writeGguf, type GgufKvValue, type GgufTensorSpec } from './writer';
 
 /** Options of `convertHfToGguf`. */

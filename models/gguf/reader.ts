@@ -3,7 +3,7 @@
  * is fast on multi-gigabyte models. Damaged files give a `GgufError` that says what is wrong.
  */
 import { open, type FileHandle } from 'node:fs/promises';
-import { MedigenError } from '../../core/errors';
+import { MedigenError } from '../../core/index';
 import { GGML_TYPES, GGUF_DEFAULT_ALIGNMENT, GGUF_MAGIC, scalarTypeName, tensorByteSize, type GgufPlainValue, type GgufScalarType } from './types';
 
 /** Why a file could not be read as GGUF. */

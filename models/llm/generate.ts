@@ -5,14 +5,14 @@
  * run with a LoRA adapter. One context holds several sequences so notes can be generated in parallel.
  */
 import type { ChatHistoryItem, ChatWrapper, LlamaContext, LlamaContextSequence, LlamaGrammar, LlamaModel, Token } from 'node-llama-cpp';
-import { MedigenError } from '../../core/errors';
-import type { InstructionOptions } from '../../datasets/instructions';
-import type { Encounter } from '../../datasets/types';
-import { readGgufHeader } from '../gguf/reader';
+import { MedigenError } from '../../core/index';
+import type { InstructionOptions } from '../../datasets/index';
+import type { Encounter } from '../../datasets/index';
+import { readGgufHeader } from '../gguf/index';
 import { nodeLlamaCpp } from './lib';
 import { noteGrammar, type NoteGrammarOptions } from './grammar';
 import type { LoadedLlm } from './load';
-import { noteMessages } from './prompt';
+import { noteMessages } from '../../datasets/index';
 
 /** A LoRA adapter file and how strongly to apply it. */
 export interface LoraAdapter {
@@ -219,6 +219,20 @@ export class NoteGenerator {
   }
 
   /** Releases the context (the model stays loaded). */
+  /** Which kind of note source this is (see models/generation's NoteSource). */
+  get backend(): 'local' {
+    return 'local';
+  }
+
+  /** The model file the notes come from. */
+  get model(): string {
+    return this.loaded.path;
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.dispose();
+  }
+
   async dispose(): Promise<void> {
     for (const p of this.grammars.values()) await p.catch(() => undefined);
     if (!this.context.disposed) await this.context.dispose();

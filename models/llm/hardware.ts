@@ -4,7 +4,7 @@
  */
 import { cpus, freemem, totalmem } from 'node:os';
 import type { Llama } from 'node-llama-cpp';
-import { MedigenError } from '../../core/errors';
+import { MedigenError } from '../../core/index';
 import { nodeLlamaCpp } from './lib';
 
 /** Which compute backend to use: 'auto' picks the best one found (CUDA, Vulkan or Metal, else CPU). */

@@ -2,7 +2,6 @@ export { defaultThreads, parseGpuChoice, parseThreads, resolveSettings, getRunti
 export { isRemoteRef, modelsDir, listModels, rememberModel, resolveModel, type ModelEntry, type ResolveModelOptions } from './registry';
 export { estimateMemory, checkModelFile, loadLlm, type LoadLlmOptions, type LoadedLlm } from './load';
 export { DEFAULT_NOTE_SECTIONS, noteGrammar, sectionHeadersIn, type NoteGrammarOptions } from './grammar';
-export { noteMessages, asEncounter, type NoteMessages } from './prompt';
 export { NoteGenerator, checkAdapter, type LoraAdapter, type NoteGeneratorOptions, type GenerateOptions, type RenderedPrompt, type GenerationResult } from './generate';
-export { generateSplit, partialFileFor, settingsChecksum, type GenerateSplitOptions, type GenerateSplitResult } from './batch';
 export { measureThreads, type ThreadMeasurement } from './bench';
+export { nodeLlamaCpp } from './lib';

@@ -3,10 +3,10 @@
  * not a truncated download), a model rather than a LoRA adapter, and small enough for free memory.
  */
 import type { Llama, LlamaModel } from 'node-llama-cpp';
-import { MedigenError } from '../../core/errors';
-import type { Progress } from '../../core/progress';
-import { readGgufHeader, type GgufFileInfo } from '../gguf/reader';
-import { formatBytes, summarizeGguf, type GgufSummary } from '../gguf/summary';
+import { CancelledError, MedigenError } from '../../core/index';
+import type { Progress } from '../../core/index';
+import { readGgufHeader, type GgufFileInfo } from '../gguf/index';
+import { formatBytes, summarizeGguf, type GgufSummary } from '../gguf/index';
 import { availableMemory, getRuntime, resolveSettings, type RuntimeSettings } from './hardware';
 import { resolveModel, type ResolveModelOptions } from './registry';
 
@@ -64,6 +64,8 @@ export interface LoadedLlm {
   /** Settings in effect (backend and thread count). */
   settings: Required<RuntimeSettings>;
   dispose(): Promise<void>;
+  /** The same as dispose(), for `await using loaded = await loadLlm(...)`. */
+  [Symbol.asyncDispose](): Promise<void>;
 }
 
 /** Resolves (downloading if needed), checks and loads a model. */
@@ -84,7 +86,7 @@ export async function loadLlm(ref: string, options: LoadLlmOptions = {}): Promis
       ...(options.loadProgress ? { onLoadProgress: (p: number) => options.loadProgress!.report(Math.round(p * 100), 100, 'loading') } : {}),
     });
   } catch (e) {
-    if (options.signal?.aborted) throw new MedigenError('Loading the model was cancelled.', 'Start again when you are ready.', { cause: e });
+    if (options.signal?.aborted) throw new CancelledError('Loading the model was cancelled.', 'Start again when you are ready.', { cause: e });
     throw new MedigenError(`llama.cpp could not load ${path}: ${(e as Error).message}`, `The file is a GGUF ${summary.architecture} model; this version of llama.cpp (${llama.llamaCppRelease.release}) may not support that architecture, or the file is damaged. Try another quantization or update MediGen Lab.`, { cause: e });
   }
   return {
@@ -94,6 +96,9 @@ export async function loadLlm(ref: string, options: LoadLlmOptions = {}): Promis
     summary,
     settings,
     async dispose() {
+      if (!model.disposed) await model.dispose();
+    },
+    async [Symbol.asyncDispose]() {
       if (!model.disposed) await model.dispose();
     },
   };

@@ -7,10 +7,10 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { MedigenError } from '../../core/errors';
-import type { Progress } from '../../core/progress';
-import { readGgufHeader } from '../gguf/reader';
-import { summarizeGguf, type GgufSummary } from '../gguf/summary';
+import { CancelledError, MedigenError } from '../../core/index';
+import type { Progress } from '../../core/index';
+import { readGgufHeader } from '../gguf/index';
+import { summarizeGguf, type GgufSummary } from '../gguf/index';
 import { nodeLlamaCpp } from './lib';
 
 /** True for references that are downloaded rather than read from disk. */
@@ -127,7 +127,7 @@ export async function resolveModel(ref: string, options: ResolveModelOptions = {
         },
       });
     } catch (e) {
-      if (options.signal?.aborted) throw new MedigenError(`The download of ${ref} was cancelled.`, 'Run the same command again to resume the download where it stopped.', { cause: e });
+      if (options.signal?.aborted) throw new CancelledError(`The download of ${ref} was cancelled.`, 'Run the same command again to resume the download where it stopped.', { cause: e });
       if (known) path = known.path;
       else throw downloadError(ref, e);
     }

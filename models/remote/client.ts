@@ -4,10 +4,10 @@
  * stays the default; this is used only when an endpoint is configured, and dialogue text then
  * leaves the machine unless the endpoint is on this machine — `remoteWarning` says so.
  */
-import { MedigenError } from '../../core/errors';
-import type { InstructionOptions } from '../../datasets/instructions';
-import type { Encounter } from '../../datasets/types';
-import { noteMessages } from '../llm/prompt';
+import { MedigenError, RemoteHttpError } from '../../core/index';
+import type { InstructionOptions } from '../../datasets/index';
+import type { Encounter } from '../../datasets/index';
+import { noteMessages } from '../../datasets/index';
 
 export interface RemoteEndpoint {
   /** Base URL up to and including `/v1`, e.g. http://gpu-box:8000/v1. */
@@ -85,9 +85,9 @@ async function post(ep: RemoteEndpoint, path: string, body: unknown, signal?: Ab
   }
   if (res.ok) return res;
   const text = (await res.text().catch(() => '')).slice(0, 300);
-  if (res.status === 401 || res.status === 403) throw new MedigenError(`The endpoint refused the request (HTTP ${res.status}).`, 'Set the API key (MEDIGEN_API_KEY, or the extension\'s endpoint key setting).');
-  if (res.status === 404) throw new MedigenError(`The endpoint has no ${path} or no model "${ep.model}" (HTTP 404). ${text}`, 'Check the model name the server lists at /v1/models, and that the URL ends in /v1.');
-  throw new MedigenError(`The endpoint answered HTTP ${res.status}: ${text}`, 'See the server\'s log; try again with fewer parallel requests or a shorter --max-tokens.');
+  if (res.status === 401 || res.status === 403) throw new RemoteHttpError(res.status, `The endpoint refused the request (HTTP ${res.status}).`, 'Set the API key (MEDIGEN_API_KEY, or the extension\'s endpoint key setting).');
+  if (res.status === 404) throw new RemoteHttpError(404, `The endpoint has no ${path} or no model "${ep.model}" (HTTP 404). ${text}`, 'Check the model name the server lists at /v1/models, and that the URL ends in /v1.');
+  throw new RemoteHttpError(res.status, `The endpoint answered HTTP ${res.status}: ${text}`, 'See the server\'s log; try again with fewer parallel requests or a shorter --max-tokens.');
 }
 
 /** Lists the models an endpoint serves. */
@@ -106,11 +106,26 @@ export async function listRemoteModels(ep: Omit<RemoteEndpoint, 'model'>): Promi
 
 /** Generates notes through an OpenAI-compatible endpoint, streaming the text as it arrives. */
 export class RemoteNoteGenerator {
+  /** Which kind of note source this is (see models/generation's NoteSource). */
+  readonly backend = 'remote' as const;
+
   constructor(
     readonly endpoint: RemoteEndpoint,
     private readonly instruction: InstructionOptions = {},
   ) {
     checkUrl(endpoint.baseUrl);
+  }
+
+  /** The model name the endpoint serves. */
+  get model(): string {
+    return this.endpoint.model;
+  }
+
+  /** Nothing is held open between requests; present so every note source is disposed the same way. */
+  async dispose(): Promise<void> {}
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.dispose();
   }
 
   async generate(input: string | Encounter, o: RemoteGenerateOptions = {}): Promise<RemoteResult> {

@@ -7,9 +7,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ChatHistoryItem, LlamaContext, LlamaContextSequence } from 'node-llama-cpp';
-import { MedigenError } from '../../core/errors';
-import type { LoadedLlm } from '../llm/load';
-import { nodeLlamaCpp } from '../llm/lib';
+import { MedigenError } from '../../core/index';
+import type { LoadedLlm } from '../llm/index';
+import { nodeLlamaCpp } from '../llm/index';
 
 export interface ServeOptions {
   /** Name clients use for the model. Defaults to the file name. */

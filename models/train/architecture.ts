@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MedigenError } from '../../core/errors';
+import { MedigenError } from '../../core/index';
 
 export interface Architecture {
   name: string;

@@ -4,7 +4,7 @@
  * 7-8B instruction model, instruction tuning on ACI-BENCH train, validation on ACI-BENCH valid).
  */
 import { readFileSync } from 'node:fs';
-import { MedigenError } from '../../core/errors';
+import { MedigenError } from '../../core/index';
 
 export interface TrainConfig {
   version: 1;

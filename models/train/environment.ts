@@ -5,9 +5,9 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { MedigenError } from '../../core/errors';
-import { projectRoot } from '../../core/paths';
-import type { Progress } from '../../core/progress';
+import { MedigenError } from '../../core/index';
+import { projectRoot } from '../../core/index';
+import type { Progress } from '../../core/index';
 
 export function requirementsFile(): string {
   return join(projectRoot(), 'models', 'train', 'requirements.txt');

@@ -5,3 +5,9 @@ export { checkTrainingEnvironment, launchTrainer, trainerScript, type LaunchOpti
 export { PROTOCOL_VERSION, initialRunState, parseTrainerLine, reduceRun, type EnvironmentReport, type ErrorCategory, type RunState, type TrainerMessage } from './protocol';
 export { slurmScript, type SlurmOptions } from './slurm';
 export { explainTorchWithoutGpu, parseNvidiaSmi, queryNvidiaSmi, type SmiGpu, type SmiReport } from './gpus';
+export { SUMMARY_GROUPS, SUMMARY_METRICS, evaluateAdapter, evaluationPaths, readEvaluation, summaryRows, type EvaluateAdapterOptions, type EvaluationSummary } from './evaluate';
+export { REQUIRED_PACKAGES, architectureRefFor, environmentView, memoryPreflight, type EnvironmentView, type MemoryView } from './preflight';
+export { RunManager, resolveConfigPaths, type ActiveRun, type TrainerSettings } from './runManager';
+export { convertPeftToGguf, type ConvertOptions as ConvertAdapterOptions, type ConvertResult as ConvertAdapterResult } from './peftToGguf';
+export { compareRuns, listRuns, prepareRun, replayRun, runPaths, type RunPaths, type RunSummary } from './runs';
+export { setupTrainingEnvironment, venvPython } from './environment';

@@ -8,7 +8,7 @@ import { createWriteStream, existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { projectRoot } from '../../core/paths';
+import { projectRoot } from '../../core/index';
 import { queryNvidiaSmi } from './gpus';
 import { initialRunState, parseTrainerLine, reduceRun, type EnvironmentReport, type RunState, type TrainerMessage } from './protocol';
 

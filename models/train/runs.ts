@@ -9,9 +9,9 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { MedigenError } from '../../core/errors';
-import { loadSplit } from '../../datasets/corpus';
-import { buildInstructionData, readTemplate, type LengthReport } from '../../datasets/instructions';
+import { MedigenError } from '../../core/index';
+import { loadSplit } from '../../datasets/index';
+import { buildInstructionData, readTemplate, type LengthReport } from '../../datasets/index';
 import type { TrainConfig } from './config';
 import { initialRunState, reduceRun, type RunState, type TrainerMessage } from './protocol';
 

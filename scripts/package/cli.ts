@@ -5,8 +5,8 @@
  *   tsx scripts/package/cli.ts [--out FILE.vsix] [--list]
  */
 import { relative } from 'node:path';
-import { describeError } from '../../core/errors';
-import { projectRoot } from '../../core/paths';
+import { describeError } from '../../core/index';
+import { projectRoot } from '../../core/index';
 import { buildVsix } from './vsix';
 import { scriptArgs } from '../args';
 

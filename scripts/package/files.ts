@@ -20,7 +20,7 @@ import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'n
 import { builtinModules } from 'node:module';
 import { dirname, join, relative, sep } from 'node:path';
 import * as esbuild from 'esbuild';
-import { MedigenError } from '../../core/errors';
+import { MedigenError } from '../../core/index';
 
 /** One file of the package. */
 export interface PackagedFile {

@@ -4,7 +4,7 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { MedigenError } from '../../core/errors';
+import { MedigenError } from '../../core/index';
 import { contentTypes, vsixManifest, type ExtensionPackageJson } from './manifest';
 import { packageFiles, type PackagedFile } from './files';
 import { writeZip, type ZipEntry } from './zip';

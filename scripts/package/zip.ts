@@ -6,7 +6,7 @@
  */
 import { closeSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { crc32, deflateRawSync } from 'node:zlib';
-import { MedigenError } from '../../core/errors';
+import { MedigenError } from '../../core/index';
 
 /** One entry: its name in the archive and its bytes (given, or read from `source`). */
 export interface ZipEntry {

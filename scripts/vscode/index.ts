@@ -1,7 +1,7 @@
 /**
  * A real VS Code for tests and UI checks: code-server (installed by scripts/vscode/setup.sh)
- * driven through headless Chromium. Entry points: run-tests.ts (npm run test:vscode), open.ts
- * (open VS Code for a person, or take screenshots), run-electron.ts (desktop VS Code, needs internet).
+ * driven through headless Chromium. Entry points: runTests.ts (npm run test:vscode), open.ts
+ * (open VS Code for a person, or take screenshots), runElectron.ts (desktop VS Code, needs internet).
  */
 export { CODE_SERVER_VERSION, findRuntime } from './runtime';
 export type { FindRuntimeOptions, VscodeRuntime } from './runtime';

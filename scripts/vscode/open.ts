@@ -10,8 +10,8 @@
  * exits 1 when --expect-text never appears (webviews included).
  */
 import { resolve } from 'node:path';
-import { describeError } from '../../core/errors';
-import { projectRoot } from '../../core/paths';
+import { describeError } from '../../core/index';
+import { projectRoot } from '../../core/index';
 import { CODE_SERVER_VERSION, findRuntime } from './runtime';
 import { startCodeServer, type CodeServer } from './server';
 import { openWorkbench, workbenchUrl, type Workbench } from './workbench';

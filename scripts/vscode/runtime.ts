@@ -4,8 +4,8 @@
  */
 import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MedigenError } from '../../core/errors';
-import { projectRoot } from '../../core/paths';
+import { MedigenError } from '../../core/index';
+import { projectRoot } from '../../core/index';
 
 /** The code-server version setup.sh installs (VS Code 1.100.3). */
 export const CODE_SERVER_VERSION = '4.100.3';

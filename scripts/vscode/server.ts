@@ -6,7 +6,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MedigenError } from '../../core/errors';
+import { MedigenError } from '../../core/index';
 import type { VscodeRuntime } from './runtime';
 
 /** Options for {@link startCodeServer}. */

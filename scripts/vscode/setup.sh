@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs a REAL VS Code for MediGen Lab's extension integration tests, using only Debian apt and
 # the npm registry (no other downloads): code-server 4.100.3 (= VS Code 1.100.3: the web workbench
-# plus a real Node extension host) and Debian's Chromium, which scripts/vscode/run-tests.ts drives
+# plus a real Node extension host) and Debian's Chromium, which scripts/vscode/runTests.ts drives
 # headlessly through playwright-core (already a devDependency of the project).
 #
 #   bash scripts/vscode/setup.sh          safe to run again: it only does what is missing

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { MedigenError } from '../../core/errors';
+import { MedigenError } from '../../core/index';
 
 /** Chromium flags: headless as root, no GPU, no background network traffic. */
 export const CHROMIUM_ARGS = [

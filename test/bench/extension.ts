@@ -16,7 +16,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { projectRoot } from '../../core/paths';
+import { projectRoot } from '../../core/index';
 import type { ExtensionBenchFigures, WebviewFloorFigures } from '../integration/bench.test';
 import type { BenchResult } from './rouge';
 
@@ -32,7 +32,7 @@ const ms = (x: number) => x.toFixed(0);
 function runInVsCode(grep: string, env: Record<string, string>): Promise<number> {
   const root = projectRoot();
   return new Promise<number>((res) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'vscode', 'run-tests.ts'), '--grep', grep], {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'vscode', 'runTests.ts'), '--grep', grep], {
       cwd: root,
       stdio: ['ignore', 'inherit', 'inherit'],
       env: { ...process.env, ...env },

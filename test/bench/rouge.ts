@@ -7,8 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { projectRoot } from '../../core/paths';
-import { loadSplit } from '../../datasets/corpus';
+import { projectRoot } from '../../core/index';
+import { loadSplit } from '../../datasets/index';
 import { baselinePredictions, predictionsCsv } from '../../models/baselines';
 import { evaluateNotes, loadGold, loadPredictions, ROUGE_TYPES, type GroupScores } from '../../models/eval/index';
 

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { PassThrough } from 'node:stream';
 import { main } from '../../cli/main';
-import { projectRoot } from '../../core/paths';
+import { projectRoot } from '../../core/index';
 
 export interface CliResult {
   code: number;

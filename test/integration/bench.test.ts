@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { OpenLessonResult } from '../../extension/commands/index';
 import type { MedigenLabApi } from '../../extension/extension';
-import { Lab } from '../../extension/lab/lab';
+import { Lab } from '../../curriculum/lab/index';
 import type { ExerciseRunSummary } from '../../extension/testing/controller';
 
 /** What the benchmark writes to MEDIGEN_BENCH_RESULT. */

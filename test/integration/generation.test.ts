@@ -7,13 +7,13 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { loadSplit } from '../../datasets/corpus';
+import { loadSplit } from '../../datasets/index';
 import type { GenerateNoteResult, ShowPromptResult } from '../../extension/generation/commands';
-import { scoreNote } from '../../extension/generation/scores';
-import { pct } from '../../models/eval/report';
-import { loadLlm } from '../../models/llm/load';
-import { serveModel } from '../../models/remote/server';
-import { ensureTinyModels } from '../../scripts/tiny-models/make-tiny-llama';
+import { scoreNote } from '../../models/generation/index';
+import { pct } from '../../models/eval/index';
+import { loadLlm } from '../../models/llm/index';
+import { serveModel } from '../../models/remote/index';
+import { ensureTinyModels } from '../../models/tiny/index';
 
 // This bundle lives in <repo>/out/test/integration/.
 const repoRoot = join(__dirname, '..', '..', '..');

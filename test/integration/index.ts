@@ -1,7 +1,7 @@
 /**
  * Mocha runner that VS Code's extension host loads as `extensionTestsPath` (bundled by esbuild.mjs
- * to out/test/integration/index.cjs). The same file serves scripts/vscode/run-tests.ts (code-server
- * + headless Chromium) and scripts/vscode/run-electron.ts (@vscode/test-electron, desktop VS Code).
+ * to out/test/integration/index.cjs). The same file serves scripts/vscode/runTests.ts (code-server
+ * + headless Chromium) and scripts/vscode/runElectron.ts (@vscode/test-electron, desktop VS Code).
  *
  * Environment (inherited by the extension host from the process that starts VS Code):
  * - MEDIGEN_VSCODE_TEST_RESULT: file to write a JSON summary to (`IntegrationResult`). Defaults to none.

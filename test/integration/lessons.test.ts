@@ -11,7 +11,7 @@ import * as vscode from 'vscode';
 import { medigenApi as api, until } from './support';
 import type { OpenLessonResult, UpdateModuleResult } from '../../extension/commands/index';
 import type { ExerciseRunSummary } from '../../extension/testing/controller';
-import type { LabTreeNode } from '../../extension/lab/tree-model';
+import type { LabTreeNode } from '../../curriculum/lab/index';
 
 const repoRoot = join(__dirname, '..', '..', '..');
 const shipped = join(repoRoot, 'curriculum', 'modules', 'meet-the-data');

@@ -15,10 +15,10 @@ import type { RunComparison } from '../../extension/training/comparePanel';
 import type { EvaluationSummary } from '../../extension/training/dashboardModel';
 import type { DashboardPanel } from '../../extension/training/dashboardPanel';
 import type { TrainFormPanel } from '../../extension/training/formPanel';
-import type { ActiveRun } from '../../extension/training/runManager';
-import { defaultTrainConfig, loadTrainConfig, validateTrainConfig } from '../../models/train/config';
-import { ensureTinyModels } from '../../scripts/tiny-models/make-tiny-llama';
-import { writeTinyPeftAdapter } from '../unit/training/tinyPeft';
+import type { ActiveRun } from '../../models/train/index';
+import { defaultTrainConfig, loadTrainConfig, validateTrainConfig } from '../../models/train/index';
+import { ensureTinyModels } from '../../models/tiny/index';
+import { writeTinyPeftAdapter } from '../unit/models/train/tinyPeft';
 
 // This bundle lives in <repo>/out/test/integration/.
 const repoRoot = join(__dirname, '..', '..', '..');
@@ -50,7 +50,7 @@ describe('Fine-tuning in VS Code', function () {
 
   after(async () => {
     api?.training.manager.cancelAll(1000);
-    // MEDIGEN_TEST_SHOW=form|dashboard|evaluation leaves that page open for run-tests.ts --screenshot.
+    // MEDIGEN_TEST_SHOW=form|dashboard|evaluation leaves that page open for runTests.ts --screenshot.
     const show = process.env.MEDIGEN_TEST_SHOW;
     if (show === 'form') return void form?.panel.reveal();
     if (show === 'dashboard' && launched[0]) return void (await vscode.commands.executeCommand('medigenLab.openTrainingRun', launched[0].dir));

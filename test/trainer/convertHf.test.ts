@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { convertHfToGguf } from '../../models/gguf/convertHf';
-import { readGgufHeader } from '../../models/gguf/reader';
-import { CHATML_TEMPLATE } from '../../scripts/tiny-models/make-tiny-llama';
+import { convertHfToGguf } from '../../models/gguf/index';
+import { readGgufHeader } from '../../models/gguf/index';
+import { CHATML_TEMPLATE } from '../../models/tiny/index';
 import { ggufGreedy, ggufTokenize, helper, hfGreedy, scratchDir, tinyHfModel } from './fixture';
 
 const PROMPT = '<|im_start|>user\nThe patient reports left knee pain for two weeks.<|im_end|>\n<|im_start|>assistant\n';

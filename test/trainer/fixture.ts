@@ -1,6 +1,6 @@
 /**
  * Shared pieces of the real-trainer suite (`npm run test:trainer`): the Python environment built by
- * scripts/train-env/make-venv.sh, the tiny random Hugging Face llama made once per test process,
+ * scripts/trainEnv/makeVenv.sh, the tiny random Hugging Face llama made once per test process,
  * and greedy decoding on both sides (Hugging Face in Python, GGUF in node-llama-cpp).
  */
 import { spawn } from 'node:child_process';
@@ -8,11 +8,11 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Token } from 'node-llama-cpp';
-import { projectRoot } from '../../core/paths';
-import { getRuntime } from '../../models/llm/hardware';
-import { CHATML_TEMPLATE } from '../../scripts/tiny-models/make-tiny-llama';
+import { projectRoot } from '../../core/index';
+import { getRuntime } from '../../models/llm/index';
+import { CHATML_TEMPLATE } from '../../models/tiny/index';
 
-/** The venv the suite trains in (MEDIGEN_TRAIN_VENV, as make-venv.sh reads it; defaults to .cache/train-venv). */
+/** The venv the suite trains in (MEDIGEN_TRAIN_VENV, as makeVenv.sh reads it; defaults to .cache/train-venv). */
 export const VENV_PYTHON = join(resolve(projectRoot(), process.env.MEDIGEN_TRAIN_VENV ?? join('.cache', 'train-venv')), 'bin', 'python');
 /** The real ACI-BENCH corpus (CI has it next to the checkout). */
 export const CORPUS = join(projectRoot(), '..', 'shared', 'aci-bench');
@@ -20,7 +20,7 @@ const HELPER = join(projectRoot(), 'test', 'trainer', 'tiny_hf_llama.py');
 
 /** The venv's python; a clear failure (not a skip) when it has not been built. */
 export function requireVenv(): string {
-  if (!existsSync(VENV_PYTHON)) throw new Error(`${VENV_PYTHON} does not exist. Run \`npm run test:trainer\` (it builds the environment from the local mirror) or \`bash scripts/train-env/make-venv.sh\`.`);
+  if (!existsSync(VENV_PYTHON)) throw new Error(`${VENV_PYTHON} does not exist. Run \`npm run test:trainer\` (it builds the environment from the local mirror) or \`bash scripts/trainEnv/makeVenv.sh\`.`);
   if (!existsSync(join(CORPUS, 'challenge_data', 'train.csv'))) throw new Error(`The ACI-BENCH corpus is not at ${CORPUS}.`);
   return VENV_PYTHON;
 }

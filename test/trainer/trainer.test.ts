@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { convertHfToGguf } from '../../models/gguf/convertHf';
-import { defaultTrainConfig, validateTrainConfig, type TrainConfig } from '../../models/train/config';
-import { launchTrainer, type LaunchOptions } from '../../models/train/launcher';
-import { convertPeftToGguf } from '../../models/train/peftToGguf';
-import type { RunState, TrainerMessage } from '../../models/train/protocol';
-import { prepareRun, replayRun, type RunPaths } from '../../models/train/runs';
+import { convertHfToGguf } from '../../models/gguf/index';
+import { defaultTrainConfig, validateTrainConfig, type TrainConfig } from '../../models/train/index';
+import { launchTrainer, type LaunchOptions } from '../../models/train/index';
+import { convertPeftToGguf } from '../../models/train/index';
+import type { RunState, TrainerMessage } from '../../models/train/index';
+import { prepareRun, replayRun, type RunPaths } from '../../models/train/index';
 import { CORPUS, ggufGreedy, hfGreedyWithBase, requireVenv, scratchDir, tinyHfModel } from './fixture';
 
 const MAX_STEPS = 120;

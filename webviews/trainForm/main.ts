@@ -9,7 +9,7 @@ import type { ConfigProblem } from '../../models/train/config';
 import type { FormField, FormGroup } from '../../extension/training/formModel';
 import { displayValue } from '../../extension/training/formModel';
 import type { FromFormMessage, ToFormMessage } from '../../extension/training/messages';
-import type { EnvironmentView, MemoryView } from '../../extension/training/preflight';
+import type { EnvironmentView, MemoryView } from '../../models/train/preflight';
 import './form.css';
 
 declare function acquireVsCodeApi(): { postMessage(m: FromFormMessage): void };

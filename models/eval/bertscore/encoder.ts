@@ -5,8 +5,8 @@
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { MedigenError } from '../../../core/errors';
-import type { Progress } from '../../../core/progress';
+import { MedigenError } from '../../../core/index';
+import type { Progress } from '../../../core/index';
 import { type EmbeddedText, normalizeRows } from './greedy';
 import { describeFolderProblem, layerProblem, loadProblem } from './messages';
 

@@ -4,7 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { MedigenError } from '../../../core/errors';
+import { MedigenError } from '../../../core/index';
 
 /** How to get a model folder, for hints. */
 export const HOW_TO_PREPARE =

@@ -1,6 +1,6 @@
 /**
  * MediGen Lab in a folder the student has NOT trusted, in a real VS Code in Restricted Mode
- * (scripts/vscode/run-tests.ts --untrusted: workspace trust on, no trust prompt, nothing trusted).
+ * (scripts/vscode/runTests.ts --untrusted: workspace trust on, no trust prompt, nothing trusted).
  * Issue 3: lessons can be read, but no student code or check runs, and the view says why.
  * The sandbox lives inside the untrusted folder (as when the student opens the sandbox folder);
  * its exercise file writes a marker file when executed, and the marker must never appear.
@@ -48,7 +48,7 @@ describe('MediGen Lab in an untrusted folder (Restricted Mode) of a real VS Code
 
   it('runs in Restricted Mode: workspace trust is on and this folder is NOT trusted', () => {
     // If this fails, every other test here proves nothing: the runtime opened a trusted window.
-    assert.equal(vscode.workspace.isTrusted, false, 'the folder is trusted: run-tests.ts --untrusted did not give Restricted Mode');
+    assert.equal(vscode.workspace.isTrusted, false, 'the folder is trusted: runTests.ts --untrusted did not give Restricted Mode');
     assert.equal(vscode.workspace.getConfiguration('security.workspace.trust').get('enabled'), true);
     const ext = vscode.extensions.getExtension(EXTENSION_ID);
     assert.equal(ext?.packageJSON.capabilities?.untrustedWorkspaces?.supported, 'limited');

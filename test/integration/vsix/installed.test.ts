@@ -1,5 +1,5 @@
 /**
- * MediGen Lab as a student gets it: installed from the .vsix (scripts/vscode/run-tests.ts --vsix
+ * MediGen Lab as a student gets it: installed from the .vsix (scripts/vscode/runTests.ts --vsix
  * puts it in VS Code's extensions folder with `code-server --install-extension`), NOT loaded from
  * this checkout. Activates it, starts a lesson, runs a check with the check runner inside the
  * installed folder (fails on the starter, passes on the solution), and writes a note with the
@@ -13,7 +13,7 @@ import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as vscode from 'vscode';
 import { EXTENSION_ID } from '../support';
-import { loadSplit } from '../../../datasets/corpus';
+import { loadSplit } from '../../../datasets/index';
 import type { OpenLessonResult } from '../../../extension/commands/index';
 import type { MedigenLabApi, VersionInfo } from '../../../extension/extension';
 import type { GenerateNoteResult } from '../../../extension/generation/commands';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseCsv } from '../../../datasets/csv';
+import { parseCsv } from '../../../datasets/index';
 import { runCli } from '../../helpers/cli';
 import { ACI_DATA, ACI_ROOT, FIXTURES, requireCorpus } from './helpers';
 import { writeTinyTokenizer } from './tinyTokenizer';

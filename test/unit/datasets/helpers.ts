@@ -1,8 +1,8 @@
 /** Paths shared by the datasets tests. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { projectRoot } from '../../../core/paths';
-import { sampleCorpusDir } from '../../../datasets/corpus';
+import { projectRoot } from '../../../core/index';
+import { sampleCorpusDir } from '../../../datasets/index';
 
 /** The real ACI-BENCH corpus (CI has it at ../shared/aci-bench). */
 export const ACI_ROOT = join(projectRoot(), '..', 'shared', 'aci-bench');

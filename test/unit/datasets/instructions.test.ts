@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadSplit } from '../../../datasets/corpus';
-import { formatLengthReport } from '../../../datasets/format';
-import { DEFAULT_INSTRUCTION, buildInstructionData, readTemplate, renderTemplate, toChatExample, toInstructionExample } from '../../../datasets/instructions';
-import { countWhitespaceTokens, loadTokenizer } from '../../../datasets/tokens';
+import { loadSplit } from '../../../datasets/index';
+import { formatLengthReport } from '../../../datasets/index';
+import { DEFAULT_INSTRUCTION, buildInstructionData, readTemplate, renderTemplate, toChatExample, toInstructionExample } from '../../../datasets/index';
+import { countWhitespaceTokens, loadTokenizer } from '../../../datasets/index';
 import { SAMPLE, requireCorpus } from './helpers';
 import { writeTinyTokenizer } from './tinyTokenizer';
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { loadSplit } from '../../../datasets/corpus';
+import { loadSplit } from '../../../datasets/index';
 import {
   PREPROCESS_STEPS,
   enabledSteps,
@@ -11,8 +11,8 @@ import {
   normalizeWhitespace,
   preprocessEncounters,
   preprocessText,
-} from '../../../datasets/preprocess';
-import { parseTurns } from '../../../datasets/turns';
+} from '../../../datasets/index';
+import { parseTurns } from '../../../datasets/index';
 import { SAMPLE, requireCorpus } from './helpers';
 
 describe('datasets/preprocess', () => {

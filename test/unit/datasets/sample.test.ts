@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SPLIT_FILES, loadSplit } from '../../../datasets/corpus';
-import { divideNote } from '../../../datasets/sections';
-import { parseTurns } from '../../../datasets/turns';
-import { SPLITS } from '../../../datasets/types';
+import { SPLIT_FILES, loadSplit } from '../../../datasets/index';
+import { divideNote } from '../../../datasets/index';
+import { parseTurns } from '../../../datasets/index';
+import { SPLITS } from '../../../datasets/index';
 import { ACI_DATA, SAMPLE, requireCorpus } from './helpers';
 
 describe('datasets/sample (the shipped synthetic corpus)', () => {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { loadSplit } from '../../../datasets/corpus';
-import { formatAgreement, formatDivision } from '../../../datasets/format';
-import { findSectionsDir, loadOfficialSections, measureSectionAgreement, normalizeSpace, officialSectionText, tokenF1 } from '../../../datasets/sectionAgreement';
-import { divideNote } from '../../../datasets/sections';
+import { loadSplit } from '../../../datasets/index';
+import { formatAgreement, formatDivision } from '../../../datasets/index';
+import { findSectionsDir, loadOfficialSections, measureSectionAgreement, normalizeSpace, officialSectionText, tokenF1 } from '../../../datasets/index';
+import { divideNote } from '../../../datasets/index';
 import { ACI_ROOT, SAMPLE, requireCorpus } from './helpers';
 
 describe('datasets/sectionAgreement', () => {

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatStats } from '../../../datasets/format';
-import { corpusStats, summarize } from '../../../datasets/stats';
-import { countWhitespaceTokens, loadTokenizer } from '../../../datasets/tokens';
+import { formatStats } from '../../../datasets/index';
+import { corpusStats, summarize } from '../../../datasets/index';
+import { countWhitespaceTokens, loadTokenizer } from '../../../datasets/index';
 import { SAMPLE, requireCorpus } from './helpers';
 import { writeTinyTokenizer } from './tinyTokenizer';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { loadSplit } from '../../../datasets/corpus';
-import { formatTurns, parseTurns, speakerTag, turnCounts } from '../../../datasets/turns';
+import { loadSplit } from '../../../datasets/index';
+import { formatTurns, parseTurns, speakerTag, turnCounts } from '../../../datasets/index';
 import { requireCorpus } from './helpers';
 
 describe('datasets/turns', () => {

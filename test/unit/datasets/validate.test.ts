@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SPLITS } from '../../../datasets/types';
-import { loadSplit } from '../../../datasets/corpus';
-import { writeCsv } from '../../../datasets/csv';
-import { formatValidation } from '../../../datasets/format';
-import { closestColumn, validateCorpus, validateFile, validateSplit, type ValidationReport } from '../../../datasets/validate';
+import { SPLITS } from '../../../datasets/index';
+import { loadSplit } from '../../../datasets/index';
+import { writeCsv } from '../../../datasets/index';
+import { formatValidation } from '../../../datasets/index';
+import { closestColumn, validateCorpus, validateFile, validateSplit, type ValidationReport } from '../../../datasets/index';
 import { FIXTURES, SAMPLE, requireCorpus } from './helpers';
 
 const codes = (r: ValidationReport, severity?: string) => r.problems.filter((p) => !severity || p.severity === severity).map((p) => p.code);

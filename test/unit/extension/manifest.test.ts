@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { projectRoot } from '../../../core/paths';
+import { projectRoot } from '../../../core/index';
 
 const root = projectRoot();
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));

@@ -1,0 +1,138 @@
+import assert from 'node:assert/strict';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { simpleGit } from 'simple-git';
+import { projectRoot } from '../../../../core/index';
+import { Lab, shippedModuleDirs } from '../../../../curriculum/lab/index';
+
+const shipped = join(projectRoot(), 'curriculum', 'modules', 'meet-the-data');
+const ex = { moduleId: 'meet-the-data', exerciseId: 'count-turns' };
+
+describe('Lab: the sandbox and the curriculum engine in one place (plain Node)', function () {
+  this.timeout(120_000);
+  let tmp: string;
+  let lab: Lab;
+  before(async () => {
+    tmp = mkdtempSync(join(tmpdir(), 'medigen-lab-test-'));
+    lab = await Lab.open({ sandboxRoot: join(tmp, 'sandbox') });
+  });
+  after(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it('ships "Meet the data" and installs it on first use, its work folders inside the sandbox', async () => {
+    assert.deepEqual(shippedModuleDirs(), [shipped]);
+    assert.deepEqual(lab.modules.map((m) => m.id), ['meet-the-data']);
+    const [rec] = lab.installed();
+    assert.equal(rec!.dir, join(tmp, 'sandbox', '.medigen', 'modules', 'meet-the-data', 'module'));
+    assert.equal(rec!.workDir, join(tmp, 'sandbox', 'meet-the-data'));
+    assert.ok(existsSync(join(lab.workDir(ex), 'turns.ts')));
+    assert.ok(!existsSync(join(tmp, 'sandbox', '.medigen', 'modules', 'meet-the-data', 'work')), 'the engine must not keep a second work folder');
+    // The installed module (with its solutions) stays out of the student's git history.
+    const tracked = await simpleGit(lab.sandboxRoot).raw(['ls-files']);
+    assert.doesNotMatch(tracked, /\.medigen\/modules/);
+    assert.match(tracked, /meet-the-data\/count-turns\/turns\.ts/);
+    // Opening again does not install twice.
+    const again = await Lab.open({ sandboxRoot: lab.sandboxRoot });
+    assert.equal(again.installed().length, 1);
+  });
+
+  it('starts an exercise: starter + tsconfig mapping medigen-lab, checkpointed, progress "started"', async () => {
+    const dir = await lab.startExercise(ex);
+    assert.equal(dir, join(lab.sandboxRoot, 'meet-the-data', 'count-turns'));
+    const tsconfig = JSON.parse(readFileSync(join(dir, 'tsconfig.json'), 'utf8'));
+    assert.ok(tsconfig.compilerOptions.paths['medigen-lab']);
+    assert.equal(lab.progress.get('meet-the-data/count-turns').status, 'started');
+    assert.equal(lab.exerciseOfFile(join(dir, 'turns.ts'))?.exerciseId, 'count-turns');
+    assert.equal(lab.exerciseOfFile(join(tmp, 'elsewhere.ts')), undefined);
+  });
+
+  it('runs the checks against the sandbox: fail on the starter, pass on the solution, checkpoint first', async () => {
+    let changes = 0;
+    const sub = lab.onDidChange(() => changes++);
+    const failing = await lab.runCheck(ex);
+    assert.equal(failing.status, 'failed');
+    assert.equal(failing.workDir, lab.workDir(ex));
+    assert.ok(failing.results.length >= 2);
+    assert.equal(failing.passed, 0);
+    const located = failing.results.find((r) => r.location);
+    assert.equal(located?.location?.file, join(lab.workDir(ex), 'turns.ts'));
+    assert.equal(lab.progress.get('meet-the-data/count-turns').status, 'failing');
+
+    cpSync(join(shipped, 'exercises', 'count-turns', 'solution', 'turns.ts'), join(lab.workDir(ex), 'turns.ts'));
+    const passing = await lab.runCheck(ex);
+    assert.equal(passing.status, 'passed', JSON.stringify(passing.results.filter((r) => r.status !== 'passed')));
+    assert.ok(passing.checkpoint, 'the solution was checkpointed before the check');
+    assert.equal(await lab.sandbox.fileAt(passing.checkpoint!, 'meet-the-data/count-turns/turns.ts'), readFileSync(join(lab.workDir(ex), 'turns.ts'), 'utf8'));
+    const p = lab.progress.get('meet-the-data/count-turns');
+    assert.equal(p.status, 'passed');
+    assert.equal(p.checks, 2);
+    assert.ok(changes >= 2, 'views were told about the progress');
+    sub.dispose();
+  });
+
+  it('stops a check whose student code never ends (separate process, time limit)', async () => {
+    const loop = { moduleId: 'meet-the-data', exerciseId: 'load-a-split' };
+    await lab.startExercise(loop);
+    const file = lab.entryFile(loop);
+    writeFileSync(file, `${readFileSync(file, 'utf8')}\nwhile (true) {}\n`);
+    const run = await lab.runCheck(loop);
+    assert.ok(run.status === 'timeout' || run.status === 'failed', run.status);
+    assert.ok(run.results.some((r) => r.status === 'timeout'), JSON.stringify(run.results.map((r) => r.status)));
+    await lab.resetExercise(loop);
+  });
+
+  it('gives hints in order and remembers how many were shown', async () => {
+    const total = lab.exercise(ex).exercise.hints.length;
+    const first = await lab.nextHint(ex);
+    const second = await lab.nextHint(ex);
+    assert.deepEqual([first.index, second.index], [0, 1]);
+    assert.equal(first.total, total);
+    assert.deepEqual(lab.shownHints(ex), lab.exercise(ex).exercise.hints.slice(0, 2));
+  });
+
+  it('resets to the starter and restores the attempt without losing a file', async () => {
+    const file = lab.entryFile(ex);
+    const solved = readFileSync(file, 'utf8');
+    writeFileSync(join(lab.workDir(ex), 'notes.md'), 'my notes\n');
+    const saved = await lab.resetExercise(ex);
+    assert.ok(saved);
+    assert.equal(readFileSync(file, 'utf8'), readFileSync(join(shipped, 'exercises', 'count-turns', 'starter', 'turns.ts'), 'utf8'));
+    assert.ok(existsSync(join(lab.workDir(ex), 'tsconfig.json')), 'the editor mapping comes back after a reset');
+    assert.equal(lab.progress.get('meet-the-data/count-turns').status, 'started');
+    const attempts = await lab.attempts(ex);
+    assert.ok(attempts.some((a) => a.hash === saved));
+    await lab.restoreAttempt(ex, saved!);
+    assert.equal(readFileSync(file, 'utf8'), solved);
+    assert.equal(readFileSync(join(lab.workDir(ex), 'notes.md'), 'utf8'), 'my notes\n');
+  });
+
+  it('updates a module: checkpoint, student edits kept, the instructor change returned with the old starter', async () => {
+    const src = join(tmp, 'course');
+    cpSync(shipped, src, { recursive: true });
+    const manifestFile = join(src, 'medigen-module.json');
+    const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
+    writeFileSync(manifestFile, JSON.stringify({ ...manifest, id: 'course-copy', version: '1.0.0' }));
+    await lab.installModule(src);
+    const k = { moduleId: 'course-copy', exerciseId: 'count-turns' };
+    const edited = `${readFileSync(lab.entryFile(k), 'utf8')}\n// my own work\n`;
+    writeFileSync(lab.entryFile(k), edited);
+    const untouched = { moduleId: 'course-copy', exerciseId: 'corpus-table' };
+    // The instructor changes two starters and publishes 1.1.0.
+    for (const [dir, f] of [['count-turns', 'turns.ts'], ['corpus-table', 'table.ts']]) {
+      const p = join(src, 'exercises', dir!, 'starter', f!);
+      writeFileSync(p, `// Updated by the instructor\n${readFileSync(p, 'utf8')}`);
+    }
+    writeFileSync(manifestFile, JSON.stringify({ ...manifest, id: 'course-copy', version: '1.1.0' }));
+    const res = await lab.updateModule('course-copy');
+    assert.equal(res.status, 'updated');
+    assert.equal(res.after.version, '1.1.0');
+    assert.equal(readFileSync(lab.entryFile(k), 'utf8'), edited, 'student work wins');
+    assert.match(readFileSync(lab.entryFile(untouched), 'utf8'), /^\/\/ Updated by the instructor/, 'an unedited file gets the new starter');
+    assert.deepEqual(res.keptFiles.map((f) => `${f.exerciseId}/${f.file}`), ['count-turns/turns.ts']);
+    assert.match(res.keptFiles[0]!.diff, /\+\/\/ Updated by the instructor/);
+    assert.doesNotMatch(readFileSync(join(res.previousDir, 'exercises', 'count-turns', 'starter', 'turns.ts'), 'utf8'), /Updated by the instructor/);
+    const attempts = await lab.attempts(k);
+    assert.ok(attempts.some((a) => a.reason === 'update' && /Before updating/.test(a.message)), 'checkpointed before the update');
+    assert.deepEqual(lab.modules.map((m) => m.id).sort(), ['course-copy', 'meet-the-data']);
+  });
+});

@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { projectRoot } from '../../../../core/index';
+import { loadPredictions } from '../../../../models/eval/index';
+import { ensureTinyModels } from '../../../../models/tiny/index';
+import { writeTinyPeftAdapter } from './tinyPeft';
+import { SUMMARY_GROUPS, SUMMARY_METRICS, evaluateAdapter, evaluationPaths, readEvaluation } from '../../../../models/train/index';
+
+describe('Evaluate Adapter pipeline (real converter, node-llama-cpp and scorer, tiny model)', function () {
+  this.timeout(300_000);
+  let runDir: string;
+  before(() => (runDir = mkdtempSync(join(tmpdir(), 'medigen-eval-adapter-'))));
+  after(() => rmSync(runDir, { recursive: true, force: true }));
+
+  it('converts the adapter, generates notes with and without it, and scores both side by side', async () => {
+    const { model } = await ensureTinyModels();
+    await writeTinyPeftAdapter(join(runDir, 'adapter'));
+    const steps: string[] = [];
+    const summary = await evaluateAdapter({
+      runDir,
+      adapterDir: join(runDir, 'adapter'),
+      baseModel: model,
+      split: 'valid',
+      corpusDir: join(projectRoot(), 'datasets', 'sample'),
+      limit: 2,
+      threads: 1,
+      maxTokens: 40,
+      progress: { report: (done, total, label) => steps.push(`${done}/${total} ${label}`) },
+    });
+    const p = evaluationPaths(runDir);
+    for (const f of [p.adapterGguf, p.baseCsv, p.finetunedCsv, p.summary]) assert.ok(existsSync(f), `${f} missing`);
+    assert.equal(summary.encounters, 2);
+    assert.equal(summary.split, 'valid');
+    assert.equal(summary.rows.length, SUMMARY_GROUPS.length * SUMMARY_METRICS.length);
+    for (const r of summary.rows) {
+      assert.ok(r.base >= 0 && r.base <= 1 && r.finetuned >= 0 && r.finetuned <= 1, JSON.stringify(r));
+    }
+    const base = loadPredictions(p.baseCsv);
+    const tuned = loadPredictions(p.finetunedCsv);
+    assert.equal(base.length, 2);
+    assert.deepEqual(base.map((x) => x.encounterId), tuned.map((x) => x.encounterId));
+    assert.notDeepEqual(base.map((x) => x.note), tuned.map((x) => x.note), 'the adapter did not change the generated notes');
+    assert.deepEqual(readEvaluation(runDir), summary);
+    assert.equal(steps.at(-1), '4/4 done');
+    assert.ok(steps.some((s) => /^2\/4 fine-tuned: note 2 of 2/.test(s)), steps.join('\n'));
+  });
+
+  it('says what to set when no GGUF base model is configured', async () => {
+    await assert.rejects(evaluateAdapter({ runDir, adapterDir: join(runDir, 'adapter'), baseModel: '', split: 'valid' }), (e: Error & { hint?: string }) => /No GGUF base model/.test(e.message) && /medigenLab\.model/.test(e.hint ?? ''));
+  });
+});
