@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { MedigenError, UsageError } from '../../core/index';
 import { BASELINE_DESCRIPTIONS, BASELINE_METHODS, PAPER_TEST1_ROUGE1, baselinePredictions, isBaselineMethod, predictionsCsv, type BaselineMethod } from '../../models/baselines';
 import { evaluateNotes, loadGold, pct } from '../../models/eval/index';
+import { CORPUS_HELP } from '../options';
 import { EXIT, defineCommand, type Command } from '../command';
 import { writeReport } from './eval';
 
@@ -21,7 +22,7 @@ const baseline = defineCommand({
     split: 'The encounters to write notes for: a split name (train, valid, test1, test2, test3) or an ACI-BENCH CSV. Required.',
     method: `One of ${BASELINE_METHODS.join(', ')}, or "all". Required.`,
     out: 'The predictions CSV to write; with --method all, a folder that gets one <split>_<method>.csv per method. Required.',
-    corpus: 'Folder with the ACI-BENCH CSV files, for a split name. Defaults to ACI_BENCH_DIR, else the shipped sample.',
+    corpus: CORPUS_HELP,
     json: 'Print the scores as JSON ({method: {file, rouge1, rouge2, rougeL, rougeLsum}}).',
   },
   details: `Methods:

@@ -30,10 +30,11 @@ import {
   type StepName,
   type TextField,
 } from '../../datasets/index';
+import { CORPUS_HELP, CORPUS_OPTION } from '../options';
 import { EXIT, defineCommand, type Command } from '../command';
 
-const corpusOption = { corpus: { type: 'string' } } as const;
-const corpusHelp = { corpus: 'Folder with the ACI-BENCH CSV files (e.g. a clone\'s challenge_data). Defaults to ACI_BENCH_DIR, else the shipped sample.' };
+const corpusOption = CORPUS_OPTION;
+const corpusHelp = { corpus: CORPUS_HELP };
 
 const list = (v: string | undefined) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 

@@ -10,6 +10,7 @@ import { validateCorpus } from '../../datasets/index';
 import { BASELINE_METHODS, BASELINE_DESCRIPTIONS, baselinePredictions, predictionsCsv } from '../../models/baselines';
 import { evaluateNotes } from '../../models/eval/index';
 import { pct, toHtml } from '../../models/eval/index';
+import { CORPUS_HELP } from '../options';
 import { EXIT, defineCommand, type Command } from '../command';
 
 /**
@@ -22,7 +23,7 @@ const demo = defineCommand({
   usage: '[--corpus DIR] [--out DIR] [--split test1]',
   options: { corpus: { type: 'string' }, out: { type: 'string' }, split: { type: 'string' } },
   help: {
-    corpus: 'ACI-BENCH folder. Defaults to ACI_BENCH_DIR, else the sample shipped with MediGen Lab.',
+    corpus: CORPUS_HELP,
     out: 'Folder for everything the demo writes. Defaults to ./medigen-demo.',
     split: 'Split the baselines are generated and scored on. Defaults to test1.',
   },

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { MedigenError, UsageError } from '../../core/index';
 import { streamProgress } from '../../core/index';
 import { evaluateNotes, formatTable, loadGold, loadPredictions, toHtml, toJson, toMarkdown, type EvaluateOptions } from '../../models/eval/index';
+import { CORPUS_HELP } from '../options';
 import { EXIT, defineCommand, type Command } from '../command';
 
 function wholeNumber(value: string | undefined, flag: string, min = 0): number | undefined {
@@ -47,7 +48,7 @@ const evaluate = defineCommand({
     gold: 'Reference notes: a split name (train, valid, test1, test2, test3) or an ACI-BENCH CSV file. Required.',
     pred: 'Generated notes: a CSV with a "note" column (and "encounter_id" to match rows). Required.',
     metadata: 'Metadata CSV for the gender / chief complaint breakdowns. Defaults to <gold>_metadata.csv next to the gold file.',
-    corpus: 'Folder with the ACI-BENCH CSV files, for a split name. Defaults to ACI_BENCH_DIR, else the shipped sample.',
+    corpus: CORPUS_HELP,
     json: 'Print the ACI-BENCH results object as JSON (same keys as the official evaluation script).',
     markdown: 'Also write a Markdown report to this file.',
     html: 'Also write a self-contained HTML report to this file (open it in a browser).',

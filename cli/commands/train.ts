@@ -19,6 +19,7 @@ import {
 } from '../../models/train/index';
 import { setupTrainingEnvironment, venvPython } from '../../models/train/index';
 import { compareRuns, listRuns, prepareRun } from '../../models/train/index';
+import { withSigint } from '../options';
 import { EXIT, defineCommand, type Command } from '../command';
 
 /** Where `medigen train setup` puts the environment unless told otherwise. */
@@ -266,13 +267,10 @@ async function follow(out: NodeJS.WritableStream, err: NodeJS.WriteStream, o: Pa
       else if (m.type === 'log') err.write(`${m.message}\n`);
     },
   });
-  const onSigint = () => {
-    err.write('\nStopping: the trainer is saving a checkpoint...\n');
-    p.cancel();
-  };
-  process.once('SIGINT', onSigint);
-  const final = await p.done;
-  process.off('SIGINT', onSigint);
+  const final = await withSigint(err, 'Stopping: the trainer is saving a checkpoint...', (signal) => {
+    signal.addEventListener('abort', () => p.cancel(), { once: true });
+    return p.done;
+  });
   if (final.status === 'finished') {
     out.write(`Finished. Adapter: ${final.adapterDir}\n`);
     return EXIT.ok;
