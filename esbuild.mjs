@@ -9,6 +9,8 @@ const production = process.argv.includes('--production');
 // Native or very large packages stay in node_modules and are loaded at run time.
 const runtimeExternals = ['vscode', 'node-llama-cpp', '@huggingface/transformers', 'onnxruntime-node', 'sharp'];
 
+rmSync('dist/cli-chunks', { recursive: true, force: true }); // no stale chunks from earlier builds
+
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'info', target: 'node20' };
 
 const builds = [
@@ -17,6 +19,9 @@ const builds = [
     entryPoints: { cli: 'cli/index.ts' },
     outdir: 'dist',
     outExtension: { '.js': '.mjs' },
+    // Each command group is its own chunk, loaded when used (cli/registry.ts): start-up stays small.
+    splitting: true,
+    chunkNames: 'cli-chunks/[name]-[hash]',
     platform: 'node',
     format: 'esm',
     packages: 'external', // cli/index.ts starts with the #!/usr/bin/env node line esbuild keeps

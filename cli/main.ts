@@ -1,10 +1,10 @@
 import { describeError, MedigenError, UsageError } from '../core/index';
 import { EXIT, formatHelp, parseFor, type Command, type CommandContext } from './command';
-import { commands } from './registry';
+import { allCommands, commandsFor } from './registry';
 
 const VERSION = '0.1.0';
 
-function overview(): string {
+function overview(commands: Command[]): string {
   const width = Math.max(...commands.map((c) => c.path.join(' ').length));
   return [
     'medigen — the MediGen Lab pipeline: ACI-BENCH data, instruction data, note generation and',
@@ -22,7 +22,7 @@ function overview(): string {
 }
 
 /** Finds the command whose words start argv, longest match first. */
-function findCommand(argv: string[]): { cmd: Command; rest: string[] } | undefined {
+function findCommand(commands: Command[], argv: string[]): { cmd: Command; rest: string[] } | undefined {
   const sorted = [...commands].sort((a, b) => b.path.length - a.path.length);
   for (const cmd of sorted) {
     if (cmd.path.every((w, i) => argv[i] === w)) return { cmd, rest: argv.slice(cmd.path.length) };
@@ -32,16 +32,16 @@ function findCommand(argv: string[]): { cmd: Command; rest: string[] } | undefin
 
 export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WriteStream = process.stderr): Promise<number> {
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
-    out.write(overview());
+    out.write(overview(await allCommands()));
     return argv.length === 0 ? EXIT.usage : EXIT.ok;
   }
   if (argv[0] === '--version') {
     out.write(`${VERSION}\n`);
     return EXIT.ok;
   }
-  const found = findCommand(argv);
+  const group = await commandsFor(argv[0]!);
+  const found = findCommand(group, argv);
   if (!found) {
-    const group = commands.filter((c) => c.path[0] === argv[0]);
     if (group.length) {
       err.write(`"medigen ${argv.join(' ')}" is not a command. The "${argv[0]}" commands are:\n`);
       for (const c of group) err.write(`  medigen ${c.path.join(' ')}  ${c.summary}\n`);

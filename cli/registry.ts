@@ -1,17 +1,29 @@
 import type { Command } from './command';
-import { baselineCommands } from './commands/baseline';
-import { curriculumCommands } from './commands/curriculum';
-import { dataCommands } from './commands/data';
-import { demoCommands } from './commands/demo';
-import { evalCommands } from './commands/eval';
-import { generateCommands } from './commands/generate';
-import { modelCommands } from './commands/models';
-import { serveCommands } from './commands/serve';
-import { trainCommands } from './commands/train';
-import { trainEvaluateCommands } from './commands/trainEvaluate';
 
 /**
- * Every `medigen` command. Each file in commands/ owns one group; the order here is the order of
- * `medigen --help`.
+ * Every `medigen` command group, loaded only when used: `medigen eval` loads the eval commands and
+ * what they import, not node-llama-cpp, simple-git or the HTTP server (esbuild splits each group
+ * into its own chunk). The order here is the order of `medigen --help`.
  */
-export const commands: Command[] = [...demoCommands, ...dataCommands, ...evalCommands, ...baselineCommands, ...generateCommands, ...serveCommands, ...modelCommands, ...trainCommands, ...trainEvaluateCommands, ...curriculumCommands];
+export const COMMAND_GROUPS: Readonly<Record<string, () => Promise<Command[]>>> = {
+  demo: async () => (await import('./commands/demo')).demoCommands,
+  data: async () => (await import('./commands/data')).dataCommands,
+  eval: async () => (await import('./commands/eval')).evalCommands,
+  baseline: async () => (await import('./commands/baseline')).baselineCommands,
+  generate: async () => (await import('./commands/generate')).generateCommands,
+  serve: async () => (await import('./commands/serve')).serveCommands,
+  models: async () => (await import('./commands/models')).modelCommands,
+  train: async () => [...(await import('./commands/train')).trainCommands, ...(await import('./commands/trainEvaluate')).trainEvaluateCommands],
+  curriculum: async () => (await import('./commands/curriculum')).curriculumCommands,
+};
+
+/** The commands whose first word is `word` (none for an unknown word). */
+export async function commandsFor(word: string): Promise<Command[]> {
+  const load = Object.hasOwn(COMMAND_GROUPS, word) ? COMMAND_GROUPS[word] : undefined;
+  return load ? load() : [];
+}
+
+/** Every command, in help order (loads every group: for --help only). */
+export async function allCommands(): Promise<Command[]> {
+  return (await Promise.all(Object.values(COMMAND_GROUPS).map((load) => load()))).flat();
+}

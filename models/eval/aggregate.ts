@@ -127,11 +127,23 @@ function pairwiseSum(a: readonly number[], from: number, n: number): number {
 }
 
 // Python's str.split() separators (str.isspace()).
-const PY_WS = /[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/u;
+const PY_WS_CHAR = /^[\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]$/u;
 
 /** Words of a dialogue as ACI-BENCH counts them (`len(dialogue.split())`). */
 export function sourceWordCount(dialogue: string): number {
-  return dialogue.split(PY_WS).filter((w) => w !== '').length;
+  // A character scan (the regex split cost ~3 ms a dialogue, most of `medigen eval`'s own time).
+  let words = 0;
+  let inWord = false;
+  for (let i = 0; i < dialogue.length; i++) {
+    const c = dialogue.charCodeAt(i);
+    const space = c <= 0x20 ? c === 0x20 || (c >= 0x09 && c <= 0x0d) || (c >= 0x1c && c <= 0x1f) : c >= 0x85 && PY_WS_CHAR.test(dialogue[i]!);
+    if (space) inWord = false;
+    else if (!inWord) {
+      inWord = true;
+      words++;
+    }
+  }
+  return words;
 }
 
 // Cells pandas.read_csv reads as missing (its default na_values); ACI-BENCH then writes #####EMPTY#####.
