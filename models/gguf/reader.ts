@@ -11,6 +11,7 @@ export type GgufErrorCode = 'not-found' | 'not-gguf' | 'truncated' | 'unsupporte
 
 /** A file that is missing, not GGUF, cut short, of an unsupported version or damaged. */
 export class GgufError extends MedigenError {
+  static override readonly kind: string = 'GgufError';
   readonly code: GgufErrorCode;
   constructor(code: GgufErrorCode, message: string, hint: string) {
     super(message, hint);
