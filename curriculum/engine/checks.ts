@@ -12,6 +12,9 @@ import { declarationNamedIn, firstLocationIn, type SourceLocation } from './loca
 import { checkTsconfig } from './workspace';
 import { DEFAULT_CHECK_TIME_LIMIT_MS } from './types';
 
+/** Name of the error `loadStudent` rejects with when student code ran past its limit (curriculum/runtime/checks.ts). */
+const STUDENT_TIMEOUT = 'StudentTimeoutError';
+
 /** Options of `runChecks`. */
 export interface RunChecksOptions {
   /** The exercise folder (it holds checks/*.test.ts). */
@@ -267,9 +270,10 @@ function summarize(r: RawRun): CheckRun {
   for (const e of r.events) {
     if (e.event === 'pass') results.set(e.fullTitle, { title: e.title, fullTitle: e.fullTitle, status: 'passed', durationMs: e.durationMs });
     if (e.event === 'fail' && e.kind === 'test') {
-      const timedOut = /^Timeout of \d+ms exceeded/.test(e.error.message);
+      const studentTimedOut = e.error.name === STUDENT_TIMEOUT;
+      const timedOut = studentTimedOut || /^Timeout of \d+ms exceeded/.test(e.error.message);
       const d = failureDetails(e.error, e.title, r);
-      if (timedOut) d.message = `The check did not finish within ${r.checkTimeoutMs / 1000} s. Look for a loop that never ends or a promise that is never resolved.`;
+      if (timedOut && !studentTimedOut) d.message = `The check did not finish within ${r.checkTimeoutMs / 1000} s. Look for a loop that never ends or a promise that is never resolved.`;
       results.set(e.fullTitle, { title: e.title, fullTitle: e.fullTitle, status: timedOut ? 'timeout' : 'failed', ...(e.durationMs !== undefined ? { durationMs: e.durationMs } : {}), ...d });
     }
     if (e.event === 'fail' && e.kind === 'hook') {
@@ -278,7 +282,7 @@ function summarize(r: RawRun): CheckRun {
         const prev = results.get(t);
         if (prev && prev.status !== 'not-run') continue;
         const d = failureDetails(e.error, prev?.title ?? t, r);
-        results.set(t, { title: prev?.title ?? t, fullTitle: t, status: 'failed', ...d, message: `${d.message}` });
+        results.set(t, { title: prev?.title ?? t, fullTitle: t, status: e.error.name === STUDENT_TIMEOUT ? 'timeout' : 'failed', ...d, message: `${d.message}` });
       }
     }
   }

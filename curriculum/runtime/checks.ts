@@ -34,6 +34,9 @@ export type Remote<T> = {
 
 const LOAD_LIMIT_MS = 15_000;
 
+/** The name of the error a call (or loading the file) rejects with when it ran past its limit; the runner reports such checks as timeouts. */
+export const STUDENT_TIMEOUT = 'StudentTimeoutError';
+
 function checkTimeoutMs(): number {
   try {
     const cfg = JSON.parse(process.env.MEDIGEN_CHECK_CONFIG ?? '{}') as { timeoutMs?: number };
@@ -59,6 +62,7 @@ function studentError(e: WireError, callSite: string): Error {
 }
 
 interface Pending {
+  child: ChildProcess;
   name: string;
   resolve(v: unknown): void;
   reject(e: Error): void;
@@ -82,6 +86,11 @@ class StudentProcess {
   ) {}
 
   start(): Promise<Map<string, 'function' | 'value'>> {
+    if (this.child && !this.child.connected) {
+      // Ended (process.exit, killed for time) but its 'exit' event has not come yet: start afresh.
+      this.child = undefined;
+      this.ready = undefined;
+    }
     if (this.ready) return this.ready;
     const root = projectRootHere();
     const tsx = pathToFileURL(join(createRequire(join(root, 'package.json')).resolve('tsx/package.json'), '..', 'dist', 'loader.mjs')).href;
@@ -95,6 +104,7 @@ class StudentProcess {
     });
     this.child = child;
     this.stoppedFor = undefined;
+    let loaded = false;
     this.ready = new Promise((res, rej) => {
       const loadTimer = setTimeout(() => {
         this.stoppedFor = `Your file ${this.entryName} did not finish loading within ${LOAD_LIMIT_MS / 1000} s, so it was stopped. Look for a loop outside any function (at the top of the file) that never ends.`;
@@ -103,6 +113,7 @@ class StudentProcess {
       child.on('message', (m: HostReply) => {
         if (m.type === 'ready') {
           clearTimeout(loadTimer);
+          loaded = true;
           res(new Map(m.exports.map((x) => [x.name, x.kind])));
         } else if (m.type === 'load-error') {
           clearTimeout(loadTimer);
@@ -113,15 +124,20 @@ class StudentProcess {
       child.on('exit', (code, signal) => {
         clearTimeout(loadTimer);
         const why = this.stoppedFor ?? this.exitMessage(code, signal);
-        rej(new Error(why.replace('{while}', `while ${this.entryName} was loading`)));
+        const name = this.stoppedFor ? STUDENT_TIMEOUT : 'Error';
+        rej(studentError({ name, message: why.replace('{while}', `while ${this.entryName} was loading`), stack: '' }, ''));
         for (const [id, p] of this.pending) {
+          if (p.child !== child) continue;
           clearTimeout(p.timer);
-          p.reject(studentError({ name: 'Error', message: why.replace('{while}', `before ${p.name} returned`), stack: '' }, p.callSite));
+          p.reject(studentError({ name, message: why.replace('{while}', `before ${p.name} returned`), stack: '' }, p.callSite));
           this.pending.delete(id);
         }
         if (this.child === child) {
           this.child = undefined;
           this.ready = undefined;
+          // A process that had loaded and then ended (stopped for time, process.exit in a call):
+          // start the next one now, so the next check does not spend its time limit waiting for it.
+          if (loaded && !this.closed) void this.start().catch(() => undefined);
         }
       });
     });
@@ -160,7 +176,7 @@ class StudentProcess {
         this.stoppedFor = `Your code did not finish ${name} within ${Math.round(this.callLimitMs / 100) / 10} s, so it was stopped. Look for a loop that never ends (a while loop whose condition stays true, or a for loop that never reaches its end).`;
         child.kill('SIGKILL');
       }, this.callLimitMs);
-      this.pending.set(id, { name, resolve: res, reject: rej, callSite, timer });
+      this.pending.set(id, { child, name, resolve: res, reject: rej, callSite, timer });
       try {
         child.send((type === 'call' ? { type, id, name, args } : { type, id, name }) satisfies HostRequest);
       } catch (e) {
