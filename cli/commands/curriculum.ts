@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { streamProgress } from '../../core/index';
 import { UsageError } from '../../core/index';
-import { installModule, listInstalled, loadModule, runChecks, scaffoldModule, updateModule, validateModule, type CheckRun, type ModuleProblem } from '../../curriculum/engine';
+import { installModule, listInstalled, loadModule, MIN_WRONG_ANSWERS, runChecks, scaffoldModule, updateModule, validateModule, type CheckRun, type ModuleProblem } from '../../curriculum/engine';
 import { defineCommand, EXIT, type Command } from '../command';
 
 const modulesOption = { modules: { type: 'string' } } as const;
@@ -48,14 +48,16 @@ function formatRun(run: CheckRun, base: string): string {
 
 const validate = defineCommand({
   path: ['curriculum', 'validate'],
-  summary: 'Check a curriculum module before publishing it (schema, files, solutions, starters)',
+  summary: 'Check a curriculum module before publishing it (schema, files, solutions, starters, wrong answers)',
   usage: '<module-folder> [--json]',
   options: { json: { type: 'boolean' } },
   help: { json: 'Print the report as JSON.' },
   details: `Checks medigen-module.json against the published schema (curriculum/schema/module.schema.json),
 that every lesson and exercise file exists, that lessons only link to existing exercises, that
 every reference solution passes all its checks, that every starter FAILS all of them (a check
-that passes on the starter cannot fail), and that each check finishes within its time limit.
+that passes on the starter cannot fail), that each check finishes within its time limit, and
+that each exercise has at least three wrong answers (wrong/<case>/ with a WHY.md), each failing
+at least one check. A check that no wrong answer makes fail is reported as a warning.
 Example: medigen curriculum validate curriculum/modules/meet-the-data`,
   async run(ctx) {
     const dir = resolve(one(ctx.positionals, 'module folder', 'validate path/to/module'));
@@ -63,7 +65,9 @@ Example: medigen curriculum validate curriculum/modules/meet-the-data`,
     const report = await validateModule(dir, { progress });
     progress.end();
     if (ctx.values.json) {
-      ctx.out.write(`${JSON.stringify({ ok: report.ok, problems: report.problems, exercises: report.exercises.map((e) => ({ id: e.exercise.id, solution: { status: e.solution.status, passed: e.solution.passed, failed: e.solution.failed }, starter: { status: e.starter.status, passed: e.starter.passed, failed: e.starter.failed } })) }, null, 2)}\n`);
+      const brief = (r: CheckRun) => ({ status: r.status, passed: r.passed, failed: r.failed });
+      const exercises = report.exercises.map((e) => ({ id: e.exercise.id, solution: brief(e.solution), starter: brief(e.starter), wrong: e.wrong.map((w) => ({ name: w.answer.name, why: w.answer.why, ...brief(w.run) })) }));
+      ctx.out.write(`${JSON.stringify({ ok: report.ok, problems: report.problems, warnings: report.warnings, exercises }, null, 2)}\n`);
       return report.ok ? EXIT.ok : EXIT.failed;
     }
     if (report.module) {
@@ -72,10 +76,17 @@ Example: medigen curriculum validate curriculum/modules/meet-the-data`,
       for (const e of report.exercises) {
         const sol = `${e.solution.passed}/${e.solution.results.length}`;
         const st = `${e.starter.failed}/${e.starter.results.length}`;
-        const good = e.solution.status === 'passed' && e.starter.passed === 0 && e.starter.results.length > 0;
-        ctx.out.write(`  ${good ? '✓' : '✗'} ${e.exercise.id}: solution passes ${sol} checks, starter fails ${st}\n`);
+        const caught = e.wrong.filter((w) => w.run.status === 'failed' || w.run.status === 'timeout').length;
+        const good = e.solution.status === 'passed' && e.starter.passed === 0 && e.starter.results.length > 0 && caught === e.wrong.length && e.wrong.length >= MIN_WRONG_ANSWERS;
+        ctx.out.write(`  ${good ? '✓' : '✗'} ${e.exercise.id}: solution passes ${sol} checks, starter fails ${st}, ${caught} of ${e.wrong.length} wrong answers caught\n`);
+        for (const w of e.wrong) {
+          const failing = w.run.results.filter((r) => r.status !== 'passed').length;
+          const said = w.run.status === 'passed' ? 'passes every check (not caught)' : w.run.status === 'load-error' ? 'does not load' : `fails ${failing} of ${w.run.results.length} checks`;
+          ctx.out.write(`      ${w.run.status === 'passed' || w.run.status === 'load-error' ? '✗' : '✓'} wrong/${w.answer.name}: ${said}\n`);
+        }
       }
     }
+    if (report.warnings.length) ctx.out.write(`${report.warnings.length} warning(s) (the module is still valid):\n${formatProblems(report.warnings, dir)}\n`);
     if (report.ok) {
       ctx.out.write(`The module is valid. To publish: raise "version" in medigen-module.json, commit, and tag the commit (git tag v${report.module!.version}).\n`);
       return EXIT.ok;

@@ -8,16 +8,20 @@
 import Mocha from 'mocha';
 import { writeSync } from 'node:fs';
 import { inspect } from 'node:util';
+import { exitWithParent } from './orphan-guard';
 
 /** What the parent passes to this process. */
 export interface ChildConfig {
   files: string[];
   timeoutMs: number;
+  /** Limit of before/after hooks (starting the student's process happens there). */
+  hookTimeoutMs: number;
   dryRun: boolean;
 }
 
 /** One line on fd 3. */
 export type ChildEvent =
+  | { event: 'loading' }
   | { event: 'plan'; tests: { title: string; fullTitle: string; file?: string }[] }
   | { event: 'begin'; kind: 'test' | 'hook'; title: string; fullTitle: string }
   | { event: 'pass'; title: string; fullTitle: string; durationMs: number }
@@ -81,8 +85,22 @@ class EventReporter {
   }
 }
 
+interface HookSuite {
+  _beforeAll: Mocha.Hook[];
+  _afterAll: Mocha.Hook[];
+  suites: HookSuite[];
+}
+
+/** Gives before()/after() hooks their own, longer limit: starting the student's process happens there. */
+function setHookTimeouts(suite: HookSuite, ms: number): void {
+  for (const h of [...suite._beforeAll, ...suite._afterAll]) h.timeout(ms);
+  for (const s of suite.suites) setHookTimeouts(s, ms);
+}
+
 async function main(): Promise<void> {
   const cfg = config;
+  exitWithParent({ group: true });
+  send({ event: 'loading' });
   const mocha = new Mocha({ timeout: cfg.timeoutMs, dryRun: cfg.dryRun, reporter: EventReporter as unknown as typeof Mocha.reporters.Base, color: false, fullTrace: true });
   for (const f of cfg.files) mocha.addFile(f);
   try {
@@ -91,6 +109,7 @@ async function main(): Promise<void> {
     send({ event: 'load-error', error: serialize(e) });
     process.exit(3);
   }
+  setHookTimeouts(mocha.suite as unknown as HookSuite, cfg.hookTimeoutMs);
   mocha.run((failures) => process.exit(failures ? 1 : 0));
 }
 

@@ -9,8 +9,11 @@ import type { Progress } from '../../core/index';
 import { projectRoot } from '../../core/index';
 import type { ChildConfig, ChildEvent, SerializedError } from './check-child';
 import { declarationNamedIn, firstLocationIn, type SourceLocation } from './locate';
-import { labTsconfig } from './workspace';
+import { checkTsconfig } from './workspace';
 import { DEFAULT_CHECK_TIME_LIMIT_MS } from './types';
+
+/** Name of the error `loadStudent` rejects with when student code ran past its limit (curriculum/runtime/checks.ts). */
+const STUDENT_TIMEOUT = 'StudentTimeoutError';
 
 /** Options of `runChecks`. */
 export interface RunChecksOptions {
@@ -62,6 +65,8 @@ export interface CheckRun {
 
 const OUTPUT_LIMIT = 20_000;
 const KILL_GRACE_MS = 2000;
+/** Least time given to load the check files (tsx compiles them and the library) and to before/after hooks (they start the student's process). */
+const LOAD_LIMIT_MS = 15_000;
 
 /** Check files of an exercise folder: checks/*.test.ts, sorted. */
 export function checkFilesOf(exerciseDir: string): string[] {
@@ -107,11 +112,13 @@ export async function runChecks(opts: RunChecksOptions): Promise<CheckRun> {
   const started = Date.now();
   const tmp = mkdtempSync(join(tmpdir(), 'medigen-checks-'));
   const tsconfig = join(tmp, 'tsconfig.json');
-  writeFileSync(tsconfig, JSON.stringify(labTsconfig(), null, 2));
+  writeFileSync(tsconfig, JSON.stringify(checkTsconfig(), null, 2));
   const root = projectRoot();
   const req = createRequire(join(root, 'package.json'));
   const tsxLoader = pathToFileURL(join(req.resolve('tsx/package.json'), '..', 'dist', 'loader.mjs')).href;
-  const config: ChildConfig = { files, timeoutMs: checkTimeoutMs, dryRun: opts.dryRun ?? false };
+  const loadLimitMs = Math.max(LOAD_LIMIT_MS, checkTimeoutMs);
+  const hookTimeoutMs = loadLimitMs + 5000;
+  const config: ChildConfig = { files, timeoutMs: checkTimeoutMs, hookTimeoutMs, dryRun: opts.dryRun ?? false };
 
   const child = spawn(process.execPath, ['--import', tsxLoader, checkChildScript(root)], {
     cwd: workDir,
@@ -128,7 +135,8 @@ export async function runChecks(opts: RunChecksOptions): Promise<CheckRun> {
   child.stderr!.on('data', collect);
 
   const events: ChildEvent[] = [];
-  let running: { fullTitle: string; kind: 'test' | 'hook'; since: number } | undefined;
+  let running: { fullTitle: string; kind: 'test' | 'hook' | 'load'; since: number } | undefined;
+  let badLine: string | undefined;
   let planned = 0;
   let finished = 0;
   let pending = '';
@@ -139,9 +147,18 @@ export async function runChecks(opts: RunChecksOptions): Promise<CheckRun> {
       const line = pending.slice(0, nl);
       pending = pending.slice(nl + 1);
       if (!line.trim()) continue;
-      const e = JSON.parse(line) as ChildEvent;
+      const e = parseEvent(line);
+      if (!e) {
+        badLine ??= line;
+        kill('protocol');
+        continue;
+      }
       events.push(e);
-      if (e.event === 'plan') planned = e.tests.length;
+      if (e.event === 'loading') running = { fullTitle: '', kind: 'load', since: Date.now() };
+      if (e.event === 'plan') {
+        planned = e.tests.length;
+        running = undefined;
+      }
       if (e.event === 'begin') running = { fullTitle: e.fullTitle, kind: e.kind, since: Date.now() };
       if (e.event === 'pass' || e.event === 'fail') {
         running = undefined;
@@ -151,44 +168,64 @@ export async function runChecks(opts: RunChecksOptions): Promise<CheckRun> {
     }
   });
 
-  let killedFor: 'timeout' | 'aborted' | undefined;
-  let hung: { fullTitle: string; kind: 'test' | 'hook' } | undefined;
-  const kill = (why: 'timeout' | 'aborted') => {
-    if (killedFor) return;
-    killedFor = why;
-    hung = running;
+  let killedFor: 'timeout' | 'aborted' | 'protocol' | undefined;
+  let hung: { fullTitle: string; kind: 'test' | 'hook' | 'load' } | undefined;
+  const killGroup = () => {
     try {
       process.kill(-child.pid!, 'SIGKILL');
     } catch {
       child.kill('SIGKILL');
     }
   };
+  const kill = (why: 'timeout' | 'aborted' | 'protocol') => {
+    if (killedFor) return;
+    killedFor = why;
+    hung = running;
+    killGroup();
+  };
+  const limitOf = (kind: 'test' | 'hook' | 'load') => (kind === 'test' ? checkTimeoutMs : kind === 'hook' ? hookTimeoutMs : loadLimitMs);
   const watchdog = setInterval(() => {
     const now = Date.now();
     if (now - started > timeoutMs) kill('timeout');
-    else if (running && now - running.since > checkTimeoutMs + KILL_GRACE_MS) kill('timeout');
+    else if (running && now - running.since > limitOf(running.kind) + KILL_GRACE_MS) kill('timeout');
   }, 100);
+  // When this process exits (the CLI or the editor closing), the check and student processes go too.
+  process.on('exit', killGroup);
   const onAbort = () => kill('aborted');
   opts.signal?.addEventListener('abort', onAbort);
   if (opts.signal?.aborted) kill('aborted');
 
   const code = await new Promise<number | null>((res) => child.on('close', (c) => res(c)));
   clearInterval(watchdog);
+  process.off('exit', killGroup);
+  killGroup(); // a student process that outlived its check process (it ends itself too; this is sooner)
   opts.signal?.removeEventListener('abort', onAbort);
   rmSync(tmp, { recursive: true, force: true });
 
-  return summarize({ events, code, killedFor, hung, workDir, exerciseDir, output, checkTimeoutMs, timeoutMs, durationMs: Date.now() - started });
+  return summarize({ events, code, killedFor, hung, badLine, workDir, exerciseDir, output, checkTimeoutMs, loadLimitMs, timeoutMs, durationMs: Date.now() - started });
+}
+
+/** One line of the result channel, or undefined when it is not one of the runner's events. */
+function parseEvent(line: string): ChildEvent | undefined {
+  try {
+    const e = JSON.parse(line) as ChildEvent;
+    return e && typeof e === 'object' && typeof e.event === 'string' ? e : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 interface RawRun {
   events: ChildEvent[];
   code: number | null;
-  killedFor?: 'timeout' | 'aborted';
-  hung?: { fullTitle: string; kind: 'test' | 'hook' };
+  killedFor?: 'timeout' | 'aborted' | 'protocol';
+  hung?: { fullTitle: string; kind: 'test' | 'hook' | 'load' };
+  badLine?: string;
   workDir: string;
   exerciseDir: string;
   output: string;
   checkTimeoutMs: number;
+  loadLimitMs: number;
   timeoutMs: number;
   durationMs: number;
 }
@@ -209,6 +246,14 @@ function failureDetails(err: SerializedError, title: string, r: RawRun): Pick<Ch
 
 function summarize(r: RawRun): CheckRun {
   const base = { output: r.output, durationMs: r.durationMs };
+  const loadFailed = (message: string) => ({ ...base, status: 'load-error' as const, results: [], passed: 0, failed: 0, loadError: { message } });
+  if (r.killedFor === 'protocol') {
+    const shown = r.badLine!.length > 200 ? `${r.badLine!.slice(0, 200)}…` : r.badLine!;
+    return loadFailed(`The check process wrote a line that is not a check result on the result channel (file descriptor 3): ${JSON.stringify(shown)}. Nothing the checks said can be trusted after it, so the run was stopped. Check files must not write to file descriptor 3; print with console.log instead.`);
+  }
+  if (r.killedFor === 'timeout' && r.hung?.kind === 'load') {
+    return loadFailed(`The check files did not finish loading within ${Math.round(r.loadLimitMs / 100) / 10} s, so they were stopped. Look for a loop at the top level of a check file (outside it() and before()) that never ends.`);
+  }
   const loadErr = r.events.find((e): e is Extract<ChildEvent, { event: 'load-error' }> => e.event === 'load-error');
   if (loadErr) {
     const d = failureDetails(loadErr.error, '', r);
@@ -225,9 +270,10 @@ function summarize(r: RawRun): CheckRun {
   for (const e of r.events) {
     if (e.event === 'pass') results.set(e.fullTitle, { title: e.title, fullTitle: e.fullTitle, status: 'passed', durationMs: e.durationMs });
     if (e.event === 'fail' && e.kind === 'test') {
-      const timedOut = /^Timeout of \d+ms exceeded/.test(e.error.message);
+      const studentTimedOut = e.error.name === STUDENT_TIMEOUT;
+      const timedOut = studentTimedOut || /^Timeout of \d+ms exceeded/.test(e.error.message);
       const d = failureDetails(e.error, e.title, r);
-      if (timedOut) d.message = `The check did not finish within ${r.checkTimeoutMs / 1000} s. Look for a loop that never ends or a promise that is never resolved.`;
+      if (timedOut && !studentTimedOut) d.message = `The check did not finish within ${r.checkTimeoutMs / 1000} s. Look for a loop that never ends or a promise that is never resolved.`;
       results.set(e.fullTitle, { title: e.title, fullTitle: e.fullTitle, status: timedOut ? 'timeout' : 'failed', ...(e.durationMs !== undefined ? { durationMs: e.durationMs } : {}), ...d });
     }
     if (e.event === 'fail' && e.kind === 'hook') {
@@ -236,7 +282,7 @@ function summarize(r: RawRun): CheckRun {
         const prev = results.get(t);
         if (prev && prev.status !== 'not-run') continue;
         const d = failureDetails(e.error, prev?.title ?? t, r);
-        results.set(t, { title: prev?.title ?? t, fullTitle: t, status: 'failed', ...d, message: `${d.message}` });
+        results.set(t, { title: prev?.title ?? t, fullTitle: t, status: e.error.name === STUDENT_TIMEOUT ? 'timeout' : 'failed', ...d, message: `${d.message}` });
       }
     }
   }

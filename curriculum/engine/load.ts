@@ -1,9 +1,9 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { runChecks } from './checks';
 import { jsonErrorPosition } from './json-position';
 import { readSchema, validateAgainstSchema } from './schema';
-import { DEFAULT_CHECK_TIME_LIMIT_MS, MANIFEST_FILE, type CurriculumModule, type Exercise, type Lesson, type LoadResult, type ModuleManifest, type ModuleProblem } from './types';
+import { DEFAULT_CHECK_TIME_LIMIT_MS, MANIFEST_FILE, type CurriculumModule, type Exercise, type Lesson, type LoadResult, type ModuleManifest, type ModuleProblem, type WrongAnswer } from './types';
 
 /** Options of `loadModule`. */
 export interface LoadModuleOptions {
@@ -41,6 +41,39 @@ export function listFiles(dir: string): string[] {
   };
   if (existsSync(dir) && statSync(dir).isDirectory()) walk(dir);
   return out.sort();
+}
+
+/**
+ * Symbolic links under `root` that lead outside it (or nowhere). Installing such a module would
+ * copy whatever the link points at (any file the user can read) into the student's folder.
+ */
+export function linksLeaving(root: string): ModuleProblem[] {
+  const problems: ModuleProblem[] = [];
+  const realRoot = realpathSync(root);
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      if (name === '.git' || name === 'node_modules') continue;
+      const full = join(d, name);
+      const st = lstatSync(full);
+      const rel = relative(root, full).split(sep).join('/');
+      if (st.isSymbolicLink()) {
+        const target = readlinkSync(full);
+        let real: string | undefined;
+        try {
+          real = realpathSync(full);
+        } catch {
+          real = undefined;
+        }
+        if (real === undefined) {
+          problems.push({ file: full, message: `${rel} is a symbolic link to ${target}, which does not exist.`, hint: `Replace ${rel} with the file itself (modules are copied as they are; a link cannot be installed).` });
+        } else if (real !== realRoot && !real.startsWith(realRoot + sep)) {
+          problems.push({ file: full, message: `${rel} is a symbolic link to ${target}, outside the module folder, so the module was refused.`, hint: `Put a copy of the file inside the module instead of the link: installing would otherwise copy ${real} into the student's folder.` });
+        }
+      } else if (st.isDirectory()) walk(full);
+    }
+  };
+  walk(root);
+  return problems;
 }
 
 /** Splits hints.md into ordered hints: sections separated by lines holding only `---`. */
@@ -87,6 +120,8 @@ export async function loadModule(dir: string, opts: LoadModuleOptions = {}): Pro
   if (!existsSync(manifestFile)) {
     return { ok: false, problems: [{ file: manifestFile, message: `${root} has no ${MANIFEST_FILE}, so it is not a curriculum module.`, hint: 'Create one with `medigen curriculum new <folder>`, or point at the module folder itself.' }] };
   }
+  const leaving = linksLeaving(root);
+  if (leaving.length) return { ok: false, problems: leaving };
   const raw = parseJsonFile(manifestFile, problems, MANIFEST_FILE);
   if (raw === undefined) return { ok: false, problems };
   for (const e of validateAgainstSchema(raw, readSchema('module.schema.json'))) problems.push({ file: manifestFile, path: e.path, message: e.message, hint: e.hint });
@@ -169,7 +204,7 @@ function loadExercise(root: string, xdir: string, xp: string, manifestFile: stri
   }
   const checksDir = join(dir, 'checks');
   const checkFiles = existsSync(checksDir) ? readdirSync(checksDir).filter((f) => f.endsWith('.test.ts')).sort().map((f) => join(checksDir, f)) : [];
-  if (!checkFiles.length) problems.push({ file: checksDir, message: `${xdir}/checks/ has no *.test.ts check file.`, hint: 'Add a mocha test file such as checks/main.test.ts that imports the student file from process.env.MEDIGEN_EXERCISE_DIR.' });
+  if (!checkFiles.length) problems.push({ file: checksDir, message: `${xdir}/checks/ has no *.test.ts check file.`, hint: "Add a mocha test file such as checks/main.test.ts that reaches the student's file with loadStudent from 'medigen-lab/checks'." });
   const hintsFile = join(dir, 'hints.md');
   const hints = existsSync(hintsFile) ? parseHints(readFileSync(hintsFile, 'utf8')) : [];
   if (!existsSync(hintsFile)) problems.push({ file: hintsFile, message: `${xdir}/hints.md is missing.`, hint: 'Write hints.md: hints from gentle to explicit, separated by lines holding only ---.' });
@@ -191,8 +226,35 @@ function loadExercise(root: string, xdir: string, xp: string, manifestFile: stri
       }
     }
   }
+  const wrongAnswers = loadWrongAnswers(dir, xdir, starterFiles, problems);
   if (problems.length > before) return undefined;
-  return { dir, starterDir, solutionDir, checkFiles, starterFiles, entry, timeLimitMs, hints };
+  return { dir, starterDir, solutionDir, checkFiles, starterFiles, entry, timeLimitMs, hints, wrongAnswers };
+}
+
+/** wrong/<name>/: the starter's file names (no others) and a WHY.md each. */
+function loadWrongAnswers(dir: string, xdir: string, starterFiles: string[], problems: ModuleProblem[]): WrongAnswer[] {
+  const wrongDir = join(dir, 'wrong');
+  if (!existsSync(wrongDir)) return [];
+  if (!statSync(wrongDir).isDirectory()) {
+    problems.push({ file: wrongDir, message: `${xdir}/wrong is a file, not a folder.`, hint: 'Put each wrong answer in its own folder: wrong/<case-name>/ with the starter\'s files and a WHY.md.' });
+    return [];
+  }
+  const out: WrongAnswer[] = [];
+  for (const name of readdirSync(wrongDir).sort()) {
+    const caseDir = join(wrongDir, name);
+    if (!statSync(caseDir).isDirectory()) {
+      problems.push({ file: caseDir, message: `${xdir}/wrong/${name} is a file; wrong/ may only hold folders (one per wrong answer).`, hint: `Move it into a folder such as wrong/<case-name>/${name}, next to a WHY.md.` });
+      continue;
+    }
+    const files = listFiles(caseDir).filter((f) => f !== 'WHY.md');
+    const whyFile = join(caseDir, 'WHY.md');
+    const why = existsSync(whyFile) ? readFileSync(whyFile, 'utf8').trim() : '';
+    if (!why) problems.push({ file: whyFile, message: `The wrong answer ${xdir}/wrong/${name} has ${existsSync(whyFile) ? 'an empty' : 'no'} WHY.md.`, hint: 'Say in one or two sentences which mistake a student would make here (e.g. "Cuts the mean off instead of rounding it").' });
+    for (const f of starterFiles.filter((f) => !files.includes(f))) problems.push({ file: join(caseDir, f), message: `The wrong answer ${xdir}/wrong/${name} has no ${f}, but starter/ does.`, hint: 'A wrong answer has the same files as starter/ (a copy of the solution with one plausible mistake).' });
+    for (const f of files.filter((f) => !starterFiles.includes(f))) problems.push({ file: join(caseDir, f), message: `${xdir}/wrong/${name}/${f} has no counterpart in starter/.`, hint: 'A wrong answer has the same files as starter/, plus WHY.md: remove the extra file.' });
+    out.push({ name, dir: caseDir, why });
+  }
+  return out;
 }
 
 /** Loads an exercise's check files in a separate process (nothing runs) and reports those that do not load. */
@@ -204,5 +266,5 @@ export async function checkFilesLoad(ex: Exercise, signal?: AbortSignal): Promis
   }
   const where = run.loadError?.checkLocation ?? run.loadError?.location;
   const message = run.loadError?.message ?? 'Loading the check files took too long.';
-  return [{ file: where?.file ?? ex.checkFiles[0]!, ...(where ? { line: where.line } : {}), message: `A check file of exercise "${ex.id}" does not load: ${message.split('\n')[0]}`, hint: 'Fix the check file so it loads: run `medigen curriculum validate` after each change. Check files import the student file in a before() hook, from process.env.MEDIGEN_EXERCISE_DIR.' }];
+  return [{ file: where?.file ?? ex.checkFiles[0]!, ...(where ? { line: where.line } : {}), message: `A check file of exercise "${ex.id}" does not load: ${message.split('\n')[0]}`, hint: 'Fix the check file so it loads: run `medigen curriculum validate` after each change. Check files start the student\'s file in a before() hook: student = await loadStudent<Student>(\'file.ts\') (from \'medigen-lab/checks\').' }];
 }

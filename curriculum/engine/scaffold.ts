@@ -38,33 +38,56 @@ export function noteLength(note: string): number {
 `;
 
 const CHECK = `import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { loadStudent, type Remote } from 'medigen-lab/checks';
 
-// The runner puts the student's folder in MEDIGEN_EXERCISE_DIR. Import the student's file in a
-// before() hook, so that a file that does not load fails each check with its line marked.
-type Student = typeof import('../solution/note-length');
-let student: Student;
+// The functions the exercise asks for, declared here (never imported from ../solution: students
+// do not have it). The student's file runs in its own process; every call is async.
+interface Student {
+  noteLength(note: string): number;
+}
+let student: Remote<Student>;
 
 before(async () => {
-  student = (await import(pathToFileURL(join(process.env.MEDIGEN_EXERCISE_DIR ?? '.', 'note-length.ts')).href)) as Student;
+  student = await loadStudent<Student>('note-length.ts');
 });
+after(() => student?.close());
 
 describe('note-length', () => {
   // Name the student's function in each title: when an assertion fails, the editor marks it.
-  it('noteLength counts the words of a short note', () => {
-    assert.equal(student.noteLength('CHIEF COMPLAINT\\n\\nKnee pain.'), 4);
+  // Say in the message what was expected, in plain words.
+  it('noteLength counts the words of a short note', async () => {
+    assert.equal(await student.noteLength('CHIEF COMPLAINT\\n\\nKnee pain.'), 4, 'noteLength should find 4 words in a note of two lines');
   });
 
-  it('noteLength gives 0 for an empty note', () => {
-    assert.equal(student.noteLength(''), 0);
+  it('noteLength counts words separated by tabs and several spaces', async () => {
+    assert.equal(await student.noteLength('  Follow up\\tin   two weeks .'), 6, 'noteLength should find 6 words when tabs and runs of spaces separate them');
+  });
+
+  it('noteLength gives 0 for an empty note', async () => {
+    assert.equal(await student.noteLength(''), 0, 'noteLength should give 0 for an empty note');
   });
 });
 `;
 
+/** Three plausible wrong answers: each one a mistake a student would make, and the checks must catch it. */
+const WRONG: Record<string, { why: string; code: string }> = {
+  'splits-on-spaces-only': {
+    why: "Splits the note on single spaces (`note.split(' ')`), so words separated by a line break or a tab count as one.",
+    code: SOLUTION.replace('note.split(/\\s+/)', "note.split(' ')"),
+  },
+  'keeps-empty-pieces': {
+    why: 'Forgets to drop the empty pieces that splitting leaves at the start and end of a note, so an empty note has 1 word.',
+    code: SOLUTION.replace('.filter((word) => word.length > 0).length', '.length'),
+  },
+  'counts-characters': {
+    why: 'Returns the number of characters (`note.length`) instead of the number of words.',
+    code: SOLUTION.replace("note.split(/\\s+/).filter((word) => word.length > 0).length", 'note.length'),
+  },
+};
+
 /**
- * Writes a new, valid module: manifest, one lesson, one exercise with starter, solution, check,
- * hints and exercise.json. The result passes `validateModule` as it is. Returns the files written.
+ * Writes a new, valid module: manifest, one lesson, one exercise with starter, solution, checks,
+ * three wrong answers (wrong/<case>/ with WHY.md), hints and exercise.json. The result passes `validateModule` as it is. Returns the files written.
  */
 export function scaffoldModule(opts: ScaffoldOptions): string[] {
   const dir = resolve(opts.dir);
@@ -91,6 +114,12 @@ export function scaffoldModule(opts: ScaffoldOptions): string[] {
     'exercises/note-length/solution/note-length.ts': SOLUTION,
     'exercises/note-length/checks/note-length.test.ts': CHECK,
     'exercises/note-length/hints.md': 'Split the note into words with `note.split(/\\s+/)`.\n---\nSome pieces are empty strings: keep the others with `.filter((word) => word.length > 0)` and return `.length`.\n',
+    ...Object.fromEntries(
+      Object.entries(WRONG).flatMap(([name, w]) => [
+        [`exercises/note-length/wrong/${name}/note-length.ts`, w.code],
+        [`exercises/note-length/wrong/${name}/WHY.md`, `${w.why}\n`],
+      ]),
+    ),
     'exercises/note-length/exercise.json': `${JSON.stringify({ entry: 'note-length.ts', timeLimitMs: 5000 }, null, 2)}\n`,
     'README.md': `# ${title}\n\nA MediGen Lab curriculum module. Check it with \`medigen curriculum validate .\` before every release,\nraise "version" in ${MANIFEST_FILE}, and tag the commit (e.g. \`git tag v0.1.0\`).\n`,
   };

@@ -33,6 +33,19 @@ export interface ModuleManifest {
   lessons: { id: string; title: string; file: string; exercises: { id: string; title: string; dir: string }[] }[];
 }
 
+/** A plausible wrong answer shipped with an exercise: wrong/<name>/ (same files as starter/) and its WHY.md. */
+export interface WrongAnswer {
+  /** The folder name, e.g. `truncates`. */
+  name: string;
+  /** Absolute path of wrong/<name>/. */
+  dir: string;
+  /** The mistake in words (WHY.md). */
+  why: string;
+}
+
+/** Fewest wrong answers `validateModule` accepts per exercise. */
+export const MIN_WRONG_ANSWERS = 3;
+
 /** An exercise with every path resolved. */
 export interface Exercise {
   id: string;
@@ -55,6 +68,8 @@ export interface Exercise {
   timeLimitMs: number;
   /** Hints in order, from hints.md (separated by lines holding only `---`). */
   hints: string[];
+  /** The exercise's wrong answers (wrong/<name>/), sorted by name; none in a student edition. */
+  wrongAnswers: WrongAnswer[];
 }
 
 /** A lesson with its Markdown and exercises. */

@@ -3,7 +3,7 @@ import { join, relative } from 'node:path';
 import type { Progress } from '../../core/index';
 import { runChecks, type CheckRun } from './checks';
 import { loadModule, mapLimit } from './load';
-import type { CurriculumModule, Exercise, ModuleProblem } from './types';
+import { MIN_WRONG_ANSWERS, type CurriculumModule, type Exercise, type ModuleProblem, type WrongAnswer } from './types';
 
 /** Options of `validateModule`. */
 export interface ValidateOptions {
@@ -21,6 +21,8 @@ export interface ExerciseValidation {
   solution: CheckRun;
   /** The checks run against starter/ (all must fail). */
   starter: CheckRun;
+  /** The checks run against each wrong answer (each must fail at least one check). */
+  wrong: { answer: WrongAnswer; run: CheckRun }[];
 }
 
 /** The outcome of `validateModule`: ok when `problems` is empty. */
@@ -28,6 +30,8 @@ export interface ValidationReport {
   ok: boolean;
   module?: CurriculumModule;
   problems: ModuleProblem[];
+  /** Weaknesses that do not fail the module: each check that no wrong answer makes fail ("a check that catches nothing"). */
+  warnings: ModuleProblem[];
   exercises: ExerciseValidation[];
 }
 
@@ -35,12 +39,13 @@ export interface ValidationReport {
  * Validates a module as a publisher must before release: the manifest against the schema and
  * every referenced file (see `loadModule`), then for each exercise the reference solution must
  * pass every check, the starter must FAIL every check (a check that passes on the starter cannot
- * tell whether the student did anything), and every check must finish within the exercise's time
- * limit.
+ * tell whether the student did anything), every check must finish within the exercise's time
+ * limit, and each exercise must ship at least three wrong answers (wrong/<name>/), each failing
+ * at least one check. A check that no wrong answer makes fail is reported as a warning.
  */
 export async function validateModule(dir: string, opts: ValidateOptions = {}): Promise<ValidationReport> {
   const loaded = await loadModule(dir, { loadChecks: false, ...(opts.signal ? { signal: opts.signal } : {}) });
-  if (!loaded.ok) return { ok: false, problems: loaded.problems, exercises: [] };
+  if (!loaded.ok) return { ok: false, problems: loaded.problems, warnings: [], exercises: [] };
   const module = loaded.module;
   const concurrency = opts.concurrency ?? Math.max(1, Math.min(2, cpus().length));
   let done = 0;
@@ -49,11 +54,49 @@ export async function validateModule(dir: string, opts: ValidateOptions = {}): P
     const common = { exerciseDir: ex.dir, checkTimeoutMs: ex.timeLimitMs, ...(opts.signal ? { signal: opts.signal } : {}) };
     const solution = await runChecks({ ...common, workDir: ex.solutionDir });
     const starter = await runChecks({ ...common, workDir: ex.starterDir });
+    const wrong: ExerciseValidation['wrong'] = [];
+    for (const answer of ex.wrongAnswers) wrong.push({ answer, run: await runChecks({ ...common, workDir: answer.dir }) });
     opts.progress?.report(++done, module.exercises.length, ex.id);
-    return { exercise: ex, solution, starter };
+    return { exercise: ex, solution, starter, wrong };
   });
-  const problems = exercises.flatMap((v) => exerciseProblems(v));
-  return { ok: problems.length === 0, module, problems, exercises };
+  const problems = exercises.flatMap((v) => [...exerciseProblems(v), ...wrongAnswerProblems(v)]);
+  const warnings = exercises.flatMap((v) => checksCatchingNothing(v));
+  return { ok: problems.length === 0, module, problems, warnings, exercises };
+}
+
+function wrongAnswerProblems({ exercise: ex, wrong }: ExerciseValidation): ModuleProblem[] {
+  const problems: ModuleProblem[] = [];
+  if (wrong.length < MIN_WRONG_ANSWERS) {
+    problems.push({
+      file: join(ex.dir, 'wrong'),
+      message: `Exercise "${ex.id}" has ${wrong.length} wrong answer(s); at least ${MIN_WRONG_ANSWERS} are needed to show that its checks tell a right answer from a plausible wrong one.`,
+      hint: 'Add wrong/<case-name>/ folders: a copy of the solution with one mistake a student would make (truncating instead of rounding, a hard-coded example, ...), and a WHY.md saying which.',
+    });
+  }
+  for (const { answer, run } of wrong) {
+    const why = join(answer.dir, 'WHY.md');
+    if (run.status === 'passed') {
+      problems.push({ file: why, message: `The wrong answer "${answer.name}" of exercise "${ex.id}" passes every check, so the checks cannot tell it from a right answer (${answer.why.split('\n')[0]}).`, hint: 'Add a check whose values expose this mistake (for example a mean that rounds up, or data unlike the examples in the starter).' });
+    } else if (run.status === 'load-error') {
+      problems.push({ file: why, message: `The checks could not run on the wrong answer "${answer.name}" of exercise "${ex.id}": ${run.loadError?.message.split('\n')[0]}`, hint: "A wrong answer must load and run like a student's attempt: a copy of the solution with one plausible mistake." });
+    } else if (run.status === 'aborted') {
+      problems.push({ file: answer.dir, message: `Validation of the wrong answer "${answer.name}" of exercise "${ex.id}" was stopped.`, hint: 'Run validate again to finish it.' });
+    }
+  }
+  return problems;
+}
+
+/** Checks of an exercise that no wrong answer makes fail (only when the solution passes them all). */
+function checksCatchingNothing({ exercise: ex, solution, wrong }: ExerciseValidation): ModuleProblem[] {
+  if (solution.status !== 'passed' || !wrong.length || wrong.some((w) => w.run.status === 'load-error' || w.run.status === 'aborted')) return [];
+  const caught = new Set(wrong.flatMap((w) => w.run.results.filter((r) => r.status !== 'passed').map((r) => r.fullTitle)));
+  return solution.results
+    .filter((r) => !caught.has(r.fullTitle))
+    .map((r) => ({
+      file: ex.checkFiles[0]!,
+      message: `Check "${r.fullTitle}" of exercise "${ex.id}" fails on none of its ${wrong.length} wrong answers: a check that catches nothing.`,
+      hint: 'Add a wrong answer with the mistake this check is meant to catch, or drop the check if no plausible mistake fails it.',
+    }));
 }
 
 function exerciseProblems({ exercise: ex, solution, starter }: ExerciseValidation): ModuleProblem[] {

@@ -39,6 +39,15 @@ export function labTsconfig(): object {
   };
 }
 
+/** The module name check files import `loadStudent` by (curriculum/runtime/checks.ts). */
+export const CHECKS_MODULE = 'medigen-lab/checks';
+
+/** The tsconfig of the check process: `medigen-lab` and `medigen-lab/checks` mapped. */
+export function checkTsconfig(): object {
+  const base = labTsconfig() as { compilerOptions: { paths: Record<string, string[]> } };
+  return { ...base, compilerOptions: { ...base.compilerOptions, paths: { ...base.compilerOptions.paths, [CHECKS_MODULE]: [join(projectRoot(), 'curriculum', 'runtime', 'checks.ts')] } } };
+}
+
 /** Options of `prepareWorkspace`. */
 export interface PrepareWorkspaceOptions {
   exercise: Exercise;

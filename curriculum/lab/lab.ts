@@ -2,18 +2,22 @@
  * The lab: the one place the extension keeps a student's work. Plain Node (no `vscode` import),
  * so the same logic runs in VS Code, in unit tests and in `npm run start:vscode`.
  *
- * It reconciles the curriculum engine with the sandbox: modules are installed by the engine into
- * `<sandbox>/.medigen/modules/` (ignored by the sandbox's git), but the student's files live in the
- * sandbox, `<sandbox>/<module id>/<exercise id>/` (the engine's `workRoot` option). Checks run
+ * It reconciles the curriculum engine with the sandbox: modules (with their solutions, checks and
+ * wrong answers) are installed by the engine OUTSIDE the sandbox, under the modules folder
+ * (`labModulesDir`: ~/.medigen/modules/_sandboxes/<sandbox>-<hash>/), so no student file can
+ * reach them by a relative path; only the student's files live in the sandbox,
+ * `<sandbox>/<module id>/<exercise id>/` (the engine's `workRoot` option). Checks run
  * against those files, every check / reset / restore / update is a git checkpoint, and progress
  * is kept in the sandbox's ProgressStore.
  */
-import { appendFileSync, cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
-import { join, resolve, sep } from 'node:path';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
+import { basename, join, resolve, sep } from 'node:path';
 import { MedigenError } from '../../core/index';
 import type { Progress } from '../../core/index';
 import { projectRoot } from '../../core/index';
 import {
+  defaultModulesDir,
   installModule,
   listInstalled,
   loadModule,
@@ -46,7 +50,7 @@ export interface FoundExercise {
 export interface LabOptions {
   /** The student's folder (a git repository of their work). Created when missing. */
   sandboxRoot: string;
-  /** Where modules are installed. Defaults to `<sandboxRoot>/.medigen/modules`. */
+  /** Where modules are installed. Defaults to `labModulesDir(sandboxRoot)`, outside the sandbox. */
   modulesDir?: string;
   /** Module folders installed on first use when not installed yet. Defaults to the shipped `meet-the-data`. */
   shippedModules?: string[];
@@ -76,7 +80,19 @@ export function progressKey(k: ExerciseKey): string {
   return exercisePath(k);
 }
 
-const IGNORED = '.medigen/modules/';
+/**
+ * Where the lab installs modules for one sandbox: a folder of its own under the modules folder
+ * (MEDIGEN_MODULES_DIR, else ~/.medigen/modules), never inside the sandbox. One per sandbox, so
+ * each sandbox's installed.json points at its own work folders.
+ */
+export function labModulesDir(sandboxRoot: string): string {
+  const root = resolve(sandboxRoot);
+  const slug = basename(root).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'sandbox';
+  return join(defaultModulesDir(), '_sandboxes', `${slug}-${createHash('sha256').update(root).digest('hex').slice(0, 10)}`);
+}
+
+/** Where older versions installed modules: inside the sandbox, where student code could import a solution. */
+const OLD_MODULES = join('.medigen', 'modules');
 
 type Listener = () => void;
 
@@ -99,16 +115,28 @@ export class Lab {
    */
   static async open(opts: LabOptions): Promise<Lab> {
     const root = resolve(opts.sandboxRoot);
-    const modulesDir = resolve(opts.modulesDir ?? join(root, '.medigen', 'modules'));
-    const sandbox = await Sandbox.open(root);
-    const ignore = join(root, '.gitignore');
-    const lines = existsSync(ignore) ? readFileSync(ignore, 'utf8').split('\n') : [];
-    if (modulesDir.startsWith(join(root, '.medigen')) && !lines.includes(IGNORED)) {
-      appendFileSync(ignore, `${lines.length && lines[lines.length - 1] !== '' ? '\n' : ''}${IGNORED}\n`);
-      await sandbox.checkpoint('Keep installed modules out of the saved attempts', 'manual');
+    const modulesDir = resolve(opts.modulesDir ?? labModulesDir(root));
+    if (modulesDir === root || modulesDir.startsWith(root + sep)) {
+      throw new MedigenError(`The modules folder ${modulesDir} is inside the sandbox ${root}.`, 'Modules hold reference solutions: keep them outside the student\'s folder (leave the modules setting empty for the default, ~/.medigen/modules).');
     }
+    const sandbox = await Sandbox.open(root);
+    const old = join(root, OLD_MODULES);
     const lab = new Lab(root, modulesDir, sandbox, new ProgressStore(root));
     const installed = new Set(listInstalled({ modulesDir }).map((m) => m.id));
+    if (existsSync(old)) {
+      // Move modules installed by an older version out of the sandbox: install them again outside
+      // (student files are never overwritten), then delete the copy that held the solutions.
+      for (const m of listInstalled({ modulesDir: old })) {
+        if (installed.has(m.id)) continue;
+        try {
+          await lab.installModule(m.source, { ...(m.pinned && m.ref ? { ref: m.ref } : {}), reload: false });
+          installed.add(m.id);
+        } catch {
+          // The source is gone: the shipped modules are installed below; others can be installed again by hand.
+        }
+      }
+      rmSync(old, { recursive: true, force: true });
+    }
     for (const dir of opts.shippedModules ?? shippedModuleDirs()) {
       const id = readModuleId(dir);
       if (id && !installed.has(id)) await lab.installModule(dir, { reload: false });

@@ -19,7 +19,7 @@ export const SETTINGS = {
 /** Where the lab lives, resolved from the settings. */
 export interface LabLocation {
   sandboxRoot: string;
-  /** Undefined: the default, `<sandbox>/.medigen/modules`. */
+  /** Undefined: the default, `labModulesDir(sandbox)` under ~/.medigen/modules (never inside the sandbox). */
   modulesDir?: string;
 }
 

@@ -5,6 +5,7 @@
  * untrusted lesson text, so its messages are never taken on faith).
  */
 import type { ExerciseStatus } from '../../sandbox/index';
+import { LESSON_COMMAND } from './markdown';
 
 /** One exercise as the lesson page shows it. */
 export interface ExerciseView {
@@ -71,6 +72,8 @@ export interface LessonMessageMap {
     openLink: { href: string };
     /** Open VS Code's workspace-trust editor. */
     manageTrust: Record<never, never>;
+    /** Run a MediGen Lab command a lesson links to (`command:medigenLab.*`); no other command. */
+    runCommand: { command: string; args: unknown[] };
   };
   toWebview: {
     state: { state: LessonViewState };
@@ -116,6 +119,8 @@ export function parseLessonMessage(raw: unknown): ToExtensionMessage | undefined
     case 'runCheck':
     case 'nextHint':
       return typeof m.exerciseId === 'string' && EXERCISE_ID.test(m.exerciseId) ? { type: m.type, exerciseId: m.exerciseId } : undefined;
+    case 'runCommand':
+      return typeof m.command === 'string' && LESSON_COMMAND.test(m.command) && Array.isArray(m.args) && JSON.stringify(m.args).length < 10_000 ? { type: 'runCommand', command: m.command, args: m.args as unknown[] } : undefined;
     case 'openLink':
       return typeof m.href === 'string' && /^(https?:|mailto:)/i.test(m.href) && m.href.length < 2000 ? { type: 'openLink', href: m.href } : undefined;
     default:

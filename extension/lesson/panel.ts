@@ -237,6 +237,10 @@ export class LessonPanel {
       case 'manageTrust':
         await vscode.commands.executeCommand('workbench.trust.manage');
         return;
+      case 'runCommand':
+        // parseLessonMessage let only medigenLab.* commands through.
+        await vscode.commands.executeCommand(m.command, ...m.args);
+        return;
       case 'openLink': {
         const open = 'Open in browser';
         const pick = await vscode.window.showInformationMessage(`The lesson links to ${m.href}. Open it in your web browser?`, open);

@@ -43,6 +43,15 @@ document.addEventListener('click', (ev) => {
   if (link.classList.contains('exercise-link') && link.dataset.exercise) {
     ev.preventDefault();
     post({ type: 'openExercise', exerciseId: link.dataset.exercise });
+  } else if (link.classList.contains('command-link') && link.dataset.command) {
+    ev.preventDefault();
+    let args: unknown = [];
+    try {
+      args = JSON.parse(link.dataset.args ?? '[]');
+    } catch {
+      args = [];
+    }
+    post({ type: 'runCommand', command: link.dataset.command, args: Array.isArray(args) ? args : [] });
   } else if (link.classList.contains('external-link') && link.dataset.href) {
     ev.preventDefault();
     post({ type: 'openLink', href: link.dataset.href });

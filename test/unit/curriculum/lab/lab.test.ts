@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { simpleGit } from 'simple-git';
 import { projectRoot } from '../../../../core/index';
-import { Lab, shippedModuleDirs } from '../../../../curriculum/lab/index';
+import { installModule, listFiles } from '../../../../curriculum/engine/index';
+import { Lab, labModulesDir, shippedModuleDirs } from '../../../../curriculum/lab/index';
 
 const shipped = join(projectRoot(), 'curriculum', 'modules', 'meet-the-data');
 const ex = { moduleId: 'meet-the-data', exerciseId: 'count-turns' };
@@ -13,23 +14,33 @@ describe('Lab: the sandbox and the curriculum engine in one place (plain Node)',
   this.timeout(120_000);
   let tmp: string;
   let lab: Lab;
+  const savedModulesDir = process.env.MEDIGEN_MODULES_DIR;
   before(async () => {
     tmp = mkdtempSync(join(tmpdir(), 'medigen-lab-test-'));
+    process.env.MEDIGEN_MODULES_DIR = join(tmp, 'modules');
     lab = await Lab.open({ sandboxRoot: join(tmp, 'sandbox') });
   });
-  after(() => rmSync(tmp, { recursive: true, force: true }));
+  after(() => {
+    if (savedModulesDir === undefined) delete process.env.MEDIGEN_MODULES_DIR;
+    else process.env.MEDIGEN_MODULES_DIR = savedModulesDir;
+    rmSync(tmp, { recursive: true, force: true });
+  });
 
-  it('ships "Meet the data" and installs it on first use, its work folders inside the sandbox', async () => {
+  it('ships "Meet the data" and installs it on first use outside the sandbox; only starters go into the sandbox', async () => {
     assert.deepEqual(shippedModuleDirs(), [shipped]);
     assert.deepEqual(lab.modules.map((m) => m.id), ['meet-the-data']);
     const [rec] = lab.installed();
-    assert.equal(rec!.dir, join(tmp, 'sandbox', '.medigen', 'modules', 'meet-the-data', 'module'));
+    assert.equal(lab.modulesDir, labModulesDir(join(tmp, 'sandbox')));
+    assert.ok(lab.modulesDir.startsWith(join(tmp, 'modules')), lab.modulesDir);
+    assert.equal(rec!.dir, join(lab.modulesDir, 'meet-the-data', 'module'));
     assert.equal(rec!.workDir, join(tmp, 'sandbox', 'meet-the-data'));
     assert.ok(existsSync(join(lab.workDir(ex), 'turns.ts')));
-    assert.ok(!existsSync(join(tmp, 'sandbox', '.medigen', 'modules', 'meet-the-data', 'work')), 'the engine must not keep a second work folder');
-    // The installed module (with its solutions) stays out of the student's git history.
+    assert.ok(!existsSync(join(lab.modulesDir, 'meet-the-data', 'work')), 'the engine must not keep a second work folder');
+    // Nothing of the module but starter files is in the student's workspace: no solution, check or wrong answer.
+    const inSandbox = listFiles(lab.sandboxRoot).filter((f) => !f.startsWith('.git/'));
+    assert.ok(!existsSync(join(tmp, 'sandbox', '.medigen', 'modules')));
+    assert.deepEqual(inSandbox.filter((f) => /solution|checks|wrong|WHY\.md|\.test\.ts|medigen-module\.json/.test(f)), [], inSandbox.join('\n'));
     const tracked = await simpleGit(lab.sandboxRoot).raw(['ls-files']);
-    assert.doesNotMatch(tracked, /\.medigen\/modules/);
     assert.match(tracked, /meet-the-data\/count-turns\/turns\.ts/);
     // Opening again does not install twice.
     const again = await Lab.open({ sandboxRoot: lab.sandboxRoot });
@@ -134,5 +145,19 @@ describe('Lab: the sandbox and the curriculum engine in one place (plain Node)',
     const attempts = await lab.attempts(k);
     assert.ok(attempts.some((a) => a.reason === 'update' && /Before updating/.test(a.message)), 'checkpointed before the update');
     assert.deepEqual(lab.modules.map((m) => m.id).sort(), ['course-copy', 'meet-the-data']);
+  });
+  it('moves modules an older version installed inside the sandbox out of it, keeping the student\'s files', async () => {
+    const sb = join(tmp, 'old-sandbox');
+    const oldDir = join(sb, '.medigen', 'modules');
+    await installModule({ source: shipped, modulesDir: oldDir, workRoot: sb });
+    writeFileSync(join(sb, 'meet-the-data', 'count-turns', 'turns.ts'), '// my work\n');
+    const opened = await Lab.open({ sandboxRoot: sb });
+    assert.ok(!existsSync(oldDir), 'the copy with the solutions is gone from the sandbox');
+    assert.deepEqual(opened.installed().map((m) => m.dir), [join(labModulesDir(sb), 'meet-the-data', 'module')]);
+    assert.equal(readFileSync(join(sb, 'meet-the-data', 'count-turns', 'turns.ts'), 'utf8'), '// my work\n');
+  });
+
+  it('refuses a modules folder inside the sandbox', async () => {
+    await assert.rejects(Lab.open({ sandboxRoot: join(tmp, 'sandbox'), modulesDir: join(tmp, 'sandbox', 'mods') }), /is inside the sandbox/);
   });
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { renderLesson } from '../../../../extension/lesson/markdown';
+import { parseCommandLink, renderLesson } from '../../../../extension/lesson/markdown';
+import { parseLessonMessage } from '../../../../extension/lesson/messages';
 
 describe('lesson Markdown rendering (untrusted input)', () => {
   it('renders ordinary Markdown', () => {
@@ -45,5 +46,38 @@ describe('lesson Markdown rendering (untrusted input)', () => {
     const r = renderLesson('Try [counting turns](exercise:count-turns) then [stats](exercise:stats_table).');
     assert.deepEqual(r.exerciseLinks, ['count-turns', 'stats_table']);
     assert.match(r.html, /data-exercise="count-turns"/);
+  });
+
+  it('keeps command:medigenLab.* links (with URL-encoded JSON arguments) and removes every other command: link', () => {
+    const md = [
+      '[Preview Cleaning](command:medigenLab.previewCleaning)',
+      '[Open](command:medigenLab.openLesson?%7B%22moduleId%22%3A%22meet-the-data%22%7D)',
+      '[Two](command:medigenLab.openExercise?%5B%22a%22%2C2%5D)',
+      '[Terminal](command:workbench.action.terminal.sendSequence?%7B%22text%22%3A%22rm%20-rf%20~%5Cn%22%7D)',
+      '[Disguised](command:medigenLabX.run)',
+      '[Prefix](command:medigenLab)',
+      '[Bad args](command:medigenLab.openLesson?%7Bnot-json)',
+      '[Upper](COMMAND:vscode.open?%5B%22https%3A%2F%2Fevil.example%22%5D)',
+    ].join('\n\n');
+    const r = renderLesson(md);
+    assert.deepEqual(r.commandLinks, [
+      { command: 'medigenLab.previewCleaning', args: [] },
+      { command: 'medigenLab.openLesson', args: [{ moduleId: 'meet-the-data' }] },
+      { command: 'medigenLab.openExercise', args: ['a', 2] },
+    ]);
+    assert.equal((r.html.match(/class="command-link"/g) ?? []).length, 3);
+    assert.match(r.html, /data-command="medigenLab.openLesson" data-args="\[\{&quot;moduleId&quot;:&quot;meet-the-data&quot;\}\]"/);
+    assert.doesNotMatch(r.html, /workbench|sendSequence|vscode\.open|medigenLabX|href="command:/i);
+    for (const text of ['Terminal', 'Disguised', 'Prefix', 'Bad args', 'Upper']) assert.match(r.html, new RegExp(`<span class="unsafe-link">${text}</span>`));
+    assert.deepEqual(parseCommandLink('command:medigenLab.x'), { command: 'medigenLab.x', args: [] });
+    assert.equal(parseCommandLink('command:workbench.action.reloadWindow'), undefined);
+  });
+
+  it('lets only medigenLab.* commands through from the webview', () => {
+    assert.deepEqual(parseLessonMessage({ type: 'runCommand', command: 'medigenLab.previewCleaning', args: [] }), { type: 'runCommand', command: 'medigenLab.previewCleaning', args: [] });
+    assert.deepEqual(parseLessonMessage({ type: 'runCommand', command: 'medigenLab.openLesson', args: [{ moduleId: 'm' }] }), { type: 'runCommand', command: 'medigenLab.openLesson', args: [{ moduleId: 'm' }] });
+    assert.equal(parseLessonMessage({ type: 'runCommand', command: 'workbench.action.terminal.new', args: [] }), undefined);
+    assert.equal(parseLessonMessage({ type: 'runCommand', command: 'medigenLab.x', args: 'not an array' }), undefined);
+    assert.equal(parseLessonMessage({ type: 'runCommand', command: 'medigenLab.x' }), undefined);
   });
 });

@@ -1,0 +1,44 @@
+import { existsSync } from 'node:fs';
+import Module, { register } from 'node:module';
+import { dirname, join, resolve, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const MANIFEST = 'medigen-module.json';
+
+/**
+ * The module folder (one holding medigen-module.json) that `file` lies in, when the student's
+ * folder `workDir` is not inside that same module: a reference solution, a check or a wrong
+ * answer, which student code must not load. Undefined for every other file.
+ */
+export function moduleFolderOf(file: string, workDir: string): string | undefined {
+  const work = resolve(workDir) + sep;
+  let dir = dirname(resolve(file));
+  for (;;) {
+    if (existsSync(join(dir, MANIFEST))) return work.startsWith(dir + sep) ? undefined : dir;
+    const up = dirname(dir);
+    if (up === dir) return undefined;
+    dir = up;
+  }
+}
+
+/** The message of a refused import (the same text from the CommonJS and ESM paths). */
+export function refusal(file: string, moduleDir: string): string {
+  return `Your code imports ${file}, a file of the exercise module itself (${moduleDir}): its reference solution, checks and wrong answers are not yours to import. Write the exercise in your own file.`;
+}
+
+/**
+ * Makes student code unable to load files of an exercise module (its solution/, checks/,
+ * wrong/), whichever way it imports them: `import` (an ESM resolve hook, guard-hooks.mjs) and
+ * `require` (CommonJS resolution, which tsx uses for TypeScript files outside an ESM package).
+ */
+export function guardImports(workDir: string): void {
+  const M = Module as unknown as { _resolveFilename(request: string, ...rest: unknown[]): string };
+  const original = M._resolveFilename;
+  M._resolveFilename = function (this: unknown, request: string, ...rest: unknown[]): string {
+    const file = original.call(this, request, ...rest);
+    const moduleDir = file.startsWith(sep) || /^[A-Za-z]:\\/.test(file) ? moduleFolderOf(file, workDir) : undefined;
+    if (moduleDir) throw new Error(refusal(file, moduleDir));
+    return file;
+  };
+  register(pathToFileURL(join(import.meta.dirname ?? dirname(new URL(import.meta.url).pathname), 'guard-hooks.mjs')).href, { data: { workDir: resolve(workDir) } });
+}

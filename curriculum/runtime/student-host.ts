@@ -1,0 +1,71 @@
+/**
+ * The process student code runs in (started by `loadStudent` in checks.ts, never by hand).
+ * Imports the student's entry file and answers the check process's calls over the IPC channel
+ * (v8 serialization: plain objects, arrays, Map, Set, Date, typed arrays cross as they are).
+ *
+ * This process holds no assertion and no result channel: file descriptor 3 is not open here, and
+ * what student code does to `assert`, `process.exit` or its own globals cannot reach the check.
+ * When the check process ends (or is killed), this process ends too, even inside an infinite loop.
+ */
+import { pathToFileURL } from 'node:url';
+import { dirname } from 'node:path';
+import { exitWithParent } from '../engine/orphan-guard';
+import { guardImports } from './module-guard';
+import type { HostReply, HostRequest, WireError } from './wire';
+
+exitWithParent({ group: false });
+
+// Taken before student code loads, so what it replaces on `process` does not change the protocol.
+const send = process.send!.bind(process);
+const exit = process.exit.bind(process);
+process.on('disconnect', () => exit(0));
+
+function wireError(e: unknown): WireError {
+  if (e instanceof Error) return { name: e.name, message: e.message, stack: e.stack ?? `${e.name}: ${e.message}` };
+  return { name: 'Error', message: `Your code threw ${typeof e === 'string' ? JSON.stringify(e) : String(e)} (not an Error).`, stack: '' };
+}
+
+function reply(m: HostReply): void {
+  try {
+    send(m);
+  } catch (e) {
+    // The value cannot be cloned (a function, a class with private fields, ...): say so instead.
+    if (m.type === 'result') {
+      send({ type: 'error', id: m.id, error: { name: 'TypeError', message: `${m.name} returned something that cannot be passed back to the check (${(e as Error).message.split('\n')[0]}). Return plain data: numbers, text, arrays, objects, Maps or Sets.`, stack: '' } });
+    } else throw e;
+  }
+}
+
+async function main(): Promise<void> {
+  const entry = process.argv[2]!;
+  guardImports(dirname(entry));
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(pathToFileURL(entry).href)) as Record<string, unknown>;
+  } catch (e) {
+    send({ type: 'load-error', error: wireError(e) } satisfies HostReply);
+    return;
+  }
+  const names = Object.keys(mod).filter((k) => k !== 'default');
+  process.on('message', (raw: HostRequest) => {
+    void (async () => {
+      const value = mod[raw.name];
+      if (raw.type === 'get') {
+        if (typeof value === 'function') return reply({ type: 'error', id: raw.id, error: { name: 'TypeError', message: `${raw.name} is a function: the check should call it, not read it.`, stack: '' } });
+        return reply({ type: 'result', id: raw.id, name: raw.name, value });
+      }
+      if (typeof value !== 'function') {
+        return reply({ type: 'error', id: raw.id, error: { name: 'TypeError', message: `${raw.name} is not a function your file exports${raw.name in mod ? ` (it is a ${typeof value})` : ''}.`, stack: '' } });
+      }
+      try {
+        const result: unknown = await (value as (...a: unknown[]) => unknown)(...raw.args);
+        reply({ type: 'result', id: raw.id, name: raw.name, value: result });
+      } catch (e) {
+        reply({ type: 'error', id: raw.id, error: wireError(e) });
+      }
+    })();
+  });
+  send({ type: 'ready', exports: names.map((n) => ({ name: n, kind: typeof mod[n] === 'function' ? 'function' : 'value' })) } satisfies HostReply);
+}
+
+void main();

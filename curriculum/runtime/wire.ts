@@ -1,0 +1,18 @@
+/** Messages between a check process (`loadStudent`, checks.ts) and the student's process (student-host.ts). */
+
+/** An error as it crosses from the student's process: the student's own message and stack. */
+export interface WireError {
+  name: string;
+  message: string;
+  stack: string;
+}
+
+/** Check process → student process. */
+export type HostRequest = { type: 'call'; id: number; name: string; args: unknown[] } | { type: 'get'; id: number; name: string };
+
+/** Student process → check process. */
+export type HostReply =
+  | { type: 'ready'; exports: { name: string; kind: 'function' | 'value' }[] }
+  | { type: 'load-error'; error: WireError }
+  | { type: 'result'; id: number; name: string; value: unknown }
+  | { type: 'error'; id: number; error: WireError };
