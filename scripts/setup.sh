@@ -21,4 +21,6 @@ bash scripts/vscode/setup.sh
 
 echo "MediGen Lab setup: building the CLI and extension bundles..."
 node esbuild.mjs --production >/dev/null
+echo "MediGen Lab setup: writing the medigen-lab reference page (dist/api/medigen-lab.md) from the code..."
+npx typedoc --options typedoc.json
 echo "MediGen Lab setup: done."
