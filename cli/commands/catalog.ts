@@ -1,4 +1,5 @@
 import { EXIT, defineCommand, type Command } from '../command';
+import { withSigint } from '../options';
 import { UsageError } from '../../core/index';
 import { streamProgress } from '../../core/index';
 import { formatBytes } from '../../models/gguf/index';
@@ -56,23 +57,17 @@ Examples:
     const models = loadCatalog();
     const entry = findCatalogModel(models, what);
     if (!entry && !isRemoteRef(what)) throw new UsageError(`"${what}" is neither a recommended model nor an hf: URI.`, `Recommended: ${models.map((m) => m.name).join(', ')}. Or give hf:<user>/<repo>:<quant>.`);
-    const controller = new AbortController();
-    const onSigint = () => {
-      ctx.err.write('\nStopping the download; the part already downloaded is kept. Run the same command again to resume.\n');
-      controller.abort();
-    };
-    process.once('SIGINT', onSigint);
     const progress = streamProgress(ctx.err, `Downloading ${entry?.title ?? what}`);
     try {
       if (entry) ctx.err.write(`${entry.title}: ${entry.downloadGB.toFixed(2)} GB, needs about ${entry.memoryGB.toFixed(1)} GB of memory, licence: ${entry.license}.\n`);
-      const r = await downloadCatalogModel(entry ?? what, { progress, signal: controller.signal, ...(ctx.values.endpoint ? { huggingFaceEndpoint: ctx.values.endpoint } : {}) });
-      progress.end();
+      const r = await withSigint(ctx.err, 'Stopping the download; the part already downloaded is kept. Run the same command again to resume.', (signal) =>
+        downloadCatalogModel(entry ?? what, { progress, signal, ...(ctx.values.endpoint ? { huggingFaceEndpoint: ctx.values.endpoint } : {}) }),
+      );
       ctx.out.write(`${r.downloaded ? 'Downloaded' : 'Already downloaded'}: ${r.path} (${formatBytes(r.summary.fileSizeBytes)}, ${r.summary.architecture}, ${r.summary.quantization}).\n`);
       ctx.out.write(`Next: medigen generate --split test1 --model ${entry?.uri ?? what} --limit 2 --out preds.csv\n`);
       return EXIT.ok;
     } finally {
       progress.end();
-      process.removeListener('SIGINT', onSigint);
     }
   },
 });

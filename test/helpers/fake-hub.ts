@@ -47,7 +47,11 @@ export async function startFakeHub(file: string, options: { user?: string; repo?
     requests,
     sentBytes: () => sent,
     dropNextAfter: (n) => (dropAfter = n),
-    close: () => new Promise((r) => server.close(() => r())),
+    close: () =>
+      new Promise((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
   };
   const server: Server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
