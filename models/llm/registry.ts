@@ -154,7 +154,10 @@ async function downloadModelFile(ref: string, dir: string, options: ResolveModel
     return target;
   }
   await downloader.download(options.signal ? { signal: options.signal } : {});
-  if (options.signal?.aborted) throw options.signal.reason ?? new Error('aborted');
+  // node-llama-cpp's downloader returns (without throwing) when its signal aborts; a download
+  // that finished just as it was cancelled is complete, though.
+  const complete = existsSync(target) && statSync(target).size === downloader.totalSize;
+  if (options.signal?.aborted && !complete) throw options.signal.reason ?? new Error('aborted');
   return target;
 }
 
