@@ -12,7 +12,7 @@ export const COMMAND_GROUPS: Readonly<Record<string, () => Promise<Command[]>>> 
   baseline: async () => (await import('./commands/baseline')).baselineCommands,
   generate: async () => (await import('./commands/generate')).generateCommands,
   serve: async () => (await import('./commands/serve')).serveCommands,
-  models: async () => (await import('./commands/models')).modelCommands,
+  models: async () => [...(await import('./commands/models')).modelCommands, ...(await import('./commands/catalog')).catalogCommands],
   train: async () => [...(await import('./commands/train')).trainCommands, ...(await import('./commands/trainEvaluate')).trainEvaluateCommands],
   curriculum: async () => (await import('./commands/curriculum')).curriculumCommands,
 };

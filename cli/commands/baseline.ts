@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { MedigenError, UsageError } from '../../core/index';
 import { BASELINE_DESCRIPTIONS, BASELINE_METHODS, PAPER_TEST1_ROUGE1, baselinePredictions, isBaselineMethod, predictionsCsv, type BaselineMethod } from '../../models/baselines';
+import { retrievalPool } from '../../models/retrieval';
 import { evaluateNotes, loadGold, pct } from '../../models/eval/index';
 import { CORPUS_HELP } from '../options';
 import { EXIT, defineCommand, type Command } from '../command';
@@ -9,7 +10,7 @@ import { writeReport } from './eval';
 
 const baseline = defineCommand({
   path: ['baseline'],
-  summary: 'Write the ACI-BENCH paper\'s no-model baselines (copied dialogue turns) as predictions, and score them',
+  summary: 'Write the ACI-BENCH paper\'s no-model baselines (copied dialogue turns, or the note of the most similar training dialogue) as predictions, and score them',
   usage: '--split SPLIT|FILE --method METHOD|all --out FILE|FOLDER [--corpus DIR] [--json]',
   options: {
     split: { type: 'string' },
@@ -22,14 +23,20 @@ const baseline = defineCommand({
     split: 'The encounters to write notes for: a split name (train, valid, test1, test2, test3) or an ACI-BENCH CSV. Required.',
     method: `One of ${BASELINE_METHODS.join(', ')}, or "all". Required.`,
     out: 'The predictions CSV to write; with --method all, a folder that gets one <split>_<method>.csv per method. Required.',
-    corpus: CORPUS_HELP,
+    corpus: `${CORPUS_HELP} "retrieval" takes its pool (train.csv + valid.csv) from this folder too.`,
     json: 'Print the scores as JSON ({method: {file, rouge1, rouge2, rougeL, rougeLsum}}).',
   },
   details: `Methods:
 ${BASELINE_METHODS.map((m) => `  ${m.padEnd(22)} ${BASELINE_DESCRIPTIONS[m]}`).join('\n')}
 
-A baseline shows what copying the dialogue already scores: a generator is only useful if it beats
-them. The written CSV has ACI-BENCH's columns (dataset, encounter_id, dialogue, note) and can be
+A baseline shows what a note made without any model already scores: a generator is only useful
+if it beats them.
+
+"retrieval" reuses a note written for another patient: the note of the train or valid encounter
+whose dialogue is most similar (BM25 over the dialogue words, by the MiniSearch library). The pool
+is the train and valid splits of --corpus, never a test split, and never the encounters being
+written: with --split valid the pool is train only, with --split train it is train (minus each
+encounter itself) + valid. The written CSV has ACI-BENCH's columns (dataset, encounter_id, dialogue, note) and can be
 passed to \`medigen eval --pred\`. Each file is scored against the split's reference notes
 (ROUGE F1 × 100; the paper's test1 figure is shown where known).
 
@@ -44,6 +51,7 @@ Examples:
     if (v.method !== 'all' && !isBaselineMethod(v.method)) throw new UsageError(`"${v.method}" is not a baseline method.`, `Choose one of: ${BASELINE_METHODS.join(', ')}, or all.`);
     const methods: BaselineMethod[] = v.method === 'all' ? [...BASELINE_METHODS] : [v.method as BaselineMethod];
     const gold = loadGold(v.split, v.corpus ? { corpus: v.corpus } : {});
+    const pool = methods.includes('retrieval') ? retrievalPool(v.corpus) : undefined;
     const name = v.split.replace(/^.*[\\/]/, '').replace(/\.(csv|json)$/, '');
     let dir = '';
     if (v.method === 'all') {
@@ -56,7 +64,7 @@ Examples:
     }
     const summary: Record<string, { file: string; rouge1: number; rouge2: number; rougeL: number; rougeLsum: number }> = {};
     for (const m of methods) {
-      const preds = baselinePredictions(gold.encounters, m);
+      const preds = baselinePredictions(gold.encounters, m, { pool });
       const file = writeReport(v.method === 'all' ? join(dir, `${name}_${m}.csv`) : v.out, predictionsCsv(preds), 'predictions');
       const ev = await evaluateNotes(gold.encounters, preds);
       const all = ev.results.ALL as Record<string, number>;

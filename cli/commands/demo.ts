@@ -11,6 +11,7 @@ import { BASELINE_METHODS, BASELINE_DESCRIPTIONS, baselinePredictions, predictio
 import { evaluateNotes } from '../../models/eval/index';
 import { pct, toHtml } from '../../models/eval/index';
 import { CORPUS_HELP } from '../options';
+import { retrievalPool } from '../../models/retrieval';
 import { EXIT, defineCommand, type Command } from '../command';
 
 /**
@@ -61,8 +62,9 @@ const demo = defineCommand({
     say(`\n5. No-model baselines on ${split} (${gold.length} encounters), scored exactly like ACI-BENCH`);
     say(`   ${'method'.padEnd(22)} ROUGE-1  ROUGE-2  ROUGE-Lsum`);
     let best: { method: string; r1: number; html: string } | undefined;
+    const pool = retrievalPool(corpus);
     for (const method of BASELINE_METHODS) {
-      const preds = baselinePredictions(gold, method);
+      const preds = baselinePredictions(gold, method, { pool });
       writeFileSync(join(out, 'baselines', `${method}.csv`), predictionsCsv(preds));
       const ev = await evaluateNotes(gold, preds.map((p) => ({ encounterId: p.encounterId, note: p.note })));
       const all = ev.results.ALL as Record<string, number>;

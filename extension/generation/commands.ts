@@ -12,7 +12,7 @@ import type { GenerationEngine } from '../../models/generation/index';
 import { pickEncounter, resolveInput, type CorpusCache, type InputArgs } from './input';
 import { usesEndpoint, type GenerationSettings } from '../../models/generation/index';
 import { formatScores, scoreNote, type NoteScoreSummary } from '../../models/generation/index';
-import { API_KEY_SECRET, chooseModel, confirmEndpoint, readSettings, setEndpointApiKey } from './setup';
+import { API_KEY_SECRET, chooseModel, confirmEndpoint, readSettings, setEndpointApiKey, type ModelChoice } from './setup';
 
 /** Command ids contributed in package.json. */
 export const GENERATION_COMMANDS = {
@@ -286,7 +286,7 @@ export function registerGenerationCommands(deps: GenerationCommandDeps): { stop(
     return { left: doc.reference.toString(), right: doc.uri.toString() };
   });
 
-  register(GENERATION_COMMANDS.chooseModel, (choice?: 'tiny' | 'browse') => chooseModel(context, output, choice));
+  register(GENERATION_COMMANDS.chooseModel, (choice?: ModelChoice) => chooseModel(context, output, choice));
 
   register(GENERATION_COMMANDS.setEndpointApiKey, async (key?: string) => {
     const r = await setEndpointApiKey(context, key);

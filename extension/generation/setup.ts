@@ -6,7 +6,9 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { remoteWarning } from '../../models/remote/index';
+import { MedigenError } from '../../core/index';
 import { ensureTinyModels } from '../../models/tiny/index';
+import { downloadWithNotification, recommendedItems, type RecommendedItem } from './recommended';
 import { GENERATION_SETTING_KEYS, normalizeSettings, resolveUserPath, type GenerationSettings } from '../../models/generation/index';
 
 /** The SecretStorage key of the endpoint's API key. */
@@ -44,35 +46,55 @@ export interface ChooseModelResult {
   tiny: boolean;
 }
 
+/** How `chooseModel` may be told what to do without asking (tests, command arguments). */
+export type ModelChoice = 'tiny' | 'browse' | { recommended: string };
+
 /**
- * Offers the two ways to get a model: a .gguf file, or the tiny test model (random weights, for
- * trying the pipeline). `choice` skips the question (for tests). Saves the choice in
- * medigenLab.model (user settings) and returns it; undefined when the user cancels.
+ * Offers the ways to get a model: a recommended model (downloaded into the models folder, with its
+ * size, the memory it needs and whether this computer can run it shown first), a .gguf file, or
+ * the tiny test model (random weights, for trying the pipeline). `choice` skips the question.
+ * Saves the choice in medigenLab.model (user settings) and returns it; undefined when the user
+ * cancels (the question or the download).
  */
-export async function chooseModel(context: vscode.ExtensionContext, output: vscode.OutputChannel, choice?: 'tiny' | 'browse', reason?: string): Promise<ChooseModelResult | undefined> {
-  const browse = 'Choose a GGUF File…';
-  const tiny = 'Create the Tiny Test Model';
-  let pick = choice === 'tiny' ? tiny : choice === 'browse' ? browse : undefined;
-  pick ??= await vscode.window.showInformationMessage(
-    reason ?? 'Which model should write the notes?',
-    {
-      modal: true,
-      detail:
-        'Choose a .gguf model file (for example Llama-3.2-1B-Instruct-Q4_K_M.gguf), or create the tiny test model. ' +
-        'The tiny test model has RANDOM weights: its notes are gibberish. It is only for trying the pipeline (streaming, the prompt, the scores) in a few seconds.',
-    },
-    browse,
-    tiny,
-  );
+export async function chooseModel(context: vscode.ExtensionContext, output: vscode.OutputChannel, choice?: ModelChoice, reason?: string): Promise<ChooseModelResult | undefined> {
+  const browse: vscode.QuickPickItem = { label: '$(folder-opened) Choose a GGUF File…', detail: 'A .gguf model you already have, e.g. Llama-3.2-1B-Instruct-Q4_K_M.gguf.' };
+  const tiny: vscode.QuickPickItem = {
+    label: '$(beaker) Create the Tiny Test Model',
+    detail: 'RANDOM weights: its notes are gibberish. Only for trying the pipeline (streaming, the prompt, the scores) in a few seconds.',
+  };
+  let pick: vscode.QuickPickItem | RecommendedItem | undefined;
+  if (choice === 'tiny') pick = tiny;
+  else if (choice === 'browse') pick = browse;
+  else if (choice) {
+    const found = (await recommendedItems()).find((i) => i.model.name === choice.recommended);
+    if (!found) throw new MedigenError(`"${choice.recommended}" is not in the recommended model list.`, 'See the list with `medigen models recommended`, or check the medigenLab.modelCatalog setting.');
+    pick = found;
+  } else {
+    const items: Array<vscode.QuickPickItem | RecommendedItem> = [
+      { label: 'Recommended models (downloaded once into the models folder)', kind: vscode.QuickPickItemKind.Separator },
+      ...(await recommendedItems()),
+      { label: 'Other', kind: vscode.QuickPickItemKind.Separator },
+      browse,
+      tiny,
+    ];
+    pick = await vscode.window.showQuickPick(items, { title: reason ?? 'Which model should write the notes?', placeHolder: 'A recommended model is downloaded once; sizes, memory and whether this computer can run it are shown', matchOnDetail: true, ignoreFocusOut: true });
+  }
   let model: string | undefined;
   if (pick === tiny) {
     const dir = join(context.globalStorageUri.fsPath, 'tiny-models');
     model = (await ensureTinyModels(dir)).model;
     output.appendLine(`Created the tiny test model (random weights, for trying the pipeline): ${model}`);
-    void vscode.window.showInformationMessage('The tiny test model is ready. Its weights are random, so its notes are gibberish: it is for trying the pipeline. Set medigenLab.model to a real .gguf model for real notes.');
+    void vscode.window.showInformationMessage('The tiny test model is ready. Its weights are random, so its notes are gibberish: it is for trying the pipeline. Choose a recommended model for real notes.');
   } else if (pick === browse) {
     const files = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'GGUF models': ['gguf'] }, openLabel: 'Use this model', title: 'Choose a .gguf model for note generation' });
     model = files?.[0]?.fsPath;
+  } else if (pick && 'model' in pick) {
+    if (pick.fit?.level === 'no') {
+      const go = 'Download Anyway';
+      const answer = await vscode.window.showWarningMessage(`${pick.model.title} is ${pick.fit.text}.`, { modal: true, detail: 'It would not load. Choose a smaller recommended model.' }, go);
+      if (answer !== go) return undefined;
+    }
+    model = await downloadWithNotification(pick.model, output);
   }
   if (!model) return undefined;
   await vscode.workspace.getConfiguration('medigenLab').update('model', model, vscode.ConfigurationTarget.Global);

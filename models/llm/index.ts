@@ -5,3 +5,4 @@ export { DEFAULT_NOTE_SECTIONS, noteGrammar, sectionHeadersIn, type NoteGrammarO
 export { NoteGenerator, checkAdapter, type LoraAdapter, type NoteGeneratorOptions, type GenerateOptions, type RenderedPrompt, type GenerationResult } from './generate';
 export { measureThreads, type ThreadMeasurement } from './bench';
 export { nodeLlamaCpp } from './lib';
+export { assessFit, catalogFile, downloadCatalogModel, findCatalogModel, isDownloaded, loadCatalog, type CatalogModel, type DownloadOptions, type ModelFit } from './catalog';

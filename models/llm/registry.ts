@@ -110,22 +110,7 @@ export async function resolveModel(ref: string, options: ResolveModelOptions = {
   } else {
     const known = listModels(dir).find((m) => m.ref === ref && existsSync(m.path));
     try {
-      mkdirSync(dir, { recursive: true });
-      let last = 0;
-      const { resolveModelFile } = await nodeLlamaCpp();
-      path = await resolveModelFile(ref, {
-        directory: dir,
-        cli: false,
-        ...(options.signal ? { signal: options.signal } : {}),
-        ...(options.huggingFaceEndpoint ? { endpoints: { huggingFace: options.huggingFaceEndpoint } } : {}),
-        onProgress: ({ totalSize, downloadedSize }) => {
-          downloaded = true;
-          if (downloadedSize - last > 1 << 20 || downloadedSize === totalSize) {
-            last = downloadedSize;
-            options.progress?.report(downloadedSize, totalSize, 'bytes');
-          }
-        },
-      });
+      path = await downloadModelFile(ref, dir, options, () => (downloaded = true));
     } catch (e) {
       if (options.signal?.aborted) throw new CancelledError(`The download of ${ref} was cancelled.`, 'Run the same command again to resume the download where it stopped.', { cause: e });
       if (known) path = known.path;
@@ -135,6 +120,45 @@ export async function resolveModel(ref: string, options: ResolveModelOptions = {
   const summary = summarizeGguf(await readGgufHeader(path));
   if (options.remember !== false && isRemoteRef(ref)) rememberModel(ref, summary, dir);
   return { path, summary, downloaded };
+}
+
+/**
+ * Downloads an hf: URI (or URL) into `dir` with node-llama-cpp's model downloader. The file is
+ * written as `<name>.gguf.ipull` with its progress saved beside the data, so a download that was
+ * cancelled or cut off resumes where it stopped (node-llama-cpp's `resolveModelFile` would start
+ * over: it writes straight to the final name and deletes it on cancel). A file already complete is
+ * not downloaded again.
+ */
+async function downloadModelFile(ref: string, dir: string, options: ResolveModelOptions, onBytes: () => void): Promise<string> {
+  mkdirSync(dir, { recursive: true });
+  const { createModelDownloader } = await nodeLlamaCpp();
+  let last = 0;
+  const downloader = await createModelDownloader({
+    modelUri: ref,
+    dirPath: dir,
+    showCliProgress: false,
+    skipExisting: false,
+    deleteTempFileOnCancel: false,
+    ...(options.huggingFaceEndpoint ? { endpoints: { huggingFace: options.huggingFaceEndpoint } } : {}),
+    onProgress: ({ totalSize, downloadedSize }) => {
+      onBytes();
+      if (downloadedSize - last > 1 << 20 || downloadedSize === totalSize) {
+        last = downloadedSize;
+        options.progress?.report(downloadedSize, totalSize, 'bytes');
+      }
+    },
+  });
+  const target = downloader.entrypointFilePath;
+  if (existsSync(target) && statSync(target).size === downloader.totalSize) {
+    await downloader.cancel({ deleteTempFile: false });
+    return target;
+  }
+  await downloader.download(options.signal ? { signal: options.signal } : {});
+  // node-llama-cpp's downloader returns (without throwing) when its signal aborts; a download
+  // that finished just as it was cancelled is complete, though.
+  const complete = existsSync(target) && statSync(target).size === downloader.totalSize;
+  if (options.signal?.aborted && !complete) throw options.signal.reason ?? new Error('aborted');
+  return target;
 }
 
 function downloadError(ref: string, e: unknown): MedigenError {

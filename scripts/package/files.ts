@@ -68,6 +68,7 @@ const PROJECT_ENTRIES = [
   'datasets/sample',
   'models/train/trainer.py',
   'models/train/requirements.txt',
+  'models/llm/catalog.json',
 ];
 
 /** The entry of `medigen-lab`, the module student code imports (curriculum/engine/workspace.ts). */

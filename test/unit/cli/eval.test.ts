@@ -82,8 +82,15 @@ describe('medigen eval / medigen baseline', () => {
     r = await runCli(['baseline', '--split', 'test1', '--corpus', DATA, '--method', 'all', '--out', folder, '--json']);
     assert.equal(r.code, 0, r.stderr);
     const summary = JSON.parse(r.stdout);
-    assert.deepEqual(Object.keys(summary), ['transcript', 'longest-speaker-turn', 'longest-doctor-turn', '12-speaker-turns', '12-doctor-turns']);
+    assert.deepEqual(Object.keys(summary), ['transcript', 'longest-speaker-turn', 'longest-doctor-turn', '12-speaker-turns', '12-doctor-turns', 'retrieval']);
     for (const m of Object.keys(summary)) assert.ok(existsSync(join(folder, `test1_${m}.csv`)), m);
+    assert.ok(Math.abs(summary.retrieval.rouge1 * 100 - 46.1) < 0.006, `retrieval: ${summary.retrieval.rouge1}`);
+
+    r = await runCli(['baseline', '--split', 'test1', '--corpus', DATA, '--method', 'retrieval', '--out', join(dir, 'r.csv')]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /retrieval\s+rouge1 46\.10 \(ACI-BENCH paper: 43\.87\)/);
+    r = await runCli(['baseline', '--help']);
+    assert.match(r.stdout, /never a test split/);
 
     r = await runCli(['baseline', '--split', 'test1', '--corpus', DATA, '--method', 'magic', '--out', out]);
     assert.equal(r.code, 2);
