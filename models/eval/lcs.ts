@@ -12,7 +12,7 @@
  * different LCS and change ROUGE-Lsum.
  */
 
-import { MedigenError } from '../../core/errors';
+import { MedigenError } from '../../core/index';
 
 /**
  * The most LCS work one pair of token sequences may take: tokens(a) × tokens(b). At this size the
