@@ -13,6 +13,8 @@ import {
   formatDivision,
   formatLengthReport,
   formatStats,
+  formatStatsProblems,
+  statsUnreliable,
   formatValidation,
   loadSplit,
   measureSectionAgreement,
@@ -186,7 +188,8 @@ const stats = defineCommand({
     const s = corpusStats(ctx.values.split, ctx.values.corpus, { tokenizer, progress });
     progress.end();
     ctx.out.write(ctx.values.json ? `${JSON.stringify(s, null, 2)}\n` : formatStats(s));
-    return EXIT.ok;
+    ctx.err.write(formatStatsProblems(s));
+    return s.some(statsUnreliable) ? EXIT.failed : EXIT.ok;
   },
 });
 
