@@ -6,8 +6,8 @@
  * so 20 MB (43x the size of 0.46 MB) takes at most 65x as long.
  */
 import { join } from 'node:path';
-import { projectRoot } from '../../core/paths';
-import { loadSplit } from '../../datasets/corpus';
+import { projectRoot } from '../../core/index';
+import { loadSplit } from '../../datasets/index';
 import { RougeScorer } from '../../models/eval/index';
 import type { BenchResult } from './rouge';
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { MedigenError } from '../../../core/errors';
-import { RemoteNoteGenerator } from '../../../models/remote/index';
+import { MedigenError } from '../../../../core/index';
+import { RemoteNoteGenerator } from '../../../../models/remote/index';
 
 /** What the fake endpoint answers to /v1/chat/completions, per test. */
 type Answer = { type: string; body: string };
