@@ -9,7 +9,7 @@
  *   <root>/.git                          checkpoints: one commit per check, reset, restore, update
  */
 import { existsSync } from 'node:fs';
-import { cp, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { appendFile, cp, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { MedigenError } from '../core/index';
@@ -30,6 +30,9 @@ export interface Checkpoint {
 }
 
 const AUTHOR = { name: 'MediGen Lab', email: 'sandbox@medigen-lab.invalid' };
+
+/** What a sandbox never checkpoints. */
+const IGNORED = 'node_modules/\n.medigen/runs/\n';
 
 /** The folder of one exercise inside the sandbox, relative to the sandbox root. */
 export function exercisePath(ex: Pick<ExerciseRef, 'moduleId' | 'exerciseId'>): string {
@@ -64,10 +67,37 @@ export class Sandbox {
     if (!existsSync(join(root, '.git'))) {
       await sb.git.init();
       await sb.git.addConfig('user.name', AUTHOR.name).addConfig('user.email', AUTHOR.email).addConfig('commit.gpgsign', 'false');
-      await writeFile(join(root, '.gitignore'), 'node_modules/\n.medigen/runs/\n');
-      await sb.commit('Create the MediGen Lab sandbox', 'start', true);
+      const ownIgnore = !existsSync(join(root, '.gitignore'));
+      if (ownIgnore) await writeFile(join(root, '.gitignore'), IGNORED);
+      // The folder's own .gitignore stays as it is: our lines go to git's local exclude file.
+      else await appendFile(join(root, '.git', 'info', 'exclude'), `\n# MediGen Lab\n${IGNORED}`);
+      await sb.commit('Create the MediGen Lab sandbox', 'start', true, ownIgnore ? ['.gitignore'] : []);
     }
     return sb;
+  }
+
+  /**
+   * Files and folders already in `root` that the sandbox would not own (anything but .git,
+   * .medigen and .gitignore), so a host can ask before opening a sandbox there. They are never
+   * committed either way: checkpoints only hold what MediGen Lab put in the sandbox.
+   */
+  static async existingEntries(root: string): Promise<string[]> {
+    if (!existsSync(root) || existsSync(join(root, '.git'))) return [];
+    return (await readdir(root)).filter((n) => !['.git', '.medigen', '.gitignore'].includes(n)).sort();
+  }
+
+  /**
+   * Paths a checkpoint may stage: the sandbox's own files (.medigen, a .gitignore it wrote) and
+   * the exercise folders (<module>/<exercise>) it has started, plus changes to anything already
+   * tracked. Other files in the folder (the user's own, a secret.env) are never committed.
+   */
+  private async ownedPaths(extra: readonly string[]): Promise<string[]> {
+    const tracked = (await this.git.raw(['ls-files', '-z'])).split('\0').filter(Boolean);
+    const exercises = new Set(tracked.map((f) => f.split('/')).filter((p) => p.length > 2).map((p) => `${p[0]}/${p[1]}`));
+    const candidates = ['.medigen', ...exercises, ...extra];
+    if (tracked.includes('.gitignore')) candidates.push('.gitignore');
+    const known = new Set(tracked);
+    return [...new Set(candidates)].filter((p) => existsSync(join(this.root, p)) || [...known].some((f) => f === p || f.startsWith(`${p}/`)));
   }
 
   /** Runs sandbox operations one at a time, so two clicks can't interleave git commands. */
@@ -77,10 +107,12 @@ export class Sandbox {
     return next;
   }
 
-  private async commit(message: string, reason: string, allowEmpty = false): Promise<string | undefined> {
-    await this.git.add(['-A']);
-    const status = await this.git.status();
-    if (!allowEmpty && status.isClean()) return undefined;
+  private async commit(message: string, reason: string, allowEmpty = false, paths: readonly string[] = []): Promise<string | undefined> {
+    await this.git.add(['-u']);
+    const owned = await this.ownedPaths(paths);
+    if (owned.length) await this.git.raw(['add', '-A', '--', ...owned]);
+    const staged = (await this.git.raw(['diff', '--cached', '--name-only'])).trim();
+    if (!allowEmpty && !staged) return undefined;
     const res = await this.git.commit(`${message}\n\nmedigen-reason: ${reason}`, undefined, allowEmpty ? { '--allow-empty': null } : {});
     return res.commit || (await this.git.revparse(['HEAD'])).trim();
   }
@@ -107,7 +139,7 @@ export class Sandbox {
       }
       await mkdir(dest, { recursive: true });
       await cp(ex.starterDir, dest, { recursive: true, force: false, errorOnExist: false });
-      await this.commit(`Start exercise ${exercisePath(ex)}`, 'start');
+      await this.commit(`Start exercise ${exercisePath(ex)}`, 'start', false, [exercisePath(ex)]);
       return dest;
     });
   }
@@ -123,7 +155,7 @@ export class Sandbox {
       await rm(dest, { recursive: true, force: true });
       await mkdir(dest, { recursive: true });
       await cp(ex.starterDir, dest, { recursive: true });
-      await this.commit(`Reset exercise ${exercisePath(ex)} to its starter files`, 'reset');
+      await this.commit(`Reset exercise ${exercisePath(ex)} to its starter files`, 'reset', false, [exercisePath(ex)]);
       return saved;
     });
   }
