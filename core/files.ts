@@ -115,7 +115,7 @@ export function readUserJson<T = unknown>(file: string, what = 'file', hint = 'C
   try {
     return JSON.parse(text) as T;
   } catch (e) {
-    throw new MedigenError(`The ${what} ${resolve(file)} is not valid JSON (${(e as Error).message}).`, hint, { cause: e });
+    throw new MedigenError(`The ${what} ${resolve(file)} is not valid JSON (${(e as Error).message.replace(/\s+/g, ' ')}).`, hint, { cause: e });
   }
 }
 

@@ -52,7 +52,7 @@ export function isLocalEndpoint(baseUrl: string): boolean {
 /** The warning to show before sending dialogues to an endpoint, or undefined for a local one. */
 export function remoteWarning(baseUrl: string): string | undefined {
   if (isLocalEndpoint(baseUrl)) return undefined;
-  return `Dialogue text will be sent to ${new URL(baseUrl).host}. Patient conversations are sensitive: use an endpoint your institution has approved for this data, over HTTPS.`;
+  return `Dialogue text will be sent to ${checkUrl(baseUrl).host}. Patient conversations are sensitive: use an endpoint your institution has approved for this data, over HTTPS.`;
 }
 
 function checkUrl(baseUrl: string): URL {
