@@ -24,6 +24,7 @@ export const MAX_LCS_CELLS = 8e9;
 
 /** Two texts too long to compare by LCS within {@link MAX_LCS_CELLS}. */
 export class TooLongToScoreError extends MedigenError {
+  static override readonly kind: string = 'TooLongToScoreError';
   constructor(
     readonly aTokens: number,
     readonly bTokens: number,
