@@ -65,13 +65,16 @@ export class Sandbox {
       throw new MedigenError('Git is not installed, and MediGen Lab uses it to save every attempt you make.', 'Install git (https://git-scm.com/downloads, or `sudo apt install git`), then try again.', { cause: e });
     }
     if (!existsSync(join(root, '.git'))) {
+      // What the folder already holds stays the user's: never staged (git's local exclude file, not
+      // a file of theirs), and their .gitignore is kept as it is, our lines going to the same place.
+      const existing = await Sandbox.existingEntries(root);
+      const ownIgnore = !existsSync(join(root, '.gitignore'));
       await sb.git.init();
       await sb.git.addConfig('user.name', AUTHOR.name).addConfig('user.email', AUTHOR.email).addConfig('commit.gpgsign', 'false');
-      const ownIgnore = !existsSync(join(root, '.gitignore'));
       if (ownIgnore) await writeFile(join(root, '.gitignore'), IGNORED);
-      // The folder's own .gitignore stays as it is: our lines go to git's local exclude file.
-      else await appendFile(join(root, '.git', 'info', 'exclude'), `\n# MediGen Lab\n${IGNORED}`);
-      await sb.commit('Create the MediGen Lab sandbox', 'start', true, ownIgnore ? ['.gitignore'] : []);
+      const keep = [...existing, ...(ownIgnore ? [] : ['.gitignore'])].map((n) => `/${n.replace(/([*?[\]\\!#])/g, '\\$1')}`);
+      if (keep.length || !ownIgnore) await appendFile(join(root, '.git', 'info', 'exclude'), `\n# MediGen Lab: the folder's own files, never checkpointed\n${keep.join('\n')}\n${ownIgnore ? '' : IGNORED}`);
+      await sb.commit('Create the MediGen Lab sandbox', 'start', true);
     }
     return sb;
   }
@@ -79,25 +82,11 @@ export class Sandbox {
   /**
    * Files and folders already in `root` that the sandbox would not own (anything but .git,
    * .medigen and .gitignore), so a host can ask before opening a sandbox there. They are never
-   * committed either way: checkpoints only hold what MediGen Lab put in the sandbox.
+   * committed either way: the sandbox lists them in git's local exclude file when it is created.
    */
   static async existingEntries(root: string): Promise<string[]> {
     if (!existsSync(root) || existsSync(join(root, '.git'))) return [];
     return (await readdir(root)).filter((n) => !['.git', '.medigen', '.gitignore'].includes(n)).sort();
-  }
-
-  /**
-   * Paths a checkpoint may stage: the sandbox's own files (.medigen, a .gitignore it wrote) and
-   * the exercise folders (<module>/<exercise>) it has started, plus changes to anything already
-   * tracked. Other files in the folder (the user's own, a secret.env) are never committed.
-   */
-  private async ownedPaths(extra: readonly string[]): Promise<string[]> {
-    const tracked = (await this.git.raw(['ls-files', '-z'])).split('\0').filter(Boolean);
-    const exercises = new Set(tracked.map((f) => f.split('/')).filter((p) => p.length > 2).map((p) => `${p[0]}/${p[1]}`));
-    const candidates = ['.medigen', ...exercises, ...extra];
-    if (tracked.includes('.gitignore')) candidates.push('.gitignore');
-    const known = new Set(tracked);
-    return [...new Set(candidates)].filter((p) => existsSync(join(this.root, p)) || [...known].some((f) => f === p || f.startsWith(`${p}/`)));
   }
 
   /** Runs sandbox operations one at a time, so two clicks can't interleave git commands. */
@@ -107,10 +96,8 @@ export class Sandbox {
     return next;
   }
 
-  private async commit(message: string, reason: string, allowEmpty = false, paths: readonly string[] = []): Promise<string | undefined> {
-    await this.git.add(['-u']);
-    const owned = await this.ownedPaths(paths);
-    if (owned.length) await this.git.raw(['add', '-A', '--', ...owned]);
+  private async commit(message: string, reason: string, allowEmpty = false): Promise<string | undefined> {
+    await this.git.add(['-A']);
     const staged = (await this.git.raw(['diff', '--cached', '--name-only'])).trim();
     if (!allowEmpty && !staged) return undefined;
     const res = await this.git.commit(`${message}\n\nmedigen-reason: ${reason}`, undefined, allowEmpty ? { '--allow-empty': null } : {});
@@ -139,7 +126,7 @@ export class Sandbox {
       }
       await mkdir(dest, { recursive: true });
       await cp(ex.starterDir, dest, { recursive: true, force: false, errorOnExist: false });
-      await this.commit(`Start exercise ${exercisePath(ex)}`, 'start', false, [exercisePath(ex)]);
+      await this.commit(`Start exercise ${exercisePath(ex)}`, 'start');
       return dest;
     });
   }
@@ -155,7 +142,7 @@ export class Sandbox {
       await rm(dest, { recursive: true, force: true });
       await mkdir(dest, { recursive: true });
       await cp(ex.starterDir, dest, { recursive: true });
-      await this.commit(`Reset exercise ${exercisePath(ex)} to its starter files`, 'reset', false, [exercisePath(ex)]);
+      await this.commit(`Reset exercise ${exercisePath(ex)} to its starter files`, 'reset');
       return saved;
     });
   }
