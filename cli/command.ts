@@ -36,9 +36,17 @@ export function defineCommand<O extends Options>(c: Command<O>): Command {
 /** Parses argv for one command, turning node's parse errors into a UsageError. */
 export function parseFor(cmd: Command, argv: string[]): { values: Record<string, unknown>; positionals: string[] } {
   try {
-    const { values, positionals } = parseArgs({ args: argv, options: cmd.options, allowPositionals: true, strict: true });
+    const { values, positionals, tokens } = parseArgs({ args: argv, options: cmd.options, allowPositionals: true, strict: true, tokens: true });
+    // A single-value option given twice would silently keep the last one (e.g. two --pred files).
+    const seen = new Set<string>();
+    for (const t of tokens) {
+      if (t.kind !== 'option' || cmd.options[t.name]?.multiple) continue;
+      if (seen.has(t.name)) throw new UsageError(`--${t.name} was given more than once; it takes one value.`, `Give --${t.name} once (run \`medigen ${cmd.path.join(' ')} --help\` to see which options can repeat).`);
+      seen.add(t.name);
+    }
     return { values, positionals };
   } catch (e) {
+    if (e instanceof UsageError) throw e;
     throw new UsageError(`${(e as Error).message.replace(/^TypeError \[[A-Z_]+\]: /, '')}`, `Run \`medigen ${cmd.path.join(' ')} --help\` to see its options.`);
   }
 }

@@ -1,4 +1,4 @@
-import { describeError, MedigenError, UsageError } from '../core/index';
+import { describeError, fileErrorOf, MedigenError, UsageError } from '../core/index';
 import { EXIT, formatHelp, parseFor, type Command, type CommandContext } from './command';
 import { allCommands, commandsFor } from './registry';
 
@@ -59,7 +59,9 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     const { values, positionals } = parseFor(cmd, rest);
     const ctx = { values, positionals, out, err } as CommandContext;
     return await cmd.run(ctx);
-  } catch (e) {
+  } catch (caught) {
+    // A file error that no command turned into a message still names the file and what to do.
+    const e = fileErrorOf(caught) ?? caught;
     err.write(`${describeError(e)}\n`);
     if (e instanceof UsageError) return EXIT.usage;
     if (e instanceof MedigenError) return EXIT.failed;

@@ -1,4 +1,16 @@
-/** Shared basics of every MediGen Lab folder: named errors, progress reporting, where the project's files are. */
+/** Shared basics of every MediGen Lab folder: named errors, progress reporting, where the project's files are, reading and writing the user's files. */
 export { CancelledError, MedigenError, RemoteHttpError, UsageError, describeError } from './errors';
 export { streamProgress, type Progress } from './progress';
 export { projectRoot } from './paths';
+export {
+  assertOutputsAreNotInputs,
+  fileError,
+  fileErrorOf,
+  readUserFile,
+  readUserJson,
+  readUserText,
+  requireUserDir,
+  statUserFile,
+  writeUserFile,
+  type NamedPath,
+} from './files';

@@ -1,8 +1,7 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, lstatSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { MedigenError } from '../core/index';
-import { projectRoot } from '../core/index';
-import { parseCsv, type CsvProblem } from './csv';
+import { MedigenError, projectRoot, readUserFile, readUserJson, requireUserDir, statUserFile } from '../core/index';
+import { otherFormatProblem, parseCsv, type CsvProblem } from './csv';
 import { SPLITS, type Encounter, type SplitName } from './types';
 
 /** File names of the splits in an ACI-BENCH `challenge_data` folder. */
@@ -27,10 +26,7 @@ export function sampleCorpusDir(): string {
  */
 export function resolveCorpusDir(dir?: string): string {
   const chosen = dir ?? process.env.ACI_BENCH_DIR ?? sampleCorpusDir();
-  const abs = resolve(chosen);
-  if (!existsSync(abs) || !statSync(abs).isDirectory()) {
-    throw new MedigenError(`The corpus folder ${abs} does not exist.`, 'Point --corpus (or ACI_BENCH_DIR) at a folder with ACI-BENCH CSV files such as train.csv, e.g. a clone of the ACI-BENCH repository.');
-  }
+  const abs = requireUserDir(chosen, 'corpus folder', 'Point --corpus (or ACI_BENCH_DIR) at a folder with ACI-BENCH CSV files such as train.csv, e.g. a clone of the ACI-BENCH repository.');
   if (!existsSync(join(abs, SPLIT_FILES.train)) && existsSync(join(abs, 'challenge_data'))) return join(abs, 'challenge_data');
   return abs;
 }
@@ -58,9 +54,16 @@ export function resolveSplitFile(ref: string, corpusDir?: string): string {
     throw new MedigenError(`The corpus folder ${dir} has no ${SPLIT_FILES[ref]} for the "${ref}" split.`, `Check that --corpus points at ACI-BENCH's challenge_data folder. Splits are: ${SPLITS.join(', ')}.`);
   }
   const abs = resolve(ref);
-  if (!existsSync(abs)) {
-    throw new MedigenError(`No file or split named "${ref}".`, `Give a split name (${SPLITS.join(', ')}) or the path of an ACI-BENCH CSV file.`);
+  let present = existsSync(abs);
+  try {
+    present ||= lstatSync(abs).isSymbolicLink();
+  } catch {
+    /* not there */
   }
+  if (!present) {
+    throw new MedigenError(`No file or split named "${ref}" (looked for ${abs}).`, `Give a split name (${SPLITS.join(', ')}) or the path of an ACI-BENCH CSV file.`);
+  }
+  statUserFile(abs, 'data file');
   return abs;
 }
 
@@ -86,11 +89,15 @@ export function loadSplit(ref: string, corpusDir?: string): LoadedSplit {
 
 /** Reads encounters from an ACI-BENCH-style CSV. Columns are matched by name, in any order. */
 export function readCsvEncounters(file: string, required: readonly string[] = REQUIRED_COLUMNS): { encounters: Encounter[]; problems: CsvProblem[] } {
-  const table = parseCsv(readFileSync(file), file);
+  const table = parseCsv(readUserFile(file, 'data file'), file);
   const problems = [...table.problems];
   const col = (name: string) => table.header.indexOf(name);
+  const empty = table.header.length === 0 || (table.header.length === 1 && table.header[0] === '' && table.rows.length === 0);
+  const other = !empty && required.some((c) => col(c) < 0) ? otherFormatProblem(table) : undefined;
+  if (empty) problems.push({ file, line: 1, severity: 'error', code: 'empty-file', message: 'The file is empty: it has no header line and no rows.', hint: `An ACI-BENCH file starts with the header ${REQUIRED_COLUMNS.join(',')} followed by one row per encounter; check that it was saved completely.` });
+  else if (other) problems.splice(0, problems.length, other); // the CSV reader's complaints about another format only confuse
   for (const c of required) {
-    if (col(c) < 0) {
+    if (col(c) < 0 && !other && !empty) {
       problems.push({
         file,
         line: 1,
@@ -126,13 +133,8 @@ export function readCsvEncounters(file: string, required: readonly string[] = RE
 }
 
 function readJsonEncounters(file: string): { encounters: Encounter[]; problems: CsvProblem[] } {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new MedigenError(`${file} is not valid JSON: ${(e as Error).message}.`, 'Check the file was saved completely, or use the CSV form of the split.');
-  }
-  const data = (parsed as { data?: unknown }).data;
+  const parsed = readUserJson(file, 'data file', 'Check the file was saved completely, or use the CSV form of the split.');
+  const data = (parsed as { data?: unknown } | null)?.data;
   if (!Array.isArray(data)) {
     throw new MedigenError(`${file} has no "data" list.`, 'ACI-BENCH JSON files look like {"data": [{"src": dialogue, "tgt": note, "file": "<encounter>-<subset>"}]}.');
   }
@@ -144,7 +146,7 @@ function readJsonEncounters(file: string): { encounters: Encounter[]; problems: 
 }
 
 function joinMetadata(encounters: Encounter[], metaFile: string, problems: CsvProblem[]): void {
-  const table = parseCsv(readFileSync(metaFile), metaFile);
+  const table = parseCsv(readUserFile(metaFile, 'metadata file'), metaFile);
   problems.push(...table.problems);
   const idCol = table.header.indexOf('encounter_id');
   if (idCol < 0) {

@@ -193,3 +193,30 @@ export function writeCsv(header: readonly string[], rows: readonly (readonly str
   for (const r of rows) out += r.map(quote).join(',') + '\n';
   return out;
 }
+
+/**
+ * When a "CSV" is really another format (tab-separated, semicolon-separated, JSON, HTML), the
+ * problem that says so and what to do; undefined when the header looks like comma-separated text.
+ */
+export function otherFormatProblem(table: CsvTable): CsvProblem | undefined {
+  const first = table.header.join(',');
+  const at = (message: string, hint: string, code: string): CsvProblem => ({ file: table.file, line: 1, severity: 'error', code, message, hint });
+  const trimmed = first.trimStart();
+  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+    return at('The file holds JSON, not comma-separated values (CSV).', 'Give it a .json name if it is ACI-BENCH\'s JSON form ({"data": [{"src", "tgt", "file"}]}), or export it as CSV with the columns dataset, encounter_id, dialogue, note.', 'json-not-csv');
+  }
+  if (/^<(!doctype|html|\?xml)/i.test(trimmed)) {
+    return at('The file is a web page (HTML/XML), not comma-separated values (CSV).', 'Download the raw file (on GitHub: the "Raw" button), not the page that shows it.', 'html-not-csv');
+  }
+  if (table.header.length <= 2) {
+    const tabs = first.split('\t').length - 1;
+    const semis = first.split(';').length - 1;
+    if (tabs >= 1 && tabs >= semis) {
+      return at(`The file is tab-separated (TSV), not comma-separated: its first line has ${tabs} tab${tabs === 1 ? '' : 's'} and ${table.header.length - 1} comma${table.header.length === 2 ? '' : 's'}.`, 'Save it as CSV with commas (in a spreadsheet: Save as → "CSV UTF-8 (comma delimited)"), or convert it: python3 -c "import csv,sys; csv.writer(sys.stdout).writerows(csv.reader(sys.stdin, delimiter=\'\\t\'))" < in.tsv > out.csv', 'tsv-not-csv');
+    }
+    if (semis >= 1) {
+      return at(`The file is separated by semicolons (;), not commas: its first line has ${semis} semicolon${semis === 1 ? '' : 's'} (spreadsheets in some languages save CSV this way).`, 'Save it again as "CSV UTF-8 (comma delimited)", or convert it: python3 -c "import csv,sys; csv.writer(sys.stdout).writerows(csv.reader(sys.stdin, delimiter=\';\'))" < in.csv > out.csv', 'semicolon-csv');
+    }
+  }
+  return undefined;
+}

@@ -78,6 +78,19 @@ export function formatStats(stats: readonly SplitStats[]): string {
   return lines.join('\n') + '\n';
 }
 
+/** The problems behind a stats table (for standard error), or '' when there are none. */
+export function formatStatsProblems(stats: readonly SplitStats[]): string {
+  const out: string[] = [];
+  for (const s of stats) {
+    if (!s.problems?.length) continue;
+    const errors = s.problems.filter((p) => p.severity === 'error').length;
+    out.push(errors ? `The figures of ${s.split} (${shortPath(s.file)}) cannot be trusted:` : `Warnings for ${s.split} (${shortPath(s.file)}):`);
+    for (const p of s.problems.slice(0, 5)) out.push(`  ${p.severity}${p.line ? ` (line ${p.line})` : ''}: ${p.message}`, `    What to do: ${p.hint}`);
+    if (s.problems.length > 5) out.push(`  … and ${s.problems.length - 5} more: run \`medigen data validate ${shortPath(s.file)}\` to see them all.`);
+  }
+  return out.length ? `${out.join('\n')}\n` : '';
+}
+
 /** A note divided into ACI-BENCH's sections, each with its text indented. */
 export function formatDivision(id: string, division: Partial<Record<Division, NoteSection>>): string {
   const out = [`Encounter ${id}: the section tagger divides the note like this:`, ''];

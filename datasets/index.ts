@@ -27,7 +27,7 @@ export {
 } from './preprocess';
 export { KNOWN_SUBSETS, PROBLEM_TITLES, closestColumn, validateCorpus, validateFile, validateSplit, type ValidateOptions, type ValidationProblem, type ValidationReport } from './validate';
 export { countWhitespaceTokens, loadTokenizer, tokenCounter, whitespaceCounter, type TokenCounter } from './tokens';
-export { corpusStats, encounterStats, summarize, type SplitStats, type StatsOptions, type Summary } from './stats';
+export { corpusStats, encounterStats, statsUnreliable, summarize, type SplitStats, type StatsOptions, type Summary } from './stats';
 export {
   DEFAULT_INSTRUCTION,
   DEFAULT_MAX_TOKENS,
@@ -48,5 +48,5 @@ export {
   type LengthReport,
 } from './instructions';
 export { SECTION_SPLITS, findSectionsDir, loadOfficialSections, measureSectionAgreement, normalizeSpace, officialSectionText, tokenF1, type AgreementOptions, type AgreementReport, type DivisionAgreement } from './sectionAgreement';
-export { formatAgreement, formatDivision, formatLengthReport, formatStats, formatValidation, shortPath } from './format';
+export { formatAgreement, formatDivision, formatLengthReport, formatStats, formatStatsProblems, formatValidation, shortPath } from './format';
 export { asEncounter, noteMessages, type NoteMessages } from './prompt';

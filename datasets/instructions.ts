@@ -3,8 +3,7 @@
  * instruction / input / output form (Alpaca style) or in chat-messages form, from an editable
  * template. A length report shows which examples do not fit a model's context budget.
  */
-import { readFileSync } from 'node:fs';
-import { MedigenError } from '../core/index';
+import { MedigenError, readUserText } from '../core/index';
 import type { Progress } from '../core/index';
 import { countWhitespaceTokens, type TokenCounter } from './tokens';
 import type { Encounter } from './types';
@@ -70,12 +69,7 @@ export function checkTemplate(template: string): void {
 
 /** Reads a template file and checks it. */
 export function readTemplate(file: string): string {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch {
-    throw new MedigenError(`The template file ${file} cannot be read.`, 'Check the path. A template is a plain text file with the instruction, e.g. containing {{dialogue}}.');
-  }
+  const text = readUserText(file, 'template file');
   if (text.trim() === '') throw new MedigenError(`The template file ${file} is empty.`, 'Write the instruction into it, e.g. "Summarize this visit as a SOAP note:\\n\\n{{dialogue}}".');
   checkTemplate(text);
   return text.replace(/\s+$/, '');

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { MedigenError } from '../core/index';
 import type { Progress } from '../core/index';
 import { SPLIT_FILES, loadSplit, resolveCorpusDir } from './corpus';
+import type { CsvProblem } from './csv';
 import { countWhitespaceTokens, type TokenCounter } from './tokens';
 import { parseTurns } from './turns';
 import { SPLITS, type Encounter } from './types';
@@ -35,6 +36,17 @@ export interface SplitStats {
   noteTokens?: Summary;
   /** The tokenizer's name, when one was given. */
   tokenizer?: string;
+  /**
+   * What is wrong with the file, worst first: errors (the figures above are not to be trusted:
+   * a missing column, another format, an unclosed quote, an empty file) and warnings (e.g. bytes
+   * that are not UTF-8). Present when there is something to say.
+   */
+  problems?: CsvProblem[];
+}
+
+/** True when a split's figures mean nothing: no encounters, or an error in the file. */
+export function statsUnreliable(s: SplitStats): boolean {
+  return s.encounters === 0 || !!s.problems?.some((p) => p.severity === 'error');
 }
 
 export interface StatsOptions {
@@ -97,6 +109,12 @@ export function corpusStats(splits?: readonly string[], corpusDir?: string, opti
   if (wanted.length === 0) throw new MedigenError(`The folder ${dir} has no ACI-BENCH split files.`, `Expected files such as ${Object.values(SPLIT_FILES).join(', ')}. Point --corpus at ACI-BENCH's challenge_data folder.`);
   return wanted.map((ref) => {
     const s = loadSplit(ref, dir);
-    return encounterStats(s.name, s.file, s.encounters, options);
+    const out = encounterStats(s.name, s.file, s.encounters, options);
+    const problems = s.problems.filter((p) => p.code !== 'crlf');
+    if (s.encounters.length === 0 && !problems.some((p) => p.severity === 'error')) {
+      problems.push({ file: s.file, severity: 'error', code: 'no-encounters', message: 'The file has a header but no encounters.', hint: 'Add one row per encounter below the header, or point at another file.' });
+    }
+    if (problems.length) out.problems = [...problems.filter((p) => p.severity === 'error'), ...problems.filter((p) => p.severity !== 'error')];
+    return out;
   });
 }

@@ -2,12 +2,12 @@
  * Validation of ACI-BENCH split files. It never throws on a bad file and never drops a row: every
  * problem it finds is reported with the file, the line, the encounter and what to do about it.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
-import { MedigenError } from '../core/index';
+import { MedigenError, readUserFile } from '../core/index';
 import type { Progress } from '../core/index';
 import { REQUIRED_COLUMNS, SPLIT_FILES, isSplitName, loadSplit, metadataFileFor, resolveCorpusDir, resolveSplitFile } from './corpus';
-import { decodeUtf8, parseCsv, type CsvProblem } from './csv';
+import { decodeUtf8, otherFormatProblem, parseCsv, type CsvProblem } from './csv';
 import { parseTurns, UNKNOWN_SPEAKER } from './turns';
 import { SPLITS, type Encounter } from './types';
 
@@ -117,8 +117,13 @@ export function validateFile(file: string, options: ValidateOptions = {}): Valid
   const problems: ValidationProblem[] = [];
   const report = (): ValidationReport => finish({ name, file, rows, problems, errors: 0, warnings: 0 });
   let rows = 0;
-  if (!existsSync(file) || !statSync(file).isFile()) {
-    problems.push({ file, severity: 'error', code: 'missing-file', message: `${file} does not exist.`, hint: 'Check the path, or give a split name (train, valid, test1, test2, test3) with --corpus.' });
+  let bytes: Buffer;
+  try {
+    bytes = readUserFile(file, 'data file');
+  } catch (e) {
+    if (!(e instanceof MedigenError)) throw e;
+    const missing = (e.cause as { code?: string } | undefined)?.code === 'ENOENT';
+    problems.push({ file, severity: 'error', code: missing ? 'missing-file' : 'unreadable-file', message: e.message, hint: e.hint });
     return report();
   }
   if (file.endsWith('.json')) {
@@ -132,7 +137,6 @@ export function validateFile(file: string, options: ValidateOptions = {}): Valid
     }
     return report();
   }
-  const bytes = readFileSync(file);
   if (hasBom(bytes)) {
     problems.push({ file, line: 1, severity: 'warning', code: 'bom', message: 'The file starts with a byte order mark (BOM); MediGen Lab ignores it.', hint: 'Other tools (Python\'s csv module, pandas without encoding="utf-8-sig") read it as part of the first column name. Save the file as "UTF-8" rather than "UTF-8 with BOM".' });
   }
@@ -145,6 +149,11 @@ export function validateFile(file: string, options: ValidateOptions = {}): Valid
   rows = table.rows.length;
   if (table.header.length === 0 || (table.header.length === 1 && table.header[0] === '')) {
     problems.push({ file, line: 1, severity: 'error', code: 'empty-file', message: 'The file is empty: it has no header line.', hint: `An ACI-BENCH file starts with the header ${REQUIRED_COLUMNS.join(',')} followed by one row per encounter.` });
+    return report();
+  }
+  const other = REQUIRED_COLUMNS.some((c) => !table.header.includes(c)) ? otherFormatProblem(table) : undefined;
+  if (other) {
+    problems.push({ ...other, code: other.code ?? 'other-format' });
     return report();
   }
   const seen = new Set<string>();
@@ -260,7 +269,7 @@ function checkEncounters(items: { e: Encounter; dialogueLine: number; missing?: 
 }
 
 function checkMetadata(metaFile: string, ids: string[], problems: ValidationProblem[]): void {
-  const table = parseCsv(readFileSync(metaFile), metaFile);
+  const table = parseCsv(readUserFile(metaFile, 'metadata file'), metaFile);
   for (const p of table.problems) problems.push({ ...p, severity: 'warning', code: 'metadata' });
   const idCol = table.header.indexOf('encounter_id');
   if (idCol < 0) {

@@ -9,7 +9,7 @@
  *   <root>/.git                          checkpoints: one commit per check, reset, restore, update
  */
 import { existsSync } from 'node:fs';
-import { cp, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { appendFile, cp, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
 import { MedigenError } from '../core/index';
@@ -30,6 +30,9 @@ export interface Checkpoint {
 }
 
 const AUTHOR = { name: 'MediGen Lab', email: 'sandbox@medigen-lab.invalid' };
+
+/** What a sandbox never checkpoints. */
+const IGNORED = 'node_modules/\n.medigen/runs/\n';
 
 /** The folder of one exercise inside the sandbox, relative to the sandbox root. */
 export function exercisePath(ex: Pick<ExerciseRef, 'moduleId' | 'exerciseId'>): string {
@@ -62,12 +65,28 @@ export class Sandbox {
       throw new MedigenError('Git is not installed, and MediGen Lab uses it to save every attempt you make.', 'Install git (https://git-scm.com/downloads, or `sudo apt install git`), then try again.', { cause: e });
     }
     if (!existsSync(join(root, '.git'))) {
+      // What the folder already holds stays the user's: never staged (git's local exclude file, not
+      // a file of theirs), and their .gitignore is kept as it is, our lines going to the same place.
+      const existing = await Sandbox.existingEntries(root);
+      const ownIgnore = !existsSync(join(root, '.gitignore'));
       await sb.git.init();
       await sb.git.addConfig('user.name', AUTHOR.name).addConfig('user.email', AUTHOR.email).addConfig('commit.gpgsign', 'false');
-      await writeFile(join(root, '.gitignore'), 'node_modules/\n.medigen/runs/\n');
+      if (ownIgnore) await writeFile(join(root, '.gitignore'), IGNORED);
+      const keep = [...existing, ...(ownIgnore ? [] : ['.gitignore'])].map((n) => `/${n.replace(/([*?[\]\\!#])/g, '\\$1')}`);
+      if (keep.length || !ownIgnore) await appendFile(join(root, '.git', 'info', 'exclude'), `\n# MediGen Lab: the folder's own files, never checkpointed\n${keep.join('\n')}\n${ownIgnore ? '' : IGNORED}`);
       await sb.commit('Create the MediGen Lab sandbox', 'start', true);
     }
     return sb;
+  }
+
+  /**
+   * Files and folders already in `root` that the sandbox would not own (anything but .git,
+   * .medigen and .gitignore), so a host can ask before opening a sandbox there. They are never
+   * committed either way: the sandbox lists them in git's local exclude file when it is created.
+   */
+  static async existingEntries(root: string): Promise<string[]> {
+    if (!existsSync(root) || existsSync(join(root, '.git'))) return [];
+    return (await readdir(root)).filter((n) => !['.git', '.medigen', '.gitignore'].includes(n)).sort();
   }
 
   /** Runs sandbox operations one at a time, so two clicks can't interleave git commands. */
@@ -79,8 +98,8 @@ export class Sandbox {
 
   private async commit(message: string, reason: string, allowEmpty = false): Promise<string | undefined> {
     await this.git.add(['-A']);
-    const status = await this.git.status();
-    if (!allowEmpty && status.isClean()) return undefined;
+    const staged = (await this.git.raw(['diff', '--cached', '--name-only'])).trim();
+    if (!allowEmpty && !staged) return undefined;
     const res = await this.git.commit(`${message}\n\nmedigen-reason: ${reason}`, undefined, allowEmpty ? { '--allow-empty': null } : {});
     return res.commit || (await this.git.revparse(['HEAD'])).trim();
   }

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { MedigenError, UsageError } from '../../core/index';
+import { MedigenError, UsageError, assertOutputsAreNotInputs } from '../../core/index';
 import { BASELINE_DESCRIPTIONS, BASELINE_METHODS, PAPER_TEST1_ROUGE1, baselinePredictions, isBaselineMethod, predictionsCsv, type BaselineMethod } from '../../models/baselines';
 import { retrievalPool } from '../../models/retrieval';
 import { evaluateNotes, loadGold, pct } from '../../models/eval/index';
@@ -62,10 +62,15 @@ Examples:
         throw new MedigenError(`Could not create the folder ${dir}: ${(e as Error).message}.`, 'With --method all, --out names a folder; choose one you may write to.');
       }
     }
+    const outFile = (m: BaselineMethod) => (v.method === 'all' ? join(dir, `${name}_${m}.csv`) : v.out!);
+    assertOutputsAreNotInputs(
+      methods.map((m) => ({ label: v.method === 'all' ? `--out ${m}` : '--out', path: outFile(m) })),
+      [{ label: '--split file', path: gold.file }, gold.metadataFile ? { label: 'metadata file', path: gold.metadataFile } : undefined],
+    );
     const summary: Record<string, { file: string; rouge1: number; rouge2: number; rougeL: number; rougeLsum: number }> = {};
     for (const m of methods) {
       const preds = baselinePredictions(gold.encounters, m, { pool });
-      const file = writeReport(v.method === 'all' ? join(dir, `${name}_${m}.csv`) : v.out, predictionsCsv(preds), 'predictions');
+      const file = writeReport(outFile(m), predictionsCsv(preds), 'predictions');
       const ev = await evaluateNotes(gold.encounters, preds);
       const all = ev.results.ALL as Record<string, number>;
       summary[m] = { file, rouge1: all.rouge1!, rouge2: all.rouge2!, rougeL: all.rougeL!, rougeLsum: all.rougeLsum! };

@@ -1,6 +1,4 @@
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { MedigenError, UsageError } from '../../core/index';
+import { MedigenError, UsageError, assertOutputsAreNotInputs, writeUserFile } from '../../core/index';
 import { streamProgress } from '../../core/index';
 import {
   DEFAULT_MAX_TOKENS,
@@ -13,8 +11,11 @@ import {
   formatDivision,
   formatLengthReport,
   formatStats,
+  formatStatsProblems,
+  statsUnreliable,
   formatValidation,
   loadSplit,
+  metadataFileFor,
   measureSectionAgreement,
   preprocessEncounters,
   readTemplate,
@@ -35,6 +36,12 @@ import { EXIT, defineCommand, type Command } from '../command';
 
 const corpusOption = CORPUS_OPTION;
 const corpusHelp = { corpus: CORPUS_HELP };
+
+/** The metadata file read with a split file, as an input no output may overwrite. */
+const metadataOf = (file: string) => {
+  const m = metadataFileFor(file);
+  return m ? [{ label: 'metadata file', path: m }] : [];
+};
 
 const list = (v: string | undefined) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 
@@ -111,6 +118,7 @@ Examples:
     const fields = list(ctx.values.fields ?? 'dialogue');
     for (const f of fields) if (f !== 'dialogue' && f !== 'note') throw new UsageError(`--fields: "${f}" is not a column preprocessing can change.`, 'Use --fields dialogue, --fields note or --fields dialogue,note.');
     const split = loadSplit(ctx.positionals[0] ?? 'train', ctx.values.corpus);
+    assertOutputsAreNotInputs([ctx.values.out ? { label: '--out', path: ctx.values.out } : undefined], [{ label: 'split file', path: split.file }, ...metadataOf(split.file)]);
     if (ctx.values.show) {
       const e = findEncounter(split.encounters, ctx.values.show, split.name);
       for (const f of fields as TextField[]) {
@@ -131,8 +139,7 @@ Examples:
     const changed = processed.filter((p, k) => p.dialogue !== split.encounters[k]!.dialogue || p.note !== split.encounters[k]!.note).length;
     ctx.out.write(`${split.name}: ${changed} of ${split.encounters.length} encounters changed by ${enabledSteps(config).map((s) => s.name).join(', ') || 'no steps'} (${fields.join(', ')}).\n`);
     if (ctx.values.out) {
-      const file = resolve(ctx.values.out);
-      writeFileSync(file, writeCsv(['dataset', 'encounter_id', 'dialogue', 'note'], processed.map((e) => [e.dataset, e.encounterId, e.dialogue, e.note])));
+      const file = writeUserFile(ctx.values.out, writeCsv(['dataset', 'encounter_id', 'dialogue', 'note'], processed.map((e) => [e.dataset, e.encounterId, e.dialogue, e.note])), 'output file');
       ctx.out.write(`Wrote ${shortPath(file)}. Next: medigen data validate ${shortPath(file)}\n`);
     } else {
       ctx.out.write(`Nothing written. See one encounter with --show ${split.encounters[0]?.encounterId ?? 'ID'}, or write the result with --out FILE.\n`);
@@ -186,7 +193,8 @@ const stats = defineCommand({
     const s = corpusStats(ctx.values.split, ctx.values.corpus, { tokenizer, progress });
     progress.end();
     ctx.out.write(ctx.values.json ? `${JSON.stringify(s, null, 2)}\n` : formatStats(s));
-    return EXIT.ok;
+    ctx.err.write(formatStatsProblems(s));
+    return s.some(statsUnreliable) ? EXIT.failed : EXIT.ok;
   },
 });
 
@@ -219,14 +227,17 @@ const exportCmd = defineCommand({
     const systemPrompt = ctx.values.system ? readTemplate(ctx.values.system) : undefined;
     const tokenizer = ctx.values.tokenizer ? await tokenCounter(ctx.values.tokenizer) : undefined;
     const split = loadSplit(ctx.values.split ?? 'train', ctx.values.corpus);
+    assertOutputsAreNotInputs(
+      [ctx.values.out ? { label: '--out', path: ctx.values.out } : undefined],
+      [{ label: 'split file', path: split.file }, ...metadataOf(split.file), ctx.values.template ? { label: '--template file', path: ctx.values.template } : undefined, ctx.values.system ? { label: '--system file', path: ctx.values.system } : undefined],
+    );
     const progress = streamProgress(ctx.err, 'Exporting');
     const { lines, report } = buildInstructionData(split.encounters, { format, template, systemPrompt, maxTokens, tokenizer, progress });
     progress.end();
     const data = lines.map((l) => `${l}\n`).join('');
     const info = ctx.values.out ? ctx.out : ctx.err;
     if (ctx.values.out) {
-      const file = resolve(ctx.values.out);
-      writeFileSync(file, data);
+      const file = writeUserFile(ctx.values.out, data, 'output file');
       info.write(`Wrote ${lines.length} ${format} examples from ${split.name} to ${shortPath(file)}.\n`);
     } else {
       ctx.out.write(data);

@@ -1,6 +1,5 @@
-import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { MedigenError, UsageError } from '../../core/index';
+import { UsageError, assertOutputsAreNotInputs, writeUserFile } from '../../core/index';
 import { streamProgress } from '../../core/index';
 import { evaluateNotes, formatTable, loadGold, loadPredictions, toHtml, toJson, toMarkdown, type EvaluateOptions } from '../../models/eval/index';
 import { CORPUS_HELP } from '../options';
@@ -15,13 +14,7 @@ function wholeNumber(value: string | undefined, flag: string, min = 0): number |
 
 /** Writes a report file, turning file-system errors into an actionable message. */
 export function writeReport(file: string, text: string, what: string): string {
-  const abs = resolve(file);
-  try {
-    writeFileSync(abs, text);
-  } catch (e) {
-    throw new MedigenError(`Could not write the ${what} to ${abs}: ${(e as Error).message}.`, 'Check that the folder exists and that you may write there, or choose another file name.');
-  }
-  return abs;
+  return writeUserFile(file, text, what);
 }
 
 const evaluate = defineCommand({
@@ -83,6 +76,10 @@ Examples:
 
     const gold = loadGold(v.gold, { ...(v.corpus ? { corpus: v.corpus } : {}), ...(v.metadata ? { metadata: v.metadata } : {}) });
     const predictions = loadPredictions(v.pred);
+    assertOutputsAreNotInputs(
+      [v.markdown ? { label: '--markdown', path: v.markdown } : undefined, v.html ? { label: '--html', path: v.html } : undefined],
+      [{ label: '--gold file', path: gold.file }, { label: '--pred file', path: v.pred }, gold.metadataFile ? { label: 'metadata file', path: gold.metadataFile } : undefined, v['bertscore-baseline'] ? { label: '--bertscore-baseline file', path: v['bertscore-baseline'] } : undefined],
+    );
     const progress = streamProgress(ctx.err, 'Scoring notes');
     const options: EvaluateOptions = { useStemmer: v.stemmer ?? false, progress };
     if (longSrc !== undefined) options.longSourceWords = longSrc;

@@ -20,6 +20,7 @@ import type { Progress } from '../../core/index';
 import { divideNote, EMPTY_SECTION, sectionTextForScoring } from '../../datasets/index';
 import { DIVISIONS, type Division, type Encounter } from '../../datasets/index';
 import { matchPredictions, type MatchedBy, type Prediction } from './match';
+import { TooLongToScoreError } from './lcs';
 import { ROUGE_TYPES, RougeScorer, type RougeScores } from './rouge';
 
 /** BERTScore settings; scoring with BERTScore is off unless this is given. */
@@ -171,6 +172,31 @@ function bandLabel(lo: number, hi: number): string {
   return hi === Infinity ? `${lo}+ words` : `${lo}-${hi} words`;
 }
 
+/** ROUGE of one note and its four sections; appends the texts to ACI-BENCH's ordered lists. */
+function scoreNote(scorer: RougeScorer, k: number, g: Encounter, pred: string, refTexts: string[][], predTexts: string[][]): NoteScores {
+  const rd = divideNote(g.note);
+  const pd = divideNote(pred);
+  refTexts[0]!.push(g.note);
+  predTexts[0]!.push(pred);
+  const sections = {} as Record<Division, RougeScores>;
+  DIVISIONS.forEach((d, i) => {
+    const r = sectionTextForScoring(rd[d]?.text);
+    const p = sectionTextForScoring(pd[d]?.text);
+    refTexts[i + 1]!.push(r);
+    predTexts[i + 1]!.push(p);
+    sections[d] = scorer.score(r, p);
+  });
+  return {
+    index: k,
+    encounterId: g.encounterId,
+    dataset: g.dataset,
+    sourceWords: sourceWordCount(g.dialogue),
+    full: scorer.score(g.note, pred),
+    sections,
+    present: { reference: DIVISIONS.filter((d) => rd[d]), prediction: DIVISIONS.filter((d) => pd[d]) },
+  };
+}
+
 /**
  * Scores every predicted note against its reference note (full note and the four sections) and
  * aggregates like ACI-BENCH. Predictions are matched by encounter_id when every row on both sides
@@ -190,27 +216,12 @@ export async function evaluateNotes(gold: readonly Encounter[], predictions: rea
     signal?.throwIfAborted();
     const g = pairs.gold[k]!;
     const pred = pairs.predictions[k]!;
-    const rd = divideNote(g.note);
-    const pd = divideNote(pred);
-    refTexts[0]!.push(g.note);
-    predTexts[0]!.push(pred);
-    const sections = {} as Record<Division, RougeScores>;
-    DIVISIONS.forEach((d, i) => {
-      const r = sectionTextForScoring(rd[d]?.text);
-      const p = sectionTextForScoring(pd[d]?.text);
-      refTexts[i + 1]!.push(r);
-      predTexts[i + 1]!.push(p);
-      sections[d] = scorer.score(r, p);
-    });
-    notes.push({
-      index: k,
-      encounterId: g.encounterId,
-      dataset: g.dataset,
-      sourceWords: sourceWordCount(g.dialogue),
-      full: scorer.score(g.note, pred),
-      sections,
-      present: { reference: DIVISIONS.filter((d) => rd[d]), prediction: DIVISIONS.filter((d) => pd[d]) },
-    });
+    try {
+      notes.push(scoreNote(scorer, k, g, pred, refTexts, predTexts));
+    } catch (e) {
+      if (e instanceof TooLongToScoreError) throw new MedigenError(`Note ${k + 1}${g.encounterId ? ` (${g.encounterId})` : ''}: ${e.message}`, e.hint, { cause: e });
+      throw e;
+    }
     progress?.report(k + 1, n, g.encounterId || `note ${k + 1}`);
   }
 

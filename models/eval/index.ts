@@ -4,7 +4,7 @@
  */
 export { tokenize, tokenIds, Vocabulary, type TokenIds, type TokenizeOptions } from './tokenize';
 export { porterStem } from './porter';
-export { BitLcs, lcsTable, lcsTableMarks } from './lcs';
+export { BitLcs, MAX_LCS_CELLS, TooLongToScoreError, lcsTable, lcsTableMarks } from './lcs';
 export { ROUGE_TYPES, RougeScorer, rouge, scoreFromCounts, type RougeOptions, type RougeScore, type RougeScores, type RougeType } from './rouge';
 export { matchPredictions, type MatchedBy, type MatchedPairs, type Prediction } from './match';
 export {

@@ -2,9 +2,8 @@
  * Reading the two inputs of an evaluation: the reference (gold) notes, by split name or file, with
  * their metadata; and a predictions CSV. Problems become MedigenErrors that say how to fix them.
  */
-import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { MedigenError } from '../../core/index';
+import { MedigenError, readUserFile, statUserFile } from '../../core/index';
 import { loadSplit, readCsvEncounters } from '../../datasets/index';
 import { parseCsv, type CsvProblem } from '../../datasets/index';
 import type { Encounter } from '../../datasets/index';
@@ -20,7 +19,13 @@ function firstErrors(problems: readonly CsvProblem[], max = 3): string {
 
 function requireFile(file: string, what: string, hint: string): string {
   const abs = resolve(file);
-  if (!existsSync(abs) || !statSync(abs).isFile()) throw new MedigenError(`The ${what} file ${abs} does not exist.`, hint);
+  try {
+    statUserFile(abs, `${what} file`);
+  } catch (e) {
+    // Keep the file-specific reason (folder, dangling link, permission), add what this file should be.
+    if (e instanceof MedigenError && (e.cause as { code?: string } | undefined)?.code === 'ENOENT' && !/link/.test(e.message)) throw new MedigenError(e.message, `${hint} ${e.hint}`, { cause: e });
+    throw e;
+  }
   return abs;
 }
 
@@ -52,7 +57,7 @@ export function loadGold(ref: string, options: GoldOptions = {}): { file: string
  * column, otherwise by row order (the file must then have one row per encounter).
  */
 export function joinMetadataFile(encounters: Encounter[], file: string): void {
-  const table = parseCsv(readFileSync(file), file);
+  const table = parseCsv(readUserFile(file, 'metadata file'), file);
   if (table.problems.some((p) => p.severity === 'error')) {
     throw new MedigenError(`The metadata file ${file} has problems: ${firstErrors(table.problems)}`, 'Fix the reported lines, or leave --metadata out.');
   }
@@ -81,7 +86,7 @@ export function joinMetadataFile(encounters: Encounter[], file: string): void {
  */
 export function loadPredictions(file: string): Prediction[] {
   const abs = requireFile(file, 'predictions', 'Give the CSV your generator wrote (columns encounter_id and note), e.g. one made by `medigen baseline`.');
-  const table = parseCsv(readFileSync(abs), abs);
+  const table = parseCsv(readUserFile(abs, 'predictions file'), abs);
   if (!table.header.includes('note')) {
     throw new MedigenError(
       `The predictions file ${abs} has no "note" column; its header is: ${table.header.join(', ') || '(empty)'}.`,

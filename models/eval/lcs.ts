@@ -12,6 +12,31 @@
  * different LCS and change ROUGE-Lsum.
  */
 
+import { MedigenError } from '../../core/index';
+
+/**
+ * The most LCS work one pair of token sequences may take: tokens(a) × tokens(b). At this size the
+ * bit-parallel pass does ~2.5·10⁸ word operations and the backtrack keeps up to 1 GB of rows
+ * (tokens(a) × tokens(b) / 8 bytes), so anything larger is refused instead of running for hours.
+ * A 20 MB note on one line (3.5 million words) against a 2,000-word reference is 7·10⁹.
+ */
+export const MAX_LCS_CELLS = 8e9;
+
+/** Two texts too long to compare by LCS within {@link MAX_LCS_CELLS}. */
+export class TooLongToScoreError extends MedigenError {
+  static override readonly kind: string = 'TooLongToScoreError';
+  constructor(
+    readonly aTokens: number,
+    readonly bTokens: number,
+  ) {
+    super(
+      `A note is too long to score: a line of ${aTokens.toLocaleString('en-US')} words compared with one of ${bTokens.toLocaleString('en-US')} words is beyond ROUGE-L's limit (${(MAX_LCS_CELLS / 1e9).toFixed(0)} billion word pairs).`,
+      'ACI-BENCH notes are under 2,000 words. Check that your generator stopped (a runaway generation repeats text for megabytes); shorten or regenerate that note, then score again.',
+    );
+    this.name = 'TooLongToScoreError';
+  }
+}
+
 function popcount32(x: number): number {
   x -= (x >>> 1) & 0x55555555;
   x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
@@ -72,8 +97,9 @@ export class BitLcs {
     const w = this.words;
     const m = this.preparedTo - this.preparedFrom;
     const n = to - from;
+    if (n * m > MAX_LCS_CELLS) throw new TooLongToScoreError(n, m);
     const need = (keepRows ? n + 1 : 1) * w;
-    if (this.rows.length < need) this.rows = new Uint32Array(need * 2);
+    if (this.rows.length < need) this.rows = new Uint32Array(need < 1 << 24 ? need * 2 : need);
     const rows = this.rows;
     rows.fill(0xffffffff, 0, w);
     let cur = 0;
@@ -133,6 +159,24 @@ export class BitLcs {
     let i = n;
     let j = this.preparedTo - b0;
     let cur = total; // table[i][j]
+    // ones(row r, first `bits` bits), kept incrementally: j only falls while the row stays, so the
+    // backtrack costs O(rows · words + j) instead of O(j) per step (quadratic on one long line).
+    let cacheRow = -1;
+    let cacheBits = 0;
+    let cacheOnes = 0;
+    const prefixOnes = (row: number, bits: number): number => {
+      if (row !== cacheRow || bits > cacheBits) {
+        cacheRow = row;
+        cacheBits = bits;
+        cacheOnes = this.ones(row * w, bits);
+        return cacheOnes;
+      }
+      while (cacheBits > bits) {
+        cacheBits--;
+        cacheOnes -= (rows[row * w + (cacheBits >>> 5)]! >>> (cacheBits & 31)) & 1;
+      }
+      return cacheOnes;
+    };
     while (i > 0 && j > 0 && cur > 0) {
       if (a[from + i - 1] === b[b0 + j - 1]) {
         mark[from + i - 1] = 1;
@@ -144,7 +188,7 @@ export class BitLcs {
       // table[i][j-1]: drop column j-1 of row i (a zero bit there means the count grew at j-1).
       const bit = (rows[i * w + ((j - 1) >>> 5)]! >>> ((j - 1) & 31)) & 1;
       const left = cur - (bit ^ 1);
-      const up = j - this.ones((i - 1) * w, j);
+      const up = j - prefixOnes(i - 1, j);
       if (left > up) {
         j--;
         cur = left;

@@ -5,9 +5,9 @@
  * resumes without regenerating them.
  */
 import { createHash } from 'node:crypto';
-import { appendFileSync, existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { MedigenError, type Progress } from '../../core/index';
+import { MedigenError, assertOutputsAreNotInputs, statUserFile, type Progress } from '../../core/index';
 import { loadSplit, writeCsv, type Encounter } from '../../datasets/index';
 import type { GenerateOptions, LoraAdapter } from '../llm/index';
 import { isRemoteSpec, openNoteSource, type NoteSourceSpec } from './source';
@@ -64,17 +64,17 @@ export function partialFileFor(out: string): string {
   return `${resolve(out)}.partial.jsonl`;
 }
 
-function fileStamp(path: string): { path: string; size: number } {
-  return { path: resolve(path), size: statSync(path).size };
+function fileStamp(path: string, what: string): { path: string; size: number } {
+  return { path: resolve(path), size: statUserFile(path, what).size };
 }
 
 /** Checksum of everything that changes the generated notes. */
 export function settingsChecksum(source: NoteSourceSpec, splitFile: string, o: GenerateSplitOptions): string {
   const lora = typeof o.lora === 'string' ? { path: o.lora } : o.lora;
   const settings = {
-    model: isRemoteSpec(source) ? { endpoint: source.baseUrl, model: source.model } : fileStamp(source.path),
-    lora: lora ? { ...fileStamp(lora.path), scale: lora.scale ?? 1 } : null,
-    split: fileStamp(splitFile),
+    model: isRemoteSpec(source) ? { endpoint: source.baseUrl, model: source.model } : fileStamp(source.path, 'model file'),
+    lora: lora ? { ...fileStamp(lora.path, 'LoRA adapter'), scale: lora.scale ?? 1 } : null,
+    split: fileStamp(splitFile, 'data file'),
     template: o.template ?? null,
     systemPrompt: o.systemPrompt ?? null,
     maxTokens: o.maxTokens ?? 1024,
@@ -127,6 +127,11 @@ export async function generateSplit(source: NoteSourceSpec, o: GenerateSplitOpti
   const encounters = split.encounters.slice(0, o.limit ?? split.encounters.length);
   const out = resolve(o.out);
   const partial = partialFileFor(out);
+  const lora = typeof o.lora === 'string' ? o.lora : o.lora?.path;
+  assertOutputsAreNotInputs(
+    [{ label: '--out', path: out }, { label: 'the notes-in-progress file', path: partial }],
+    [{ label: 'split file', path: split.file }, isRemoteSpec(source) ? undefined : { label: 'model file', path: source.path }, lora ? { label: 'LoRA adapter', path: lora } : undefined],
+  );
   const checksum = settingsChecksum(source, split.file, o);
   if (o.restart) rmSync(partial, { force: true });
   const done = existsSync(partial) ? readPartial(partial, checksum) : new Map<string, PartialLine>();

@@ -52,7 +52,7 @@ export function isLocalEndpoint(baseUrl: string): boolean {
 /** The warning to show before sending dialogues to an endpoint, or undefined for a local one. */
 export function remoteWarning(baseUrl: string): string | undefined {
   if (isLocalEndpoint(baseUrl)) return undefined;
-  return `Dialogue text will be sent to ${new URL(baseUrl).host}. Patient conversations are sensitive: use an endpoint your institution has approved for this data, over HTTPS.`;
+  return `Dialogue text will be sent to ${checkUrl(baseUrl).host}. Patient conversations are sensitive: use an endpoint your institution has approved for this data, over HTTPS.`;
 }
 
 function checkUrl(baseUrl: string): URL {
@@ -88,6 +88,49 @@ async function post(ep: RemoteEndpoint, path: string, body: unknown, signal?: Ab
   if (res.status === 401 || res.status === 403) throw new RemoteHttpError(res.status, `The endpoint refused the request (HTTP ${res.status}).`, 'Set the API key (MEDIGEN_API_KEY, or the extension\'s endpoint key setting).');
   if (res.status === 404) throw new RemoteHttpError(404, `The endpoint has no ${path} or no model "${ep.model}" (HTTP 404). ${text}`, 'Check the model name the server lists at /v1/models, and that the URL ends in /v1.');
   throw new RemoteHttpError(res.status, `The endpoint answered HTTP ${res.status}: ${text}`, 'See the server\'s log; try again with fewer parallel requests or a shorter --max-tokens.');
+}
+
+type StreamChunk = { choices?: { delta?: { content?: string }; finish_reason?: string | null }[]; usage?: { completion_tokens?: number }; error?: unknown };
+
+const NOT_OPENAI_HINT = 'Check that the URL is the server\'s OpenAI-compatible base (it ends in /v1, e.g. http://localhost:8000/v1) and that the server supports /chat/completions.';
+
+const preview = (s: string) => JSON.stringify(s.length > 80 ? `${s.slice(0, 80)}…` : s);
+
+function errorText(error: unknown): string {
+  if (typeof error === 'string') return error;
+  const m = (error as { message?: unknown } | null)?.message;
+  return typeof m === 'string' ? m : JSON.stringify(error);
+}
+
+/** One `data:` line of the stream, or a MedigenError saying what came instead. */
+function parseChunk(data: string, baseUrl: string): StreamChunk {
+  let chunk: StreamChunk;
+  try {
+    chunk = JSON.parse(data) as StreamChunk;
+  } catch {
+    throw new MedigenError(`The endpoint ${baseUrl} sent a stream line that is not JSON: ${preview(data)}.`, NOT_OPENAI_HINT);
+  }
+  if (chunk === null || typeof chunk !== 'object') throw new MedigenError(`The endpoint ${baseUrl} sent ${preview(data)} instead of a completion chunk.`, NOT_OPENAI_HINT);
+  if (chunk.error !== undefined) throw new MedigenError(`The endpoint ${baseUrl} reported an error: ${errorText(chunk.error)}`, 'See the server\'s log; try a shorter --max-tokens or fewer parallel requests.');
+  return chunk;
+}
+
+/** A completion the server sent whole instead of streaming; garbage becomes a MedigenError. */
+function parseCompletion(body: string, type: string, baseUrl: string): { text: string; stopReason: string; generatedTokens?: number } {
+  let parsed: { choices?: { message?: { content?: unknown }; finish_reason?: string | null }[]; usage?: { completion_tokens?: number }; error?: unknown } | undefined;
+  try {
+    parsed = JSON.parse(body) as typeof parsed;
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed && typeof parsed === 'object' && parsed.error !== undefined) throw new MedigenError(`The endpoint ${baseUrl} reported an error: ${errorText(parsed.error)}`, 'See the server\'s log.');
+  const content = parsed?.choices?.[0]?.message?.content;
+  if (typeof content !== 'string') {
+    throw new MedigenError(`The endpoint ${baseUrl} did not answer like an OpenAI-compatible server (${type || 'no content type'}): ${preview(body)}.`, NOT_OPENAI_HINT);
+  }
+  if (!content) throw new MedigenError(`The endpoint ${baseUrl} answered without any text for this note.`, 'Check the model name and the server\'s log.');
+  const tokens = parsed?.usage?.completion_tokens;
+  return { text: content, stopReason: parsed?.choices?.[0]?.finish_reason ?? 'stop', ...(tokens !== undefined ? { generatedTokens: tokens } : {}) };
 }
 
 /** Lists the models an endpoint serves. */
@@ -153,8 +196,16 @@ export class RemoteNoteGenerator {
       if (o.signal?.aborted) return { text, stopReason: 'abort', ms: performance.now() - start };
       throw e;
     }
+    const type = res.headers.get('content-type') ?? '';
+    if (!type.includes('text/event-stream')) {
+      // A server that ignores "stream": a whole completion as JSON is still a note; anything else is not.
+      const whole = parseCompletion(await res.text(), type, this.endpoint.baseUrl);
+      if (whole.text) o.onTextChunk?.(whole.text);
+      return { ...whole, ms: performance.now() - start };
+    }
     const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
     let buffered = '';
+    let events = 0;
     try {
       for (;;) {
         const { value, done } = await reader.read();
@@ -166,8 +217,9 @@ export class RemoteNoteGenerator {
           buffered = buffered.slice(nl + 1);
           if (!line.startsWith('data:')) continue;
           const data = line.slice(5).trim();
+          events++;
           if (data === '[DONE]') continue;
-          const chunk = JSON.parse(data) as { choices?: { delta?: { content?: string }; finish_reason?: string | null }[]; usage?: { completion_tokens?: number } };
+          const chunk = parseChunk(data, this.endpoint.baseUrl);
           const piece = chunk.choices?.[0]?.delta?.content ?? '';
           if (piece) {
             text += piece;
@@ -180,8 +232,11 @@ export class RemoteNoteGenerator {
       }
     } catch (e) {
       if (o.signal?.aborted) return { text, stopReason: 'abort', ms: performance.now() - start };
+      if (e instanceof MedigenError) throw e;
       throw new MedigenError(`The endpoint's stream broke off: ${(e as Error).message}`, 'Try again; if it keeps happening, check the server\'s log.', { cause: e });
     }
+    if (events === 0) throw new MedigenError(`The endpoint ${this.endpoint.baseUrl} answered with an empty event stream (no "data:" lines).`, NOT_OPENAI_HINT);
+    if (!text) throw new MedigenError(`The endpoint ${this.endpoint.baseUrl} finished (${stopReason}) without sending any text for this note.`, 'Check the model name and the server\'s log; a model that stops at once may need a larger --max-tokens or another chat template.');
     return { text, stopReason, ...(generatedTokens !== undefined ? { generatedTokens } : {}), ms: performance.now() - start };
   }
 }

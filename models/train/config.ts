@@ -3,8 +3,7 @@
  * `medigen train --config <file>` reads. Defaults follow the MediGen study's recipe (QLoRA on a
  * 7-8B instruction model, instruction tuning on ACI-BENCH train, validation on ACI-BENCH valid).
  */
-import { readFileSync } from 'node:fs';
-import { MedigenError } from '../../core/index';
+import { MedigenError, readUserJson } from '../../core/index';
 
 export interface TrainConfig {
   version: 1;
@@ -175,12 +174,8 @@ export function validateTrainConfig(raw: unknown): ConfigProblem[] {
 
 /** Reads a config file: defaults filled in for missing keys, then validated. */
 export function loadTrainConfig(file: string): TrainConfig {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new MedigenError(`Could not read the training config ${file}: ${(e as Error).message}.`, 'Check that the file exists and is valid JSON (the run form in VS Code writes a correct one).');
-  }
+  const raw = readUserJson(file, 'training config', 'Fix the JSON (the run form in VS Code writes a correct one), or write a fresh one with `medigen train init`.');
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new MedigenError(`The training config ${file} holds ${JSON.stringify(raw)?.slice(0, 40)}, not a settings object.`, 'Write a fresh one with `medigen train init` and edit it.');
   const merged = deepMerge(defaultTrainConfig(), raw);
   const problems = validateTrainConfig(merged);
   if (problems.length) {

@@ -9,7 +9,7 @@
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { MedigenError } from '../../core/index';
+import { MedigenError, readUserJson } from '../../core/index';
 import { loadSplit } from '../../datasets/index';
 import { buildInstructionData, readTemplate, type LengthReport } from '../../datasets/index';
 import type { TrainConfig } from './config';
@@ -98,7 +98,10 @@ export function listRuns(runsDir: string): RunSummary[] {
     .filter((d) => d.isDirectory() && existsSync(join(runsDir, d.name, 'config.json')))
     .map((d) => {
       const dir = join(runsDir, d.name);
-      return { name: d.name, dir, created: statSync(join(dir, 'config.json')).mtime, config: JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as TrainConfig, state: replayRun(dir) };
+      const file = join(dir, 'config.json');
+      const config = readUserJson<TrainConfig>(file, 'run config', `That run folder is damaged (its config was probably cut off while being written). Move ${dir} out of ${runsDir} (or delete it), then list the runs again.`);
+      if (!config || typeof config !== 'object') throw new MedigenError(`The run config ${file} holds ${JSON.stringify(config)}, not a training config.`, `Move ${dir} out of ${runsDir} (or delete it), then list the runs again.`);
+      return { name: d.name, dir, created: statSync(file).mtime, config, state: replayRun(dir) };
     })
     .sort((a, b) => b.created.getTime() - a.created.getTime());
 }

@@ -29,6 +29,35 @@ describe('sandbox: student work is checkpointed and never lost', () => {
     assert.equal(attempts[0]!.reason, 'start');
   });
 
+  it('opened on a folder that already has files: keeps its .gitignore byte for byte and never commits what was there', async () => {
+    const ws = join(dir, 'ws');
+    mkdirSync(join(ws, 'notes'), { recursive: true });
+    const userIgnore = '# mine\n*.log\n';
+    writeFileSync(join(ws, '.gitignore'), userIgnore);
+    writeFileSync(join(ws, 'secret.env'), 'API_KEY=do-not-commit\n');
+    writeFileSync(join(ws, 'notes', 'todo.md'), 'my notes\n');
+    assert.deepEqual(await Sandbox.existingEntries(ws), ['notes', 'secret.env']);
+    const sb = await Sandbox.open(ws);
+    const folder = await sb.startExercise(ex());
+    writeFileSync(join(folder, 'exercise.ts'), 'my attempt');
+    writeFileSync(join(folder, 'helper.ts'), 'a new file of the student');
+    assert.ok(await sb.checkpoint('check', 'check'));
+    assert.equal(readFileSync(join(ws, '.gitignore'), 'utf8'), userIgnore);
+    const tracked = execFileSync('git', ['ls-files'], { cwd: ws, encoding: 'utf8' }).trim().split('\n').sort();
+    assert.deepEqual(tracked, ['m1/count-turns/exercise.ts', 'm1/count-turns/helper.ts', 'm1/count-turns/lib/util.ts']);
+    const everCommitted = execFileSync('git', ['log', '--all', '--name-only', '--format='], { cwd: ws, encoding: 'utf8' });
+    assert.doesNotMatch(everCommitted, /secret\.env|todo\.md|\.gitignore/);
+    assert.match(readFileSync(join(ws, '.git', 'info', 'exclude'), 'utf8'), /\.medigen\/runs\//, 'our ignore lines went to git\'s local exclude file');
+    assert.equal(readFileSync(join(ws, 'secret.env'), 'utf8'), 'API_KEY=do-not-commit\n');
+  });
+
+  it('a fresh folder gets our .gitignore, committed with the sandbox', async () => {
+    const ws = join(dir, 'fresh');
+    assert.deepEqual(await Sandbox.existingEntries(ws), []);
+    await Sandbox.open(ws);
+    assert.equal(execFileSync('git', ['ls-files'], { cwd: ws, encoding: 'utf8' }).trim(), '.gitignore');
+  });
+
   it('does not overwrite a student file when the exercise is started again', async () => {
     const sb = await Sandbox.open(join(dir, 'ws'));
     const folder = await sb.startExercise(ex());

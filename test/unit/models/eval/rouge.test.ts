@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { BitLcs, lcsTableMarks, porterStem, rouge, RougeScorer, scoreFromCounts, tokenize, tokenIds, Vocabulary } from '../../../../models/eval/index';
+import { BitLcs, MAX_LCS_CELLS, TooLongToScoreError, lcsTableMarks, porterStem, rouge, RougeScorer, scoreFromCounts, tokenize, tokenIds, Vocabulary } from '../../../../models/eval/index';
 
 // Outputs of NLTK 3.8's PorterStemmer() (the stemmer rouge_score uses) for these words.
 const NLTK_STEMS: Record<string, string> = {
@@ -121,5 +121,27 @@ describe('models/eval: tokenizer and ROUGE (rouge_score semantics)', () => {
     const pairs: [string, string][] = [['a b c d', 'a c'], ['x y\nz', 'y z x'], ['one two three', 'three two one']];
     for (let k = 0; k < 3; k++) s.score('unrelated words to grow the vocabulary', 'more words');
     for (const [r, p] of pairs) assert.deepEqual(s.score(r, p), rouge(r, p));
+  });
+  it('keeps the rouge_score LCS on one very long line (a long miss after the matches) with the same marks as the table', () => {
+    // The matches sit at the start of b and a long tail of misses follows: the backtrack walks the
+    // whole tail, which used to cost a popcount of the row per step.
+    const a = Int32Array.from([1, 2, 3, 1, 2, 3, 4]);
+    const b = Int32Array.from({ length: 5000 }, (_, j) => (j < 10 ? (j % 4) + 1 : 5 + (j % 3)));
+    const lcs = new BitLcs();
+    lcs.ensureVocab(8);
+    lcs.prepare(b);
+    const mark = new Uint8Array(a.length);
+    const expected = lcsTableMarks(a, b);
+    assert.equal(lcs.markLcs(a, 0, a.length, mark), expected.length);
+    assert.deepEqual([...mark].flatMap((x, i) => (x ? [i] : [])), expected);
+  });
+
+  it('refuses two texts whose LCS would exceed the limit, with the word counts and what to do', () => {
+    const words = Math.ceil(Math.sqrt(MAX_LCS_CELLS)) + 10;
+    const text = 'word '.repeat(words);
+    assert.throws(
+      () => rouge(text, text),
+      (e: unknown) => e instanceof TooLongToScoreError && /too long to score/.test(e.message) && e.message.includes(words.toLocaleString('en-US')) && /generator stopped/.test(e.hint),
+    );
   });
 });
