@@ -1,0 +1,9 @@
+/**
+ * Is this note safe? Faithfulness tracing of generated notes against their dialogue, and the
+ * identifier guard for dialogues and notes. Offline, lexical and rule-based.
+ */
+export { ISSUE_KINDS, traceFaithfulness, traceSentence, type FaithfulnessIssue, type FaithfulnessOptions, type IssueKind, type TracedSentence } from './faithfulness';
+export { indexDialogue, type DialogueIndex } from './dialogue';
+export { DIAGNOSES, MEDICATIONS, findTerms, type Term, type TermHit } from './lexicon';
+export { findNumbers, type NumberMention } from './spokenNumbers';
+export { splitSentences, words, type Span, type Word } from './text';
