@@ -55,13 +55,16 @@ function push<K>(map: Map<K, Place[]>, key: K, place: Place): void {
 
 /**
  * What the note writer knew besides the dialogue, from ACI-BENCH's metadata columns: the patient's
- * age ("a 54-year-old male" is supported by patient_age 54 even when nobody said it).
+ * age and the visit's complaints (cc, 2nd_complaints): "a 54-year-old male" is supported by
+ * patient_age 54 even when nobody said it, "right arm pain" by the chief complaint.
  */
 export function metadataFacts(metadata: Record<string, string> | undefined): string[] {
   if (!metadata) return [];
   const facts: string[] = [];
   const age = metadata.patient_age?.trim();
-  if (age) facts.push(`the patient is ${age} years old ${age} year old`);
+  if (age) facts.push(`the patient is ${age.replace(/\.0$/, '')} years old`);
+  const complaints = [metadata.cc, ...(metadata['2nd_complaints'] ?? '').split(';')].map((c) => c?.trim()).filter((c) => c && c !== 'none' && c !== '#####EMPTY#####');
+  if (complaints.length) facts.push(`complaints: ${complaints.join(' ; ')}`);
   return facts;
 }
 

@@ -75,6 +75,9 @@ function isFigure(text: string, w: readonly Word[], m: NumberMention): boolean {
   return true;
 }
 
+// "her first visit", "the third accident": ordinal words in a note are rarely a figure to check.
+const ORDINAL_WORD = /^(first|second|third|[a-z]+th|once|single|couple|double|triple)$/;
+
 /** Longest readings only: "fifty four" in a note is 54, not also 50 and 4. */
 function maximal(mentions: NumberMention[]): NumberMention[] {
   return mentions.filter((m) => !mentions.some((o) => o !== m && o.from <= m.from && o.to >= m.to && o.to - o.from > m.to - m.from));
@@ -201,7 +204,7 @@ export function traceSentence(index: DialogueIndex, text: string, options: Faith
 
   for (const m of maximal(findNumbers(w))) {
     if (w[m.from]!.norm === 'one' && m.to - m.from === 1) continue; // "one of", "one time": rarely a figure
-    if (!isFigure(text, w, m)) continue;
+    if (!isFigure(text, w, m) || (m.to - m.from === 1 && ORDINAL_WORD.test(w[m.from]!.norm))) continue;
     if (!use(numberSupported(index, w, m, window))) issues.push({ kind: 'number', text: slice(m.from, Math.min(w.length, m.to + (UNIT_STEMS[w[m.to]?.norm ?? ''] || /^(mg|milligrams?|years?|months?|weeks?|days?|hours?|times?|percent)$/.test(w[m.to]?.norm ?? '') ? 1 : 0))) });
   }
   for (const f of FREQUENCIES) {
