@@ -12,6 +12,8 @@ import { stem, words, type Word } from './text';
 export interface Place {
   turn: number;
   at: number;
+  /** For a number: the word after its last word. */
+  to?: number;
 }
 
 export interface DialogueIndex {
@@ -80,7 +82,7 @@ export function indexDialogue(dialogue: string, facts: readonly string[] = []): 
     const stems = w.map((x) => stem(x.norm));
     index.turns.push({ speaker: t.speaker, text: t.text, words: w, stems });
     stems.forEach((s, at) => push(index.stems, s, { turn, at }));
-    for (const n of findNumbers(w)) push(index.numbers, n.value, { turn, at: n.from });
+    for (const n of findNumbers(w)) if (w[n.from - 1]?.norm !== 'point') push(index.numbers, n.value, { turn, at: n.from, to: n.to });
     for (const h of findTerms(w, false)) index.terms.add(h.term);
     for (const f of frequenciesIn(w.map((x) => x.norm).join(' '))) index.frequencies.add(f);
     for (const x of w) index.vocabulary.add(x.norm);

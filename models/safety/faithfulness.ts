@@ -33,8 +33,10 @@ export interface TracedSentence {
 export interface FaithfulnessOptions {
   /** How many turns at most to give as evidence for a sentence. Defaults to 3. */
   maxEvidence?: number;
-  /** Words either side of a dialogue number or side within which its context must be said. Defaults to 10. */
+  /** Words either side of a number said in the dialogue within which its context must be said. Defaults to 10. */
   window?: number;
+  /** Words either side of a side ("left") said in the dialogue within which what it is the side of must be said. Defaults to 4. */
+  sideWindow?: number;
 }
 
 // Units written in notes, as the stem of the word said in the visit.
@@ -46,7 +48,6 @@ const UNIT_STEMS: Record<string, string> = {
 
 // Left and right only: "bilateral" is said in exams and rarely in the visit, and flipping it is no planted error.
 const SIDES: Record<string, string[]> = { left: ['left'], right: ['right'] };
-const NOT_A_SIDE = /^(all right|right away|right now|right after|right before|right there|right here|that's right|right\?|left over|left with|have left|has left)/i;
 // Body words a note and a visit name differently.
 const BODY_SYNONYMS: Record<string, string[]> = { extrem: ['leg', 'arm', 'foot', 'hand'], lower: ['leg', 'foot', 'knee', 'hip'], upper: ['arm', 'shoulder', 'hand'], ear: ['ear'], ey: ['eye'] };
 
@@ -83,32 +84,59 @@ function maximal(mentions: NumberMention[]): NumberMention[] {
   return mentions.filter((m) => !mentions.some((o) => o !== m && o.from <= m.from && o.to >= m.to && o.to - o.from > m.to - m.from));
 }
 
-function numberSupported(index: DialogueIndex, w: readonly Word[], m: NumberMention, window: number): Place | undefined | true {
+// Units, as stems, that a number can be of: a dose of 20 milligrams is not 20 years.
+const UNIT_SET = new Set(['milligram', 'microgram', 'gram', 'cc', 'centimet', 'millimet', 'kilogram', 'pound', 'year', 'month', 'week', 'dai', 'hour', 'minut', 'time', 'unit', 'percent', 'beat', 'degre', 'inch', 'feet', 'foot', 'mile', 'liter', 'milliliter', 'tablet', 'pill', 'refil', 'view']);
+
+function unitStem(norm: string | undefined): string | undefined {
+  if (!norm) return undefined;
+  const u = UNIT_STEMS[norm] ?? stem(norm);
+  return UNIT_SET.has(u) ? u : undefined;
+}
+
+/**
+ * A number is supported when the dialogue says it with the same unit ("twenty milligrams" for
+ * "20 mg"), or near the words it goes with in the note and not with another unit.
+ */
+function numberSupported(index: DialogueIndex, sentence: string, w: readonly Word[], m: NumberMention, window: number): Place | undefined | true {
   const places = index.numbers.get(m.value);
   if (!places) return undefined;
   const inNumber = (k: number) => k >= m.from && k < m.to;
-  const anchors = contentStems(w, m.from - 3, m.to + 3, inNumber);
-  const unit = w[m.to]?.norm;
-  if (unit && UNIT_STEMS[unit]) anchors.push(UNIT_STEMS[unit]!);
-  const known = anchors.filter((a) => index.stems.has(a));
-  if (!known.length) return true; // nothing to place it by: said anywhere is enough
-  return places.find((p) => nearAny(index, p, known, window) || (p.turn > 0 && index.turns[p.turn - 1]!.stems.some((s) => known.includes(s))));
+  const unit = unitStem(w[m.to]?.norm) ?? (sentence[w[m.to - 1]!.end] === '%' ? 'percent' : undefined);
+  const anchors = contentStems(w, m.from - 3, m.to + 3, inNumber).filter((a) => a !== unit && index.stems.has(a));
+  const unitAfter = (p: Place) => {
+    const t = index.turns[p.turn]!.words;
+    return unitStem(t[p.to!]?.norm) ?? unitStem(t[p.to! + 1]?.norm);
+  };
+  if (unit) {
+    const same = places.find((p) => unitAfter(p) === unit);
+    if (same) return same;
+  }
+  if (!anchors.length && !unit) return true; // nothing to place it by: said anywhere is enough
+  if (!anchors.length) return undefined;
+  return places.find((p) => {
+    const u = unitAfter(p);
+    return (!unit || !u || u === unit) && nearAny(index, p, anchors, window);
+  });
 }
 
 // Words too general to place a side by ("left-sided pain" is placed by what hurts, not by "pain").
 const GENERIC = new Set(['pain', 'side', 'sid', 'area', 'region', 'part', 'wors', 'better', 'mild', 'sever', 'some', 'slight', 'tender', 'swell']);
 
-/** Places where a side word is said as a side ("my left knee", "on the right"), not "all right" or "right now". */
+/** True when words[k] ("left", "right") names a side ("my left knee", "on the right"), not "all right" or "right now". */
+function isSideUse(w: readonly Word[], k: number): boolean {
+  const side = w[k]!.norm;
+  const prev = w[k - 1]?.norm ?? '';
+  const next = w[k + 1]?.norm ?? '';
+  if (side === 'right' && /^(all|that's|thats|that|yeah|okay|is|you're|alright|it's|were|are|was|come|go|turn)$/.test(prev)) return false;
+  if (side === 'right' && /^(now|here|there|away|at|after|before|so|okay|um|uh|i|we|you|and|but|then|back|into|in|over|under|up|down|off|about|when|where|around|through|next|exactly|this|that|yeah|no)$/.test(next)) return false;
+  if (side === 'left' && /^(have|has|had|i|we|you|they|he|she|just|already|was|were|be|been|is|nothing|anything|something)$/.test(prev) && !/^(side|leg|arm|knee|hand|foot|eye|ear|shoulder|hip|elbow|wrist|ankle)$/.test(next)) return false;
+  if (side === 'left' && /^(over|behind|alone|off|out|with|to)$/.test(next)) return false;
+  return true;
+}
+
+/** Places where a side word is said as a side. */
 function sidePlaces(index: DialogueIndex, side: string): Place[] {
-  return (index.stems.get(side) ?? []).filter((p) => {
-    const w = index.turns[p.turn]!.words;
-    const prev = w[p.at - 1]?.norm ?? '';
-    const next = w[p.at + 1]?.norm ?? '';
-    if (side === 'right' && /^(all|that's|thats|that|yeah|okay|is|you're|alright|it's|were|are|was)$/.test(prev)) return false;
-    if (side === 'right' && /^(now|here|there|away|at|after|before|so|okay|um|uh|i|we|you|and|but|then|back|into|in|over|under|up|down|off|about|when|where|around|through|next|exactly|this|that|yeah|no)$/.test(next)) return false;
-    if (side === 'left' && /^(have|has|had|i|we|you|they|he|she|just|already|was|were|be|been|is)$/.test(prev) && !/^(side|leg|arm|knee|hand|foot|eye|ear|shoulder|hip|elbow|wrist|ankle)$/.test(next)) return false;
-    return true;
-  });
+  return (index.stems.get(side) ?? []).filter((p) => isSideUse(index.turns[p.turn]!.words, p.at));
 }
 
 /**
@@ -125,6 +153,12 @@ function sideSupported(index: DialogueIndex, w: readonly Word[], k: number, wind
   const known = anchors.filter((a) => index.stems.has(a));
   const same = sidePlaces(index, side);
   const other = sidePlaces(index, side === 'left' ? 'right' : 'left');
+  // Said in the same words ("of the left knee"): supported.
+  const verbatim = same.find((p) => {
+    const t = index.turns[p.turn]!.words;
+    return t[p.at - 1]?.norm === w[k - 1]?.norm && t[p.at + 1]?.norm === w[k + 1]?.norm && w[k - 1] !== undefined && w[k + 1] !== undefined;
+  });
+  if (verbatim) return verbatim;
   if (known.length) {
     const near = same.find((p) => nearAny(index, p, known, window));
     if (near) return near;
@@ -205,16 +239,19 @@ export function traceSentence(index: DialogueIndex, text: string, options: Faith
   for (const m of maximal(findNumbers(w))) {
     if (w[m.from]!.norm === 'one' && m.to - m.from === 1) continue; // "one of", "one time": rarely a figure
     if (!isFigure(text, w, m) || (m.to - m.from === 1 && ORDINAL_WORD.test(w[m.from]!.norm))) continue;
-    if (!use(numberSupported(index, w, m, window))) issues.push({ kind: 'number', text: slice(m.from, Math.min(w.length, m.to + (UNIT_STEMS[w[m.to]?.norm ?? ''] || /^(mg|milligrams?|years?|months?|weeks?|days?|hours?|times?|percent)$/.test(w[m.to]?.norm ?? '') ? 1 : 0))) });
+    if (!use(numberSupported(index, text, w, m, window))) issues.push({ kind: 'number', text: slice(m.from, Math.min(w.length, m.to + (UNIT_STEMS[w[m.to]?.norm ?? ''] || /^(mg|milligrams?|years?|months?|weeks?|days?|hours?|times?|percent)$/.test(w[m.to]?.norm ?? '') ? 1 : 0))) });
   }
   for (const f of FREQUENCIES) {
     if (f.kind === 'prn') continue; // "as needed" is how notes end plans, said or not
     const m = f.re.exec(text);
     if (m && !index.frequencies.has(f.kind)) issues.push({ kind: 'number', text: m[0] });
   }
+  // "left worse than left", "4/5 on the right and 5/5 on the right": one side twice where a note compares two.
+  const twice = /\b(left|right)\b(?:-sided)? (?:worse|better|greater|larger|smaller|weaker|stronger) than (?:the )?\1\b|\bon the (left|right)\b[^.;]{1,30}\band\b[^.;]{1,30}\bon the \2\b/i.exec(text);
+  if (twice) issues.push({ kind: 'side', text: twice[0] });
   w.forEach((x, k) => {
-    if (!SIDES[x.norm] || NOT_A_SIDE.test(text.slice(w[k - 1]?.start ?? x.start)) || NOT_A_SIDE.test(text.slice(x.start))) return;
-    if (!use(sideSupported(index, w, k, window))) issues.push({ kind: 'side', text: slice(k, Math.min(w.length, k + 2)) });
+    if (twice || !SIDES[x.norm] || !isSideUse(w, k)) return;
+    if (!use(sideSupported(index, w, k, options.sideWindow ?? 4))) issues.push({ kind: 'side', text: slice(k, Math.min(w.length, k + 2)) });
   });
   for (const h of findTerms(w)) {
     if (!termSupported(index, h.term)) issues.push({ kind: h.term.kind, text: slice(h.from, h.to) });

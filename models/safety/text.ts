@@ -75,7 +75,8 @@ export function splitSentences(note: string): Span[] {
     const base = lm.index!;
     if (isHeader(line)) continue;
     let from = 0;
-    const endRe = /[.?!](?=\s+["'(]?[A-Z0-9•])/g;
+    // A stop before a capital, digit or bullet; in ASR text (" . " with spaces) before anything.
+    const endRe = /[.?!](?=\s+["'(]?[A-Z0-9•])|(?<=\s)[.?!](?=\s+[a-z])/g;
     const listItem = /^\s*[•\-*]?\s*\d{1,2}\.\s/.exec(line);
     const pieces: [number, number][] = [];
     for (const em of line.matchAll(endRe)) {
