@@ -189,6 +189,8 @@ function inventedHistory(index: DialogueIndex, sentence: string): string[] {
     const w = words(item);
     if (w.some((x) => /^(who|which|that|presents|presenting|is|was|here|status|post)$/.test(x.norm))) break;
     const stems = contentStems(w, 0, w.length);
+    const terms = findTerms(w);
+    if (terms.length && terms.every((h) => termSupported(index, h.term))) continue; // said in other words
     if (stems.length && stems.every((s) => !index.stems.has(s))) out.push(item);
   }
   return out;
