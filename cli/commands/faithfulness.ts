@@ -37,7 +37,7 @@ sentence is unsupported when it carries a detail the dialogue does not: a number
 duration; a side (left/right); a medication; a diagnosis or history item; or a negation that flips
 what was said. The patient's age and the visit's complaints from the *_metadata.csv count as said.
 Evidence turns are numbered from 0 in the order of the dialogue's [speaker] lines. The check is
-lexical and rule-based: it runs offline in milliseconds per note, and it can miss a detail said in
+lexical and rule-based: it runs offline in under a tenth of a second per note, and can miss a detail said in
 other words or flag one said in a way it does not know. Read the flagged sentences beside the
 dialogue. Exit code 0 when the notes were checked, whatever they contain.
 
