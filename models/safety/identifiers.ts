@@ -53,7 +53,7 @@ function before(w: readonly Word[], i: number, n: number): string {
 
 /** Nothing but spaces and light punctuation between two words (a number read out in groups). */
 function joined(text: string, a: Word, b: Word): boolean {
-  return /^[\s,.\-()/]*$/.test(text.slice(a.end, b.start)) && b.start - a.end <= 4;
+  return /^[\s,.\-()]*$/.test(text.slice(a.end, b.start)) && b.start - a.end <= 4;
 }
 
 function cueKind(cue: string, digits: number): IdentifierKind {
@@ -110,7 +110,7 @@ function birthDates(text: string, w: readonly Word[], out: IdentifierHit[]): voi
 /** "one twenty three maple street", "i live at 4512 elm road , apartment two". */
 function addresses(text: string, w: readonly Word[], out: IdentifierHit[]): void {
   for (let i = 0; i < w.length; i++) {
-    if (!STREET.test(w[i]!.norm) || i === 0) continue;
+    if (!STREET.test(w[i]!.norm) || i === 0 || /\d/.test(text[w[i]!.start - 1] ?? '')) continue; // "3rd", "1st" are ordinals
     let s = i - 1;
     let sawNumber = false;
     for (let k = i - 1; k >= Math.max(0, i - 7); k--) {
