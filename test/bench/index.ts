@@ -6,13 +6,15 @@
 import { benchExtension } from './extension';
 import { benchGenerate } from './generate';
 import { benchRouge, type BenchResult } from './rouge';
-import { benchRougeLong } from './rouge-long';
+import { benchRougeLong } from './rougeLong';
+import { benchSafety } from './safety';
 
 const BENCHMARKS: { name: string; run: () => Promise<BenchResult | BenchResult[]> }[] = [
   { name: 'ROUGE scoring (3 test splits, full notes + sections)', run: () => benchRouge() },
   { name: 'ROUGE on one huge predicted note (0.46, 1.8, 20 MB)', run: () => benchRougeLong() },
   { name: 'Note generation on the tiny model (overhead, parallel)', run: () => benchGenerate() },
   { name: 'VS Code extension (lesson render, check round trip)', run: () => benchExtension() },
+  { name: 'Is this note safe? (faithfulness tracing, identifier guard; planted test1-3 data)', run: () => benchSafety() },
 ];
 
 const results: BenchResult[] = [];

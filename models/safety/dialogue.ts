@@ -1,0 +1,100 @@
+/**
+ * A dialogue prepared once for tracing many sentences against it: its turns (datasets'
+ * parseTurns), their words and stems, where each stem and each number occurs, and which
+ * frequency phrases ("twice a day") were said.
+ */
+import { parseTurns } from '../../datasets/index';
+import { findTerms, type Term } from './lexicon';
+import { findNumbers } from './spokenNumbers';
+import { stem, words, type Word } from './text';
+
+/** Where something occurs: turn index and word index inside the turn. */
+export interface Place {
+  turn: number;
+  at: number;
+  /** For a number: the word after its last word. */
+  to?: number;
+}
+
+export interface DialogueIndex {
+  /** How many turns the dialogue has; turns after these are facts from the encounter's metadata. */
+  dialogueTurns: number;
+  turns: { speaker: string; text: string; words: Word[]; stems: string[] }[];
+  /** stem → places. */
+  stems: Map<string, Place[]>;
+  /** number value → places (every reading, see findNumbers). */
+  numbers: Map<number, Place[]>;
+  /** Medications and diagnoses mentioned (any form, lay words included). */
+  terms: Set<Term>;
+  /** Frequency kinds said somewhere ('bid', 'daily', …). */
+  frequencies: Set<string>;
+  /** Every word of the dialogue, lower case, for fuzzy matching of drug names. */
+  vocabulary: Set<string>;
+}
+
+/** Frequencies of medication use, as written in notes and as said in visits. */
+export const FREQUENCIES: { kind: string; re: RegExp }[] = [
+  { kind: 'bid', re: /\b(b\.?i\.?d\b\.?|twice (a|per|each|every) day|twice daily|two times (a|per|each) day|2 times (a|per) day|every 12 hours|every twelve hours|twice)/i },
+  { kind: 'tid', re: /\b(t\.?i\.?d\b\.?|three times (a|per|each) day|3 times (a|per) day|three times daily|every 8 hours|every eight hours|three times)/i },
+  { kind: 'qid', re: /\b(q\.?i\.?d\b\.?|four times (a|per|each) day|4 times (a|per) day|four times daily|every 6 hours|every six hours|four times)/i },
+  { kind: 'weekly', re: /\b(weekly|once (a|per|every) week|(a|per|every|each) week|1 time per week|one time per week)\b/i },
+  { kind: 'prn', re: /\b(p\.?r\.?n\b\.?|as needed|when needed|if needed|as necessary)/i },
+  { kind: 'nightly', re: /\b(q\.?h\.?s\b\.?|at bedtime|nightly|at night|before bed|every night|in the evening)/i },
+];
+
+/** The frequency kinds in a text. */
+export function frequenciesIn(text: string): Set<string> {
+  const found = new Set<string>();
+  for (const f of FREQUENCIES) if (f.re.test(text)) found.add(f.kind);
+  return found;
+}
+
+function push<K>(map: Map<K, Place[]>, key: K, place: Place): void {
+  const list = map.get(key);
+  if (list) list.push(place);
+  else map.set(key, [place]);
+}
+
+/**
+ * What the note writer knew besides the dialogue, from ACI-BENCH's metadata columns: the patient's
+ * age and the visit's complaints (cc, 2nd_complaints): "a 54-year-old male" is supported by
+ * patient_age 54 even when nobody said it, "right arm pain" by the chief complaint.
+ */
+export function metadataFacts(metadata: Record<string, string> | undefined): string[] {
+  if (!metadata) return [];
+  const facts: string[] = [];
+  const age = metadata.patient_age?.trim();
+  if (age) facts.push(`the patient is ${age.replace(/\.0$/, '')} years old`);
+  const complaints = [metadata.cc, ...(metadata['2nd_complaints'] ?? '').split(';')].map((c) => c?.trim()).filter((c) => c && c !== 'none' && c !== '#####EMPTY#####');
+  if (complaints.length) facts.push(`complaints: ${complaints.join(' ; ')}`);
+  return facts;
+}
+
+/**
+ * Prepares a dialogue (ACI-BENCH text with [speaker] tags) for tracing. `facts` (see
+ * metadataFacts) count as support too but are never given as evidence turns.
+ */
+export function indexDialogue(dialogue: string, facts: readonly string[] = []): DialogueIndex {
+  const parsed = [...parseTurns(dialogue).turns, ...facts.map((text) => ({ speaker: 'facts', text }))];
+  const index: DialogueIndex = { dialogueTurns: parsed.length - facts.length, turns: [], stems: new Map(), numbers: new Map(), terms: new Set(), frequencies: new Set(), vocabulary: new Set() };
+  parsed.forEach((t, turn) => {
+    const w = words(t.text);
+    const stems = w.map((x) => stem(x.norm));
+    index.turns.push({ speaker: t.speaker, text: t.text, words: w, stems });
+    stems.forEach((s, at) => push(index.stems, s, { turn, at }));
+    for (const n of findNumbers(w)) if (w[n.from - 1]?.norm !== 'point') push(index.numbers, n.value, { turn, at: n.from, to: n.to });
+    for (const h of findTerms(w, false)) index.terms.add(h.term);
+    for (const f of frequenciesIn(w.map((x) => x.norm).join(' '))) index.frequencies.add(f);
+    for (const x of w) index.vocabulary.add(x.norm);
+  });
+  return index;
+}
+
+/** True when one of `anchors` (stems) occurs in turn `turn` within `window` words of `at`. */
+export function nearAny(index: DialogueIndex, place: Place, anchors: readonly string[], window: number): boolean {
+  const stems = index.turns[place.turn]!.stems;
+  const lo = Math.max(0, place.at - window);
+  const hi = Math.min(stems.length, place.at + window + 1);
+  for (let k = lo; k < hi; k++) if (anchors.includes(stems[k]!)) return true;
+  return false;
+}

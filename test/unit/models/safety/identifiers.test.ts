@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { plantIdentifiers, scanIdentifiers, scrubIdentifiers } from '../../../../models/safety/index';
+
+function kinds(text: string) {
+  return scanIdentifiers(text).map((h) => [h.kind, h.text]);
+}
+
+describe('models/safety: identifier guard on hand-made cases', () => {
+  it('finds a phone number read out in groups, and one written with dashes', () => {
+    assert.deepEqual(kinds('[patient] yeah , my number is five five five , two three four , five six seven eight .'), [['phone', 'five five five , two three four , five six seven eight']]);
+    assert.deepEqual(kinds('call me at 617-555-0134 please'), [['phone', '617-555-0134']]);
+  });
+
+  it('finds a spoken email and a written one', () => {
+    const spoken = scanIdentifiers('my email is maria dot okafor at gmail dot com .');
+    assert.ok(spoken.some((h) => h.kind === 'email' && h.text === 'maria dot okafor at gmail dot com'), JSON.stringify(spoken));
+    assert.deepEqual(kinds('send it to jo.smith@example.org , okay ?'), [['email', 'jo.smith@example.org']]);
+  });
+
+  it('tells record numbers, social security numbers and phone numbers apart by what was said before them', () => {
+    assert.equal(scanIdentifiers('her medical record number is four four two one nine eight seven .')[0]!.kind, 'mrn');
+    assert.equal(scanIdentifiers('my social security number is one two three , four five , six seven eight nine .')[0]!.kind, 'ssn');
+    assert.equal(scanIdentifiers('ssn 123-45-6789 .')[0]!.kind, 'ssn');
+    assert.equal(scanIdentifiers('you can reach me at eight one seven two two three four four five five .')[0]!.kind, 'phone');
+  });
+
+  it('finds a date of birth said in words and an address with a street word', () => {
+    assert.deepEqual(kinds('my date of birth is march third , nineteen fifty four .'), [['dob', 'march third , nineteen fifty four']]);
+    assert.deepEqual(kinds('i live at one twenty three maple street .'), [['address', 'one twenty three maple street']]);
+  });
+
+  it('finds names after a cue, common given names, and names known from the metadata', () => {
+    assert.deepEqual(kinds('sure , my name is priya okafor .'), [['name', 'priya okafor']]);
+    assert.deepEqual(kinds('hi , i am doctor haddad , nice to meet you .'), [['name', 'haddad']]);
+    assert.deepEqual(kinds('hi jerry , how are you doing ?'), [['name', 'jerry']]);
+    assert.deepEqual(scanIdentifiers('thanks , mr zyx .', { knownNames: ['Zyx'] }).map((h) => h.text), ['zyx']);
+  });
+
+  it('leaves clinical talk alone: vitals, doses, durations, "all right", "doctor said"', () => {
+    const text = '[doctor] all right , your blood pressure is one twenty over eighty , and the doctor said to take twenty milligrams twice a day for two weeks . we will see you in three months .';
+    assert.deepEqual(scanIdentifiers(text), []);
+  });
+
+  it('scrubs with typed placeholders and keeps the rest of the text', () => {
+    const r = scrubIdentifiers('[patient] my name is priya okafor and my number is five five five , two three four , five six seven eight .');
+    assert.equal(r.text, '[patient] my name is [NAME] and my number is [PHONE] .');
+    assert.deepEqual(r.found.map((h) => h.kind), ['name', 'phone']);
+  });
+
+  it('plants identifiers deterministically for a seed, at the offsets it reports', () => {
+    const dialogue = '[doctor] hi .\n[patient] hello .\n[doctor] what brings you in ?\n[patient] my knee .';
+    const a = plantIdentifiers(dialogue, 7);
+    assert.deepEqual(plantIdentifiers(dialogue, 7), a);
+    assert.notDeepEqual(plantIdentifiers(dialogue, 8).dialogue, a.dialogue);
+    assert.equal(a.planted.length, 14);
+    for (const p of a.planted) assert.equal(a.dialogue.slice(p.start, p.end), p.value);
+    for (const line of dialogue.split('\n')) assert.ok(a.dialogue.includes(line), 'the original turns stay');
+  });
+});
