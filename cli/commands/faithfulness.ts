@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { MedigenError, UsageError } from '../../core/errors';
+import { MedigenError, UsageError } from '../../core/index';
 import { parseTurns } from '../../datasets/index';
 import { loadGold, loadPredictions, matchPredictions } from '../../models/eval/index';
 import { ISSUE_KINDS, indexDialogue, metadataFacts, traceFaithfulness, type IssueKind, type TracedSentence } from '../../models/safety/index';

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { MedigenError, UsageError } from '../../core/errors';
+import { MedigenError, UsageError } from '../../core/index';
 import { loadSplit, parseCsv, shortPath, writeCsv, type Encounter } from '../../datasets/index';
 import { IDENTIFIER_KINDS, scanIdentifiers, scrubIdentifiers, type IdentifierHit } from '../../models/safety/index';
 import { EXIT, defineCommand, type Command } from '../command';

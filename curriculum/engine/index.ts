@@ -21,3 +21,4 @@ export {
   type ModulesDirOption,
 } from './install';
 export { LAB_MODULE, CHECKS_MODULE, labEntryFile, labTsconfig, checkTsconfig, prepareWorkspace, isModuleDir, type PrepareWorkspaceOptions } from './workspace';
+export { exitWithParent } from './orphan-guard';

@@ -9,7 +9,7 @@
  */
 import { pathToFileURL } from 'node:url';
 import { dirname } from 'node:path';
-import { exitWithParent } from '../engine/orphan-guard';
+import { exitWithParent } from '../engine/index';
 import { guardImports } from './module-guard';
 import type { HostReply, HostRequest, WireError } from './wire';
 

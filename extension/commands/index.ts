@@ -28,6 +28,7 @@ export const LAB_COMMANDS = {
   openSandbox: 'medigenLab.openSandbox',
   showOutput: 'medigenLab.showOutput',
   refresh: 'medigenLab.refresh',
+  openApiReference: 'medigenLab.openApiReference',
 } as const;
 
 /** What `medigenLab.openLesson` / `continue` / `startLesson` return. */
@@ -229,4 +230,19 @@ export function registerCommandsModule(context: vscode.ExtensionContext, deps: C
   });
 
   context.subscriptions.push(vscode.commands.registerCommand(LAB_COMMANDS.showOutput, () => output.show()));
+
+  // The medigen-lab reference page, generated from the code at setup/packaging (dist/api/medigen-lab.md).
+  context.subscriptions.push(
+    vscode.commands.registerCommand(LAB_COMMANDS.openApiReference, async (): Promise<string | undefined> => {
+      const page = vscode.Uri.joinPath(context.extensionUri, 'dist', 'api', 'medigen-lab.md');
+      try {
+        await vscode.workspace.fs.stat(page);
+      } catch {
+        void vscode.window.showErrorMessage(`The medigen-lab reference page (${page.fsPath}) is not there.`, { detail: 'It is written by `npm run docs` (part of `npm run setup`) in a checkout of MediGen Lab, and ships in the .vsix. Run it, then try again.' } as vscode.MessageOptions);
+        return undefined;
+      }
+      await vscode.commands.executeCommand('markdown.showPreview', page);
+      return page.fsPath;
+    }),
+  );
 }

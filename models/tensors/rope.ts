@@ -1,4 +1,4 @@
-import { MedigenError } from '../../core/errors';
+import { MedigenError } from '../../core/index';
 
 /**
  * llama.cpp's q/k row permutation: rows grouped per head as (2, head_dim/2) become

@@ -61,6 +61,7 @@ const PROJECT_ENTRIES = [
   'dist/extension.cjs',
   'dist/check-child.cjs',
   'dist/webviews',
+  'dist/api',
   'extension/media',
   'extension/walkthrough',
   'curriculum/modules',

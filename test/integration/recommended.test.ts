@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { recommendedItems } from '../../extension/generation/recommended';
 import { ensureTinyModels } from '../../models/tiny/index';
-import { startFakeHub, type FakeHub } from '../helpers/fake-hub';
+import { startFakeHub, type FakeHub } from '../helpers/fakeHub';
 
 describe('Recommended models in the model picker (loopback hub)', function () {
   this.timeout(180_000);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { MedigenError } from '../../../../core/index';
 import { assessFit, catalogFile, downloadCatalogModel, findCatalogModel, isDownloaded, listModels, loadCatalog, type CatalogModel } from '../../../../models/llm/index';
 import { makeTinyLlama } from '../../../../models/tiny/index';
-import { startFakeHub, type FakeHub } from '../../../helpers/fake-hub';
+import { startFakeHub, type FakeHub } from '../../../helpers/fakeHub';
 import { runCli } from '../../../helpers/cli';
 
 const sha = (f: string) => createHash('sha256').update(readFileSync(f)).digest('hex');
