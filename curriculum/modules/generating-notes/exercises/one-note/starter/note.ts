@@ -1,0 +1,38 @@
+import { NoteGenerator, loadLlm, type Encounter } from 'medigen-lab';
+
+/** Sampling settings of one note. */
+export interface Settings {
+  seed: number;
+  temperature: number;
+  maxTokens: number;
+}
+
+/** One generated note and what it cost. */
+export interface OneNote {
+  text: string;
+  /** Tokens of the prompt exactly as the model reads it (chat template included). */
+  promptTokens: number;
+  /** Tokens the model generated. */
+  generatedTokens: number;
+}
+
+/**
+ * Loads the model file, generates one note for the encounter with the given seed, temperature
+ * and token limit, and returns it with the prompt's and the note's token counts. Everything
+ * loaded is released before returning.
+ */
+export async function generateOne(modelPath: string, encounter: Encounter, settings: Settings): Promise<OneNote> {
+  const loaded = await loadLlm(modelPath);
+  try {
+    const generator = await NoteGenerator.create(loaded);
+    try {
+      // TODO: generator.renderPrompt(encounter) gives the prompt; its `tokens` is the list of tokens.
+      // TODO: generator.generate(encounter, { ... }) with the seed, temperature and maxTokens of `settings`.
+      throw new Error(`TODO: generate a note for ${encounter.encounterId} with ${JSON.stringify(settings)}`);
+    } finally {
+      await generator.dispose();
+    }
+  } finally {
+    await loaded.dispose();
+  }
+}
