@@ -52,7 +52,7 @@ export interface LabOptions {
   sandboxRoot: string;
   /** Where modules are installed. Defaults to `labModulesDir(sandboxRoot)`, outside the sandbox. */
   modulesDir?: string;
-  /** Module folders installed on first use when not installed yet. Defaults to the shipped `meet-the-data`. */
+  /** Module folders installed on first use when not installed yet, in course order (the Lessons tree shows them in this order). Defaults to the shipped modules (`shippedModuleDirs`). */
   shippedModules?: string[];
 }
 
@@ -70,9 +70,12 @@ export interface LabUpdate extends UpdateResult {
   previousDir: string;
 }
 
-/** The shipped module folders (inside this MediGen Lab install). */
+/** The modules shipped with MediGen Lab, in course order. */
+export const SHIPPED_MODULES: readonly string[] = ['meet-the-data', 'scoring-notes', 'generating-notes'];
+
+/** The shipped module folders (inside this MediGen Lab install), in course order. */
 export function shippedModuleDirs(root = projectRoot()): string[] {
-  return [join(root, 'curriculum', 'modules', 'meet-the-data')];
+  return SHIPPED_MODULES.map((id) => join(root, 'curriculum', 'modules', id));
 }
 
 /** The key the ProgressStore uses for an exercise: `<moduleId>/<exerciseId>`. */
@@ -105,6 +108,8 @@ export class Lab {
     readonly modulesDir: string,
     readonly sandbox: Sandbox,
     readonly progress: ProgressStore,
+    /** Ids of the shipped modules in course order: they come first, other modules after them by id. */
+    private readonly courseOrder: readonly string[] = [],
   ) {
     progress.onDidChange(() => this.fire());
   }
@@ -121,7 +126,8 @@ export class Lab {
     }
     const sandbox = await Sandbox.open(root);
     const old = join(root, OLD_MODULES);
-    const lab = new Lab(root, modulesDir, sandbox, new ProgressStore(root));
+    const shipped = (opts.shippedModules ?? shippedModuleDirs()).map((dir) => ({ dir, id: readModuleId(dir) }));
+    const lab = new Lab(root, modulesDir, sandbox, new ProgressStore(root), shipped.flatMap((m) => (m.id ? [m.id] : [])));
     const installed = new Set(listInstalled({ modulesDir }).map((m) => m.id));
     if (existsSync(old)) {
       // Move modules installed by an older version out of the sandbox: install them again outside
@@ -137,8 +143,7 @@ export class Lab {
       }
       rmSync(old, { recursive: true, force: true });
     }
-    for (const dir of opts.shippedModules ?? shippedModuleDirs()) {
-      const id = readModuleId(dir);
+    for (const { dir, id } of shipped) {
       if (id && !installed.has(id)) await lab.installModule(dir, { reload: false });
     }
     await lab.reload();
@@ -155,7 +160,7 @@ export class Lab {
     for (const l of this.listeners) l();
   }
 
-  /** The installed modules that loaded, in installation-id order. */
+  /** The installed modules that loaded: the shipped ones in course order, then the others by id. */
   get modules(): readonly CurriculumModule[] {
     return this.mods;
   }
@@ -172,7 +177,11 @@ export class Lab {
       const r = await loadModule(m.dir, { loadChecks: false });
       if (r.ok) out.push(r.module);
     }
-    this.mods = out;
+    const rank = (id: string) => {
+      const k = this.courseOrder.indexOf(id);
+      return k < 0 ? this.courseOrder.length : k;
+    };
+    this.mods = out.sort((a, b) => rank(a.id) - rank(b.id) || a.id.localeCompare(b.id));
     this.fire();
   }
 

@@ -80,7 +80,7 @@ describe('MediGen Lab installed from the .vsix', function () {
     assert.deepEqual(r.exerciseDirs, [join(sandbox, 'meet-the-data', 'count-turns')]);
     assert.ok(existsSync(join(sandbox, 'meet-the-data', 'count-turns', 'turns.ts')));
     const lab = await extension().exports.lessons.lab.get();
-    assert.equal(realpathSync(lab.installed()[0]!.source), join(installed, 'curriculum', 'modules', 'meet-the-data'));
+    assert.equal(realpathSync(lab.installed().find((m) => m.id === 'meet-the-data')!.source), join(installed, 'curriculum', 'modules', 'meet-the-data'));
   });
 
   it('"Run Check" fails on the starter (the check runner of the installed folder)', async () => {

@@ -26,10 +26,12 @@ describe('Lab: the sandbox and the curriculum engine in one place (plain Node)',
     rmSync(tmp, { recursive: true, force: true });
   });
 
-  it('ships "Meet the data" and installs it on first use outside the sandbox; only starters go into the sandbox', async () => {
-    assert.deepEqual(shippedModuleDirs(), [shipped]);
-    assert.deepEqual(lab.modules.map((m) => m.id), ['meet-the-data']);
-    const [rec] = lab.installed();
+  it('ships the course modules and installs them on first use outside the sandbox, in course order; only starters go into the sandbox', async () => {
+    const course = ['meet-the-data', 'scoring-notes', 'generating-notes'];
+    assert.deepEqual(shippedModuleDirs(), course.map((id) => join(projectRoot(), 'curriculum', 'modules', id)));
+    assert.equal(shippedModuleDirs()[0], shipped);
+    assert.deepEqual(lab.modules.map((m) => m.id), course, 'modules are listed in course order, not by id');
+    const rec = lab.installed().find((m) => m.id === 'meet-the-data');
     assert.equal(lab.modulesDir, labModulesDir(join(tmp, 'sandbox')));
     assert.ok(lab.modulesDir.startsWith(join(tmp, 'modules')), lab.modulesDir);
     assert.equal(rec!.dir, join(lab.modulesDir, 'meet-the-data', 'module'));
@@ -44,7 +46,8 @@ describe('Lab: the sandbox and the curriculum engine in one place (plain Node)',
     assert.match(tracked, /meet-the-data\/count-turns\/turns\.ts/);
     // Opening again does not install twice.
     const again = await Lab.open({ sandboxRoot: lab.sandboxRoot });
-    assert.equal(again.installed().length, 1);
+    assert.equal(again.installed().length, course.length);
+    assert.deepEqual(again.modules.map((m) => m.id), course);
   });
 
   it('starts an exercise: starter + tsconfig mapping medigen-lab, checkpointed, progress "started"', async () => {
@@ -144,7 +147,7 @@ describe('Lab: the sandbox and the curriculum engine in one place (plain Node)',
     assert.doesNotMatch(readFileSync(join(res.previousDir, 'exercises', 'count-turns', 'starter', 'turns.ts'), 'utf8'), /Updated by the instructor/);
     const attempts = await lab.attempts(k);
     assert.ok(attempts.some((a) => a.reason === 'update' && /Before updating/.test(a.message)), 'checkpointed before the update');
-    assert.deepEqual(lab.modules.map((m) => m.id).sort(), ['course-copy', 'meet-the-data']);
+    assert.deepEqual(lab.modules.map((m) => m.id), ['meet-the-data', 'scoring-notes', 'generating-notes', 'course-copy'], 'a module installed by the student comes after the shipped course');
   });
   it('moves modules an older version installed inside the sandbox out of it, keeping the student\'s files', async () => {
     const sb = join(tmp, 'old-sandbox');
@@ -153,7 +156,7 @@ describe('Lab: the sandbox and the curriculum engine in one place (plain Node)',
     writeFileSync(join(sb, 'meet-the-data', 'count-turns', 'turns.ts'), '// my work\n');
     const opened = await Lab.open({ sandboxRoot: sb });
     assert.ok(!existsSync(oldDir), 'the copy with the solutions is gone from the sandbox');
-    assert.deepEqual(opened.installed().map((m) => m.dir), [join(labModulesDir(sb), 'meet-the-data', 'module')]);
+    assert.equal(opened.installed().find((m) => m.id === 'meet-the-data')?.dir, join(labModulesDir(sb), 'meet-the-data', 'module'));
     assert.equal(readFileSync(join(sb, 'meet-the-data', 'count-turns', 'turns.ts'), 'utf8'), '// my work\n');
   });
 
