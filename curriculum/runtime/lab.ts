@@ -125,6 +125,7 @@ export {
   type Evaluation,
   type EvaluateOptions,
   type NoteScores,
+  type GroupScores,
   type Prediction,
 } from '../../models/eval/index';
 export { BASELINE_METHODS, BASELINE_DESCRIPTIONS, baselineNote, baselinePredictions, predictionsCsv, type BaselineMethod } from '../../models/baselines';
