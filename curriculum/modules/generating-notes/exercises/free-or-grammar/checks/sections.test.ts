@@ -22,8 +22,8 @@ before(async () => {
   model = (await ensureTinyModels(dir)).model;
   student = await loadStudent<Student>('sections.ts');
 });
-after(() => {
-  student?.close();
+after(async () => {
+  await student?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -31,7 +31,7 @@ before(async () => {
   student = await loadStudent<Student>('note.ts');
 });
 after(async () => {
-  student?.close();
+  await student?.close();
   await generator?.dispose();
   await loaded?.dispose();
   rmSync(dir, { recursive: true, force: true });

@@ -35,8 +35,8 @@ before(async () => {
   model = (await ensureTinyModels(join(dir, 'models'))).model;
   student = await loadStudent<Student>('predictions.ts');
 });
-after(() => {
-  student?.close();
+after(async () => {
+  await student?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -35,14 +35,17 @@ describe('rouge-l', () => {
     ['no fever no chills', 'chills no fever', 2, 'the same words in another order'],
     ['a b c d e f', 'a x c y e z', 3, 'every other word'],
     ['start metformin 500 mg twice daily', 'metformin twice daily start', 3, 'a reordered plan'],
-    ['', 'knee', 0, 'an empty list'],
-    ['left knee', 'left knee', 2, 'two identical lists'],
   ];
   for (const [a, b, n, what] of cases) {
     it(`lcsLength finds ${n} for ${what}`, async () => {
       assert.equal(await student.lcsLength(words(a), words(b)), n, `lcsLength(${JSON.stringify(words(a))}, ${JSON.stringify(words(b))}) should be ${n}`);
     });
   }
+
+  it('lcsLength finds 2 for two identical lists and 0 when a list is empty', async () => {
+    assert.equal(await student.lcsLength(['left', 'knee'], ['left', 'knee']), 2, 'lcsLength(["left", "knee"], ["left", "knee"]) should be 2');
+    assert.equal(await student.lcsLength([], ['knee']), 0, 'lcsLength([], ["knee"]) should be 0');
+  });
 
   it('rougeL matches the library on made-up notes', async () => {
     await sameAsLibrary('Patient has left knee pain for two weeks after a fall.', 'Two weeks of knee pain on the left after the patient fell.', 'a reworded history');

@@ -21,8 +21,8 @@ before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'worst-note-'));
   student = await loadStudent<Student>('worst.ts');
 });
-after(() => {
-  student?.close();
+after(async () => {
+  await student?.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
