@@ -18,6 +18,9 @@ let student: Remote<Student>;
 let dir: string;
 let model: string;
 before(async () => {
+  // The tiny model runs on the CPU in both processes: the same arithmetic (so the same notes) on
+  // every machine, and no graphics-card probing at each start. The student's process inherits this.
+  process.env.MEDIGEN_GPU = 'cpu';
   dir = mkdtempSync(join(tmpdir(), 'free-or-grammar-'));
   model = (await ensureTinyModels(dir)).model;
   student = await loadStudent<Student>('sections.ts');

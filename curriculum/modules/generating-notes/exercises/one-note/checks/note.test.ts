@@ -26,6 +26,9 @@ let loaded: LoadedLlm;
 let generator: NoteGenerator;
 
 before(async () => {
+  // The tiny model runs on the CPU in both processes: the same arithmetic (so the same notes) on
+  // every machine, and no graphics-card probing at each start. The student's process inherits this.
+  process.env.MEDIGEN_GPU = 'cpu';
   dir = mkdtempSync(join(tmpdir(), 'one-note-'));
   model = (await ensureTinyModels(dir)).model;
   student = await loadStudent<Student>('note.ts');

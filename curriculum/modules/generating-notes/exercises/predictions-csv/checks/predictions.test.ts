@@ -28,6 +28,9 @@ const VALID = [
 ];
 
 before(async () => {
+  // The tiny model runs on the CPU in both processes: the same arithmetic (so the same notes) on
+  // every machine, and no graphics-card probing at each start. The student's process inherits this.
+  process.env.MEDIGEN_GPU = 'cpu';
   dir = mkdtempSync(join(tmpdir(), 'predictions-csv-'));
   corpus = join(dir, 'corpus');
   mkdirSync(corpus);
