@@ -128,7 +128,7 @@ export {
   type GroupScores,
   type Prediction,
 } from '../../models/eval/index';
-export { BASELINE_METHODS, BASELINE_DESCRIPTIONS, baselineNote, baselinePredictions, predictionsCsv, type BaselineMethod } from '../../models/baselines';
+export { BASELINE_METHODS, BASELINE_DESCRIPTIONS, COPY_METHODS, baselineNote, baselinePredictions, predictionsCsv, type BaselineMethod, type CopyMethod } from '../../models/baselines';
 
 // 4. Generating: local GGUF models, one note or a whole split, any backend.
 export {

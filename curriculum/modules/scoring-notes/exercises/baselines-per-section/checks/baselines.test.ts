@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { loadStudent, type Remote } from 'medigen-lab/checks';
-import { BASELINE_METHODS, DIVISIONS, baselinePredictions, evaluateNotes, loadSplit, sampleCorpusDir, type BaselineMethod, type Division, type Encounter, type GroupScores } from 'medigen-lab';
+import { COPY_METHODS, DIVISIONS, baselinePredictions, evaluateNotes, loadSplit, sampleCorpusDir, type CopyMethod, type Division, type Encounter, type GroupScores } from 'medigen-lab';
 
 interface Student {
-  sectionRouge1(encounters: Encounter[], method: BaselineMethod): Record<Division, number>;
-  bestPerSection(encounters: Encounter[]): Record<Division, { method: BaselineMethod; rouge1: number }>;
+  sectionRouge1(encounters: Encounter[], method: CopyMethod): Record<Division, number>;
+  bestPerSection(encounters: Encounter[]): Record<Division, { method: CopyMethod; rouge1: number }>;
 }
 
 let student: Remote<Student>;
@@ -34,14 +34,14 @@ const MADE_UP: Encounter[] = [
   ),
 ];
 
-async function expectedScores(encounters: Encounter[], method: BaselineMethod): Promise<Record<Division, number>> {
+async function expectedScores(encounters: Encounter[], method: CopyMethod): Promise<Record<Division, number>> {
   const ev = await evaluateNotes(encounters, baselinePredictions(encounters, method).map((e) => ({ encounterId: e.encounterId, note: e.note })));
   return Object.fromEntries(DIVISIONS.map((d) => [d, (ev.results[`division-${d}`] as GroupScores).rouge1!])) as Record<Division, number>;
 }
 
-async function expectedBest(encounters: Encounter[]): Promise<Record<Division, { method: BaselineMethod; rouge1: number }>> {
-  const best = {} as Record<Division, { method: BaselineMethod; rouge1: number }>;
-  for (const m of BASELINE_METHODS) {
+async function expectedBest(encounters: Encounter[]): Promise<Record<Division, { method: CopyMethod; rouge1: number }>> {
+  const best = {} as Record<Division, { method: CopyMethod; rouge1: number }>;
+  for (const m of COPY_METHODS) {
     const s = await expectedScores(encounters, m);
     for (const d of DIVISIONS) if (!best[d] || s[d] > best[d].rouge1) best[d] = { method: m, rouge1: s[d] };
   }
