@@ -66,6 +66,29 @@ function testsUnder(suite: Mocha.Suite): Mocha.Test[] {
 
 const config = JSON.parse(process.env.MEDIGEN_CHECK_CONFIG ?? '{}') as ChildConfig;
 
+let current: { runnable: Mocha.Runnable; kind: 'test' | 'hook'; pausedAt?: number; paused?: number } | undefined;
+
+/**
+ * Stops the running check's clock while `loadStudent` starts a student process, and starts it
+ * again from zero once the process is ready (its mocha timer, and the parent's watchdog, which
+ * gives a paused check the limit of a hook). The seconds Node and tsx take to start a process on
+ * a busy machine do not count against the student's code.
+ */
+(globalThis as Record<symbol, unknown>)[Symbol.for('medigen.checkClock')] = (action: 'pause' | 'resume') => {
+  if (!current) return;
+  const { runnable, kind } = current;
+  const base = kind === 'test' ? config.timeoutMs : config.hookTimeoutMs;
+  if (action === 'pause') {
+    current.pausedAt = Date.now();
+    runnable.timeout(Math.max(runnable.timeout(), config.hookTimeoutMs));
+  } else {
+    // Mocha also compares the check's whole duration with its limit when it ends: add the pause.
+    current.paused = (current.paused ?? 0) + Date.now() - (current.pausedAt ?? Date.now());
+    runnable.timeout(base + current.paused);
+  }
+  send({ event: 'begin', kind: action === 'pause' ? 'hook' : kind, title: runnable.title, fullTitle: runnable.fullTitle() });
+};
+
 class EventReporter {
   constructor(runner: Mocha.Runner) {
     const C = Mocha.Runner.constants;
@@ -73,8 +96,14 @@ class EventReporter {
       send({ event: 'plan', tests: testsUnder(runner.suite).map((t) => ({ title: t.title, fullTitle: t.fullTitle(), file: t.file })) });
     });
     if (config.dryRun) return; // a dry run only lists the checks
-    runner.on(C.EVENT_TEST_BEGIN, (t: Mocha.Test) => send({ event: 'begin', kind: 'test', title: t.title, fullTitle: t.fullTitle() }));
-    runner.on(C.EVENT_HOOK_BEGIN, (h: Mocha.Hook) => send({ event: 'begin', kind: 'hook', title: h.title, fullTitle: h.fullTitle() }));
+    runner.on(C.EVENT_TEST_BEGIN, (t: Mocha.Test) => {
+      current = { runnable: t, kind: 'test' };
+      send({ event: 'begin', kind: 'test', title: t.title, fullTitle: t.fullTitle() });
+    });
+    runner.on(C.EVENT_HOOK_BEGIN, (h: Mocha.Hook) => {
+      current = { runnable: h, kind: 'hook' };
+      send({ event: 'begin', kind: 'hook', title: h.title, fullTitle: h.fullTitle() });
+    });
     runner.on(C.EVENT_TEST_PASS, (t: Mocha.Test) => send({ event: 'pass', title: t.title, fullTitle: t.fullTitle(), durationMs: t.duration ?? 0 }));
     runner.on(C.EVENT_TEST_FAIL, (t: Mocha.Runnable, err: unknown) => {
       const isHook = (t as Mocha.Runnable & { type?: string }).type === 'hook';

@@ -34,7 +34,7 @@ export function labTsconfig(): object {
       noEmit: true,
       types: ['node', 'mocha'],
       typeRoots: [join(root, 'node_modules', '@types')],
-      paths: { [LAB_MODULE]: [labEntryFile()] },
+      paths: { [LAB_MODULE]: [labEntryFile()], 'medigen-lab/checks': [join(root, 'curriculum', 'runtime', 'checks.ts')] },
     },
   };
 }

@@ -52,6 +52,12 @@ function projectRootHere(): string {
   return dir;
 }
 
+/** Pauses or restarts the running check's clock in the check process (check-child.ts); nothing elsewhere. */
+function checkClock(action: 'pause' | 'resume'): void {
+  const fn = (globalThis as Record<symbol, unknown>)[Symbol.for('medigen.checkClock')];
+  if (typeof fn === 'function') (fn as (a: 'pause' | 'resume') => void)(action);
+}
+
 /** An Error with the student's message and stack, followed by the check's own frames (where it called). */
 function studentError(e: WireError, callSite: string): Error {
   const err = new Error(e.message);
@@ -77,6 +83,7 @@ class StudentProcess {
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
   private closed = false;
+  private isReady = false;
   private stoppedFor?: string;
 
   constructor(
@@ -103,6 +110,7 @@ class StudentProcess {
       env: { ...process.env, MEDIGEN_CHECK_CONFIG: '' },
     });
     this.child = child;
+    this.isReady = false;
     this.stoppedFor = undefined;
     let loaded = false;
     this.ready = new Promise((res, rej) => {
@@ -114,6 +122,7 @@ class StudentProcess {
         if (m.type === 'ready') {
           clearTimeout(loadTimer);
           loaded = true;
+          if (this.child === child) this.isReady = true;
           res(new Map(m.exports.map((x) => [x.name, x.kind])));
         } else if (m.type === 'load-error') {
           clearTimeout(loadTimer);
@@ -163,7 +172,14 @@ class StudentProcess {
   async request(type: 'call' | 'get', name: string, args: unknown[]): Promise<unknown> {
     const callSite = new Error().stack ?? '';
     if (this.closed) throw new Error(`The check called ${name} after closing the student's process (student.close()).`);
-    const exports = await this.start();
+    const starting = !this.child || !this.child.connected || !this.isReady;
+    if (starting) checkClock('pause');
+    let exports: Map<string, 'function' | 'value'>;
+    try {
+      exports = await this.start();
+    } finally {
+      if (starting) checkClock('resume');
+    }
     const kind = exports.get(name);
     if (!kind) {
       const fns = [...exports].filter(([, k]) => k === 'function').map(([n]) => n);
@@ -211,7 +227,12 @@ export async function loadStudent<T>(entry: string): Promise<Remote<T>> {
   if (!existsSync(file)) throw new Error(`Your folder has no file ${entry} (looked in ${workDir}). Restore it (Reset the exercise), or create it from the starter.`);
   const limit = Math.max(100, checkTimeoutMs() - 300);
   const sp = new StudentProcess(file, basename(file), limit);
-  await sp.start();
+  checkClock('pause');
+  try {
+    await sp.start();
+  } finally {
+    checkClock('resume');
+  }
   return new Proxy({} as Remote<T>, {
     get(_, prop) {
       if (typeof prop !== 'string' || prop === 'then' || prop === 'toJSON') return undefined;

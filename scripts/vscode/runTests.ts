@@ -106,7 +106,8 @@ async function runSuite(suite: Suite, runtime: VscodeRuntime, values: RunValues,
   const testsPath = join(root, 'out', 'test', 'integration', suite.runner);
   const stateDir = mkdtempSync(join(tmpdir(), 'medigen-vscode-result-'));
   const resultFile = join(stateDir, 'result.json');
-  const env: Record<string, string> = { MEDIGEN_VSCODE_TEST_RESULT: resultFile, MEDIGEN_VSCODE_TEST_TAG: TAG };
+  // Modules the lab installs go to this run's own folder, not the user's ~/.medigen/modules.
+  const env: Record<string, string> = { MEDIGEN_VSCODE_TEST_RESULT: resultFile, MEDIGEN_VSCODE_TEST_TAG: TAG, MEDIGEN_MODULES_DIR: join(stateDir, 'modules') };
   if (values.grep) env.MEDIGEN_VSCODE_TEST_GREP = values.grep;
   const failed = (code = 1): SuiteOutcome => ({ code, passes: 0, noneMatched: false });
 

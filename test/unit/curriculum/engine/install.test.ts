@@ -26,7 +26,7 @@ async function makeRepo(root: string): Promise<{ src: string; bare: string; v1St
   const v1Starter = readFileSync(join(src, STARTER), 'utf8');
   const v2Starter = v1Starter.replace('// TODO: split the note on whitespace', '// TODO (clearer): split the note on whitespace');
   writeFileSync(join(src, STARTER), v2Starter);
-  for (const side of ['starter', 'solution']) writeFileSync(join(src, 'exercises', 'note-length', side, 'words.txt'), 'knee pain\n');
+  for (const side of ['starter', 'solution', ...['splits-on-spaces-only', 'keeps-empty-pieces', 'counts-characters'].map((w) => `wrong/${w}`)]) writeFileSync(join(src, 'exercises', 'note-length', side, 'words.txt'), 'knee pain\n');
   const mf = join(src, 'medigen-module.json');
   writeFileSync(mf, readFileSync(mf, 'utf8').replace('"version": "0.1.0"', '"version": "0.2.0"'));
   await git.add('.');

@@ -50,7 +50,7 @@ describe('curriculum module "Meet the data" and student workspaces', () => {
       assert.deepEqual(prepareWorkspace({ exercise: ex, workDir: work }), []);
       const solved = await runChecks({ exerciseDir: ex.dir, workDir: work });
       assert.equal(solved.status, 'passed', JSON.stringify(solved.results, null, 1));
-      assert.equal(solved.passed, 6);
+      assert.equal(solved.passed, 8);
     } finally {
       tmp.cleanup();
     }
@@ -69,13 +69,14 @@ describe('curriculum module "Meet the data" and student workspaces', () => {
       writeFileSync(join(work, 'table.ts'), solution.replace('Math.round((total / n) * 10) / 10', 'total / n'));
       const r = await runCli(['curriculum', 'check', shippedModule(), 'corpus-table', work]);
       assert.equal(r.code, 1);
-      assert.match(r.stdout, /✗ corpus-table splitRow computes the encounters and the rounded means of a split/);
-      assert.match(r.stdout, /meanNoteWords: 5\.333333333333333/);
+      assert.match(r.stdout, /✗ corpus-table splitRow computes the encounters and the means rounded \(not cut off\) to one decimal/);
+      assert.match(r.stdout, /splitRow should give means of 8\/3, 35\/3 and 17\/3 rounded to one decimal/);
+      assert.match(r.stdout, /meanNoteWords: 5\.666666666666667/);
       assert.match(r.stdout, /at table\.ts:\d+:\d+/);
-      assert.match(r.stdout, /4 of 5 checks pass/);
+      assert.match(r.stdout, /5 of 6 checks pass/);
       const json = await runCli(['curriculum', 'check', shippedModule(), 'corpus-table', ex.solutionDir, '--json']);
       assert.equal(json.code, 0);
-      assert.equal(JSON.parse(json.stdout).passed, 5);
+      assert.equal(JSON.parse(json.stdout).passed, 6);
     } finally {
       tmp.cleanup();
     }
