@@ -30,9 +30,11 @@ export type FaithfulnessTracer = (dialogue: string, note: string) => TracedSente
 
 const STOP = new Set('about after also and are been before being both but can could did does doing down each from further had has have having her here hers him his how into its just more most other our out over own same she should some such than that the their them then there these they this those through too under until very was were what when where which while who whom why will with would you your patient reports states notes'.split(' '));
 
-/** Content words and numbers, cut to 5 letters so that "hurts" and "hurting" meet. */
+const NUMBER_WORDS = 'zero one two three four five six seven eight nine ten eleven twelve'.split(' ');
+
+/** Content words and numbers (ASR's "four" counts as 4), cut to 5 letters so that "hurts" and "hurting" meet. */
 function words(text: string): string[] {
-  return (text.toLowerCase().match(/[a-z0-9]+(?:\.[0-9]+)?/g) ?? []).filter((w) => /\d/.test(w) || (w.length > 3 && !STOP.has(w))).map((w) => (/\d/.test(w) ? w : w.slice(0, 5)));
+  return (text.toLowerCase().replace(/\b[a-z]+\b/g, (w) => (NUMBER_WORDS.includes(w) ? String(NUMBER_WORDS.indexOf(w)) : w)).match(/[a-z0-9]+(?:\.[0-9]+)?/g) ?? []).filter((w) => /\d/.test(w) || (w.length > 3 && !STOP.has(w))).map((w) => (/\d/.test(w) ? w : w.slice(0, 5)));
 }
 
 /** A section header such as "CHIEF COMPLAINT" or "Assessment and plan:" states nothing to check. */
@@ -46,7 +48,7 @@ export function noteSentences(note: string): { text: string; start: number; end:
     const raw = m[0];
     const lead = raw.length - raw.trimStart().length;
     const text = raw.trim();
-    if (/[a-z0-9]/i.test(text)) out.push({ text, start: m.index + lead, end: m.index + lead + text.length });
+    if (/[a-z]/i.test(text)) out.push({ text, start: m.index + lead, end: m.index + lead + text.length });
     if (re.lastIndex === m.index) re.lastIndex++;
   }
   return out;
