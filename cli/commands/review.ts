@@ -1,4 +1,4 @@
-import { UsageError } from '../../core/errors';
+import { UsageError } from '../../core/index';
 import { formatReviewSummary, readReviewFile, summarizeReviews } from '../../models/review/index';
 import { EXIT, defineCommand, type Command } from '../command';
 

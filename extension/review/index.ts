@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
-import { MedigenError } from '../../core/errors';
+import { MedigenError } from '../../core/index';
 import { SPLITS } from '../../datasets/index';
 import { ReviewSession, lexicalTrace, type FaithfulnessTracer } from '../../models/review/index';
 import { showError } from '../training/index';

@@ -4,7 +4,7 @@
  * reviewer's file at once (models/review: atomic save). One panel at a time.
  */
 import * as vscode from 'vscode';
-import { describeError } from '../../core/errors';
+import { describeError } from '../../core/index';
 import type { FaithfulnessTracer, ReviewSession } from '../../models/review/index';
 import { makeNonce, webviewPage } from '../training/index';
 import { parseReviewMessage, type ToReviewMessage } from './messages';

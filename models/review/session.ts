@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { MedigenError } from '../../core/errors';
+import { MedigenError } from '../../core/index';
 import type { Encounter } from '../../datasets/index';
 import { loadGold, loadPredictions, matchPredictions } from '../eval/index';
 import { blindOrder, newSeed, positionLabel } from './order';

@@ -5,6 +5,7 @@
  * text and when each happened. The system of each note is in the file, but the review panel shows
  * only "Note A" / "Note B" in blind mode.
  */
+// core/errors, not core/index: the review webview bundles this file, and core/index brings Node-only modules.
 import { MedigenError } from '../../core/errors';
 
 /** The four ratings, best first (the MediGen study's scale). */

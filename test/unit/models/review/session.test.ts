@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSplit, writeCsv } from '../../../../datasets/index';
-import { projectRoot } from '../../../../core/paths';
+import { projectRoot } from '../../../../core/index';
 import { ReviewSession, blindOrder, readReviewFile, saveReviewFile, staleTemps, summarizeReviews } from '../../../../models/review/index';
 
 const corpus = join(projectRoot(), 'datasets', 'sample');

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { projectRoot } from '../../../../core/paths';
-import { loadSplit, writeCsv } from '../../../../datasets/index';
-import { ReviewSession, type Rating } from '../../../../models/review/index';
-import { runCli } from '../../../helpers/cli';
+import { projectRoot } from '../../../core/index';
+import { loadSplit, writeCsv } from '../../../datasets/index';
+import { ReviewSession, type Rating } from '../../../models/review/index';
+import { runCli } from '../../helpers/cli';
 
 const corpus = join(projectRoot(), 'datasets', 'sample');
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { parseReviewMessage } from '../../../extension/review/messages';
+import { parseReviewMessage } from '../../../../extension/review/messages';
 
 describe('review panel: messages from the page are checked on arrival', () => {
   it('accepts the typed messages', () => {
