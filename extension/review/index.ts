@@ -19,8 +19,8 @@ export const REVIEW_COMMANDS = { reviewNotes: 'medigenLab.reviewNotes' } as cons
 export interface ReviewNotesArgs {
   /** One predictions CSV, or two to compare blind. */
   predictions: string[];
-  /** A split name or a CSV with the dialogues. */
-  gold: string;
+  /** A split name or a CSV with the dialogues. Defaults to the first predictions CSV (it then needs a dialogue column). */
+  gold?: string;
   reviewer: string;
   /** The reviewer's file; resumed when it exists. */
   out: string;
@@ -48,10 +48,15 @@ async function askArgs(): Promise<ReviewNotesArgs | undefined> {
   if (!preds?.length) return undefined;
   if (preds.length > 2) throw new MedigenError(`Review mode compares one or two predictions files, not ${preds.length}.`, 'Run "Review Notes…" again and choose one CSV, or two to compare them blind.');
   const csv = 'A CSV file with the dialogues…';
-  const pick = await vscode.window.showQuickPick([...SPLITS.map((s) => ({ label: s, description: 'ACI-BENCH split' })), { label: csv, description: 'columns dataset, encounter_id, dialogue, note' }], { title: 'Where are the dialogues of these notes?', placeHolder: 'The split the notes were generated from' });
+  const itself = 'In the predictions CSV itself';
+  const pick = await vscode.window.showQuickPick(
+    [...SPLITS.map((s) => ({ label: s, description: 'ACI-BENCH split' })), { label: csv, description: 'columns encounter_id and dialogue' }, { label: itself, description: 'it has a dialogue column' }],
+    { title: 'Where are the dialogues of these notes?', placeHolder: 'The split the notes were generated from' },
+  );
   if (!pick) return undefined;
-  let gold = pick.label;
-  if (gold === csv) {
+  let gold: string | undefined = pick.label;
+  if (gold === itself) gold = undefined;
+  else if (gold === csv) {
     const g = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { CSV: ['csv'] }, title: 'Choose the CSV with the dialogues' });
     if (!g?.[0]) return undefined;
     gold = g[0].fsPath;
@@ -62,7 +67,7 @@ async function askArgs(): Promise<ReviewNotesArgs | undefined> {
   const target = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(join(dirname(preds[0]!.fsPath), `review-${slug}.json`)), filters: { 'Review file': ['json'] }, title: 'Save your review to (an existing review file is continued)' });
   if (!target) return undefined;
   const corpus = corpusSetting();
-  return { predictions: preds.map((p) => p.fsPath), gold, reviewer, out: target.fsPath, ...(corpus ? { corpus } : {}) };
+  return { predictions: preds.map((p) => p.fsPath), ...(gold ? { gold } : {}), reviewer, out: target.fsPath, ...(corpus ? { corpus } : {}) };
 }
 
 /** Registers the review command. */

@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { MedigenError } from '../../core/index';
-import type { Encounter } from '../../datasets/index';
+import { isSplitName, readCsvEncounters, resolveSplitFile, type Encounter } from '../../datasets/index';
 import { loadGold, loadPredictions, matchPredictions } from '../eval/index';
 import { blindOrder, newSeed, positionLabel } from './order';
 import { readReviewFile, saveReviewFile, sha256File } from './store';
@@ -25,8 +25,12 @@ export interface ReviewOptions {
   reviewer: string;
   /** One predictions file, or two to compare blind. */
   predictions: ReviewSource[];
-  /** The dialogues: a split name (train, test1…) or an ACI-BENCH CSV (dataset, encounter_id, dialogue, note). */
-  gold: string;
+  /**
+   * The dialogues: a split name (train, test1…) or a CSV with the columns encounter_id and dialogue
+   * (an ACI-BENCH file, or a predictions file that kept the dialogue). Defaults to the first
+   * predictions file, which then needs a dialogue column.
+   */
+  gold?: string;
   /** Corpus folder for a split name. Defaults to ACI_BENCH_DIR, else the shipped sample. */
   corpus?: string;
   /** The reviewer's file (JSON). When it exists, the review resumes from it. */
@@ -59,6 +63,18 @@ export interface ReviewChange {
 
 const now = () => new Date().toISOString();
 
+/** The encounters with the dialogues: a split (or ACI-BENCH JSON) by loadGold, a CSV needs only encounter_id and dialogue. */
+function loadDialogues(ref: string, corpus: string | undefined): { file: string; encounters: Encounter[] } {
+  const file = resolveSplitFile(ref, corpus);
+  if (isSplitName(ref) || !file.toLowerCase().endsWith('.csv')) return loadGold(ref, corpus ? { corpus } : {});
+  const { encounters, problems } = readCsvEncounters(file, ['encounter_id', 'dialogue']);
+  const errors = problems.filter((p) => p.severity === 'error');
+  if (errors.length) {
+    throw new MedigenError(`The dialogues file ${file} has problems: ${errors.slice(0, 3).map((p) => `line ${p.line}: ${p.message}`).join(' ')}`, 'Choose a split name, or a CSV with the columns encounter_id and dialogue (one row per encounter).');
+  }
+  return { file, encounters };
+}
+
 function notesById(gold: Encounter[], file: string): Map<string, string> {
   const preds = loadPredictions(file);
   const ids = new Set(gold.map((g) => g.encounterId));
@@ -89,7 +105,11 @@ export class ReviewSession {
     if (!reviewer) throw new MedigenError('The review needs the reviewer\'s name.', 'Type your name (or initials): it goes into your review file so reviews of several people can be compared.');
     if (o.predictions.length < 1 || o.predictions.length > 2) throw new MedigenError(`Review mode compares one or two predictions files, not ${o.predictions.length}.`, 'Choose one predictions CSV, or two to compare them blind.');
     const out = resolve(o.out);
-    const gold = loadGold(o.gold, o.corpus ? { corpus: o.corpus } : {});
+    const goldRef = o.gold ?? o.predictions[0]!.file;
+    const gold = loadDialogues(goldRef, o.corpus);
+    if (gold.encounters.every((e) => !e.dialogue.trim())) {
+      throw new MedigenError(`${gold.file} has no dialogues.`, 'Choose the split the notes were generated from, or a CSV with a filled dialogue column.');
+    }
     for (const input of [...o.predictions.map((p) => resolve(p.file)), gold.file]) {
       if (input === out) throw new MedigenError(`The review file ${out} is one of the inputs.`, 'Save the review to a new .json file, e.g. review-<your name>.json.');
     }
@@ -116,7 +136,7 @@ export class ReviewSession {
       const chosen = o.limit !== undefined ? ids.slice(0, o.limit) : ids;
       if (!chosen.length) throw new MedigenError('No encounter has a note in every chosen predictions file.', 'Choose predictions files made from the same split, with an encounter_id column.');
       const t = now();
-      review = { format: 'medigen-review', version: 1, reviewer, blind: systems.length > 1, createdAt: t, updatedAt: t, systems, gold: { ref: o.gold, file: gold.file }, order: blindOrder(chosen, systems.map((s) => s.name), o.seed ?? newSeed()), notes: [] };
+      review = { format: 'medigen-review', version: 1, reviewer, blind: systems.length > 1, createdAt: t, updatedAt: t, systems, gold: { ref: goldRef, file: gold.file }, order: blindOrder(chosen, systems.map((s) => s.name), o.seed ?? newSeed()), notes: [] };
       saveReviewFile(out, review);
     }
     const byName = new Map(systems.map((s, k) => [s.name, notes[k]!]));

@@ -91,6 +91,20 @@ describe('review: sessions and review files', () => {
     assert.ok(s.items.every((i) => i.system === 'mine' && i.label === 'A'));
   });
 
+  it('takes the dialogues from a plain CSV, or from the predictions file itself when it keeps them', () => {
+    const valid = loadSplit('valid', corpus).encounters;
+    const withDialogue = join(dir, 'with-dialogue.csv');
+    writeFileSync(withDialogue, writeCsv(['encounter_id', 'dialogue', 'note'], valid.map((e) => [e.encounterId, e.dialogue, 'generated'])));
+    const s = ReviewSession.open({ reviewer: 'dana', predictions: [{ file: withDialogue }], out: join(dir, 'dana.json') });
+    assert.equal(s.items.length, valid.length);
+    assert.equal(s.items[1]!.dialogue, valid[1]!.dialogue);
+    assert.equal(s.review.gold.file, withDialogue);
+    const dialoguesOnly = join(dir, 'dialogues.csv');
+    writeFileSync(dialoguesOnly, writeCsv(['encounter_id', 'dialogue'], valid.map((e) => [e.encounterId, e.dialogue])));
+    assert.equal(ReviewSession.open({ reviewer: 'dana', predictions: [{ file: predA }], gold: dialoguesOnly, out: join(dir, 'dana2.json') }).items.length, valid.length);
+    assert.throws(() => ReviewSession.open({ reviewer: 'dana', predictions: [{ file: predA }], out: join(dir, 'dana3.json') }), /Column "dialogue" is missing/);
+  });
+
   it('a crash in the middle of saving never leaves a broken file: killed writers, then the next save cleans up', async function () {
     this.timeout(60_000);
     const out = join(dir, 'crash.json');
