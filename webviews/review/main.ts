@@ -153,11 +153,11 @@ function render(v: ReviewView): void {
   right.appendChild(el('h2', undefined, 'Rating'));
   const ratings = el('div', 'buttons ratings');
   for (const r of RATINGS) {
-    const b = button(RATING_LABELS[r], () => send({ type: 'rate', rating: r }), `btn rating${v.rating === r ? ' chosen' : ''}`, `rate-${r}`);
+    const b = button(`${RATINGS.indexOf(r) + 1} · ${RATING_LABELS[r]}`, () => send({ type: 'rate', rating: r }), `btn rating${v.rating === r ? ' chosen' : ''}`, `rate-${r}`);
     b.setAttribute('aria-pressed', String(v.rating === r));
     ratings.appendChild(b);
   }
-  right.appendChild(ratings);
+  right.append(ratings, el('p', 'muted', 'Keys: 1–4 rate, n / → next note, p / ← previous note.'));
   right.appendChild(marksSection(v));
 
   right.appendChild(el('h2', undefined, 'Corrected note'));
@@ -195,5 +195,13 @@ window.addEventListener('message', (e: MessageEvent<ToReviewMessage>) => {
   if (m.type === 'state') render(m.view);
   else if (m.type === 'saved') setStatus(`Saved (${new Date(m.at).toLocaleTimeString()}) · ${m.rated} rated`);
   else if (m.type === 'error') setStatus(m.text, true);
+});
+// Keys outside the text fields: 1-4 rate, n / → next note, p / ← previous note.
+document.addEventListener('keydown', (e) => {
+  if (!view || e.ctrlKey || e.metaKey || e.altKey || (e.target instanceof HTMLElement && /^(TEXTAREA|INPUT)$/.test(e.target.tagName))) return;
+  const r = RATINGS[Number(e.key) - 1];
+  if (r) send({ type: 'rate', rating: r });
+  else if ((e.key === 'n' || e.key === 'ArrowRight') && view.index + 1 < view.total) send({ type: 'go', index: view.index + 1 });
+  else if ((e.key === 'p' || e.key === 'ArrowLeft') && view.index > 0) send({ type: 'go', index: view.index - 1 });
 });
 vscode.postMessage({ type: 'ready' });
