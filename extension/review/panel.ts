@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import { describeError } from '../../core/index';
 import type { FaithfulnessTracer, ReviewSession } from '../../models/review/index';
 import { makeNonce, webviewPage } from '../training/index';
-import { parseReviewMessage, type ToReviewMessage } from './messages';
+import { parseReviewMessage, type ReviewView, type ToReviewMessage } from './messages';
 import { reviewView } from './view';
 
 /** The webview panel type of the review panel. */
@@ -81,9 +81,14 @@ export class ReviewPanel {
     if (!this.disposed) void this.panel.webview.postMessage(m);
   }
 
+  /** What the page shows for note `i` (the current note by default). */
+  viewOf(i = this.index): ReviewView {
+    return reviewView(this.session, i, this.tracer);
+  }
+
   /** Sends the current note to the page. */
   post(): void {
-    this.send({ type: 'state', view: reviewView(this.session, this.index, this.tracer) });
+    this.send({ type: 'state', view: this.viewOf() });
   }
 
   /** Resolves once the page has drawn something that passes `test`. */

@@ -12,8 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { loadSplit, writeCsv } from '../../datasets/index';
-import { lexicalTrace, readReviewFile, summarizeReviews, type ReviewSummary } from '../../models/review/index';
-import { reviewView } from '../../extension/review/view';
+import { readReviewFile, summarizeReviews, type ReviewSummary } from '../../models/review/index';
 import type { ReviewPanel } from '../../extension/review/panel';
 import { medigenApi } from './support';
 
@@ -59,11 +58,11 @@ describe('Clinician review in VS Code', function () {
     // The page draws each note with its highlights: the planted note has exactly one more
     // unsupported sentence than the same note without the planted detail, and it is that one.
     const plantedAt = items.findIndex((i) => i.system === 'planted');
-    const unsupportedIn = (i: number) => reviewView(panel.session, i, lexicalTrace).sentences.filter((x) => !x.supported).length;
+    const unsupportedIn = (i: number) => panel.viewOf(i).sentences.filter((x) => !x.supported).length;
     await panel.whenRendered((r) => r.index === 0);
     assert.equal(panel.rendered.unsupported, unsupportedIn(0), 'the page drew the tracer\'s unsupported sentences');
     assert.equal(unsupportedIn(plantedAt), unsupportedIn(1 - plantedAt) + 1);
-    const view = reviewView(panel.session, plantedAt, lexicalTrace);
+    const view = panel.viewOf(plantedAt);
     assert.equal(view.title, `Note ${items[plantedAt]!.label}`, 'blind: the system is not shown');
     const flagged = view.sentences.findIndex((x) => !x.supported && x.text === PLANTED);
     assert.ok(flagged >= 0, 'the planted sentence is marked unsupported');
