@@ -84,7 +84,7 @@ if (integrationTests.length > 0) {
 // The lesson page's script is inlined in the page and its toolkit components load after the first
 // paint (extension/lesson/html.ts): both are always minified, the lesson's text shows sooner.
 const minifiedWebviews = new Set(['lesson', 'lessonToolkit']);
-for (const [name, entry] of [['lesson', 'webviews/lesson/main.ts'], ['lessonToolkit', 'webviews/lesson/toolkit.ts'], ['dashboard', 'webviews/dashboard/main.ts'], ['trainForm', 'webviews/trainForm/main.ts']]) {
+for (const [name, entry] of [['lesson', 'webviews/lesson/main.ts'], ['lessonToolkit', 'webviews/lesson/toolkit.ts'], ['dashboard', 'webviews/dashboard/main.ts'], ['trainForm', 'webviews/trainForm/main.ts'], ['review', 'webviews/review/main.ts']]) {
   if (existsSync(entry)) {
     builds.push({ ...common, ...(minifiedWebviews.has(name) ? { minify: true } : {}), entryPoints: { [name]: entry }, outdir: 'dist/webviews', platform: 'browser', format: 'iife', target: 'es2022' });
   }

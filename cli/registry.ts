@@ -16,6 +16,7 @@ export const COMMAND_GROUPS: Readonly<Record<string, () => Promise<Command[]>>> 
   serve: async () => (await import('./commands/serve')).serveCommands,
   models: async () => [...(await import('./commands/models')).modelCommands, ...(await import('./commands/catalog')).catalogCommands],
   train: async () => [...(await import('./commands/train')).trainCommands, ...(await import('./commands/trainEvaluate')).trainEvaluateCommands],
+  review: async () => (await import('./commands/review')).reviewCommands,
   curriculum: async () => (await import('./commands/curriculum')).curriculumCommands,
 };
 

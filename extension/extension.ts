@@ -8,6 +8,7 @@ import * as vscode from 'vscode';
 import { LessonPanel, type LessonPageSnapshot, type LessonRenderTiming } from './lesson/panel';
 import { registerLabFeatures, type LabFeatures } from './register';
 import { registerGenerationFeatures } from './generation/index';
+import { registerReviewFeatures, type ReviewApi } from './review/index';
 import { registerTrainingFeatures, type TrainingApi } from './training/index';
 
 /** Name of the output channel every MediGen Lab feature writes its log lines to. */
@@ -40,6 +41,8 @@ export interface MedigenLabApi {
   readonly lessons: LabFeatures;
   /** The fine-tuning features: run manager, run history, open forms and dashboards. */
   readonly training: TrainingApi;
+  /** Clinician review: the open review panel. */
+  readonly review: ReviewApi;
   /** Timings of the lesson panel's last render (HTML set, page painted, buttons upgraded), for the benchmark. */
   readonly lessonTiming: () => LessonRenderTiming | undefined;
   /** What the lesson panel shows now (page HTML and state), or undefined when no lesson is open. */
@@ -57,8 +60,9 @@ export function activate(context: vscode.ExtensionContext): MedigenLabApi {
   const lessons = registerLabFeatures(context, output);
   registerGenerationFeatures(context, output);
   const training = registerTrainingFeatures(context, output);
+  const review = registerReviewFeatures(context, output);
   output.appendLine(`MediGen Lab ${version} started in VS Code ${vscode.version}.`);
-  return { version, output, lessons, training, lessonTiming: () => LessonPanel.active?.lastTiming, lessonPage: () => LessonPanel.active?.snapshot() };
+  return { version, output, lessons, training, review, lessonTiming: () => LessonPanel.active?.lastTiming, lessonPage: () => LessonPanel.active?.snapshot() };
 }
 
 /** Called by VS Code on shutdown; everything to dispose is in `context.subscriptions`. */

@@ -263,3 +263,7 @@ export function registerTrainingFeatures(context: vscode.ExtensionContext, outpu
   output.appendLine(`Fine-tuning features ready (training folder: ${trainingFolder()}).`);
   return { manager, history, form: () => TrainFormPanel.active, dashboard: (dir) => DashboardPanel.of(dir) };
 }
+
+/** The webview page shell (strict CSP, nonce) and error display, shared with the review panel. */
+export { makeNonce, webviewPage } from './html';
+export { showError } from './formPanel';
