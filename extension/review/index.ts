@@ -8,7 +8,8 @@ import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { MedigenError } from '../../core/index';
 import { SPLITS } from '../../datasets/index';
-import { ReviewSession, lexicalTrace, type FaithfulnessTracer } from '../../models/review/index';
+import { ReviewSession, type FaithfulnessTracer } from '../../models/review/index';
+import { traceFaithfulness } from '../../models/safety/index';
 import { showError } from '../training/index';
 import { ReviewPanel } from './panel';
 
@@ -36,7 +37,7 @@ export interface ReviewApi {
 }
 
 /** The faithfulness tracer behind the highlights. */
-const tracer: FaithfulnessTracer = lexicalTrace;
+const tracer: FaithfulnessTracer = (dialogue, note) => traceFaithfulness(dialogue, note);
 
 function corpusSetting(): string | undefined {
   return vscode.workspace.getConfiguration('medigenLab').get<string>('corpusFolder')?.trim() || undefined;

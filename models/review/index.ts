@@ -9,4 +9,4 @@ export { readReviewFile, saveReviewFile, sha256File, staleTemps } from './store'
 export { cohensKappa, kappaWords, type Kappa } from './kappa';
 export { formatReviewSummary, summarizeReviews, type NotePreference, type PairAgreement, type RatingCounts, type ReviewSummary } from './summary';
 export { ReviewSession, type ReviewChange, type ReviewItem, type ReviewOptions, type ReviewSource } from './session';
-export { lexicalTrace, noteSentences, type FaithfulnessTracer, type TraceIssue, type TracedSentence } from './trace';
+export { noteSentences, type FaithfulnessTracer, type TraceIssue, type TracedSentence } from './trace';
