@@ -50,6 +50,10 @@ export interface GenerateSplitResult {
   complete: boolean;
   generatedTokens: number;
   seconds: number;
+  /** Encounters whose note stopped at the token limit (--max-tokens) instead of ending. */
+  cutAtMaxTokens: string[];
+  /** Encounters whose note is blank. */
+  blank: string[];
 }
 
 interface PartialLine {
@@ -57,6 +61,8 @@ interface PartialLine {
   dataset: string;
   note: string;
   tokens: number;
+  /** Why generation stopped ('maxTokens': cut at the limit). */
+  stop?: string;
 }
 
 /** The file finished notes are kept in until the run completes. */
@@ -164,7 +170,7 @@ export async function generateSplit(source: NoteSourceSpec, o: GenerateSplitOpti
       for (let e: Encounter | undefined; (e = queue.shift()) && !o.signal?.aborted; ) {
         const r = await gen.generate(e, { ...genOptions, ...(o.signal ? { signal: o.signal } : {}) });
         if (r.stopReason === 'abort') break; // an unfinished note is not kept
-        const line: PartialLine = { encounterId: e.encounterId, dataset: e.dataset, note: r.text, tokens: r.generatedTokens };
+        const line: PartialLine = { encounterId: e.encounterId, dataset: e.dataset, note: r.text, tokens: r.generatedTokens, stop: r.stopReason };
         appendFileSync(partial, JSON.stringify(line) + '\n');
         done.set(e.encounterId, line);
         generated++;
@@ -179,6 +185,9 @@ export async function generateSplit(source: NoteSourceSpec, o: GenerateSplitOpti
     }
   }
   const complete = encounters.every((e) => done.has(e.encounterId));
+  const lines = encounters.map((e) => done.get(e.encounterId)).filter((l): l is PartialLine => !!l);
+  const cutAtMaxTokens = lines.filter((l) => l.stop === 'maxTokens' || l.stop === 'length').map((l) => l.encounterId);
+  const blank = lines.filter((l) => !l.note.trim()).map((l) => l.encounterId);
   if (complete) {
     const rows = encounters.map((e) => [e.dataset, e.encounterId, e.dialogue, done.get(e.encounterId)!.note]);
     const tmp = `${out}.${process.pid}.tmp`;
@@ -190,5 +199,5 @@ export async function generateSplit(source: NoteSourceSpec, o: GenerateSplitOpti
     }
     rmSync(partial, { force: true });
   }
-  return { out, total: encounters.length, generated, resumed, complete, generatedTokens: tokens, seconds: (performance.now() - start) / 1000 };
+  return { out, total: encounters.length, generated, resumed, complete, generatedTokens: tokens, seconds: (performance.now() - start) / 1000, cutAtMaxTokens, blank };
 }
