@@ -10,6 +10,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { MedigenError, readUserJson } from '../../core/index';
+import { buildManifest, sha256Text, writeManifest } from '../../core/manifest';
 import { DEFAULT_SYSTEM_PROMPT, readTemplate, type LengthReport } from '../../datasets/index';
 import type { TrainConfig } from './config';
 import { chooseCorpus, trainingData, type CorpusChoice } from './data';
@@ -74,6 +75,9 @@ export async function prepareRun(cfg: TrainConfig, baseDir = process.cwd()): Pro
   // Paths the trainer reads are relative to the run folder, so the folder can be copied to a cluster.
   const resolved = { ...cfg, name, run_dir: '.', data: { ...cfg.data, corpus: corpus.dir, systemPrompt, train_file: 'data/train.jsonl', valid_file: 'data/valid.jsonl', train_source: train.file, valid_source: valid.file } };
   await writeFile(paths.config, JSON.stringify(resolved, null, 2));
+  // What the run is made from: every setting and seed, hashes of its data, template and base model.
+  const manifest = await buildManifest('training-run', resolved, { trainData: paths.trainData, validData: paths.validData, trainSource: train.file, validSource: valid.file, template: cfg.data.template, baseModel: existsSync(cfg.baseModel) ? cfg.baseModel : undefined });
+  writeManifest(join(dir, 'manifest.json'), { ...manifest, settings: { ...resolved, systemPromptSha256: sha256Text(systemPrompt) } });
   return { paths, reports: { ...(train.report ? { train: train.report } : {}), ...(valid.report ? { valid: valid.report } : {}) }, corpus, counts: { train: train.lines.length, valid: valid.lines.length } };
 }
 

@@ -44,6 +44,7 @@ ap.add_argument("--config", help="resolved run config (JSON)")
 ap.add_argument("--resume", action="store_true", help="continue from the newest checkpoint in the run folder")
 ap.add_argument("--check-env", action="store_true", help="print what is installed and which GPUs are visible, then exit")
 ap.add_argument("--print-prompts", metavar="JSONL", help="print the system and user text the trainer builds for each example of an instruction JSONL, then exit")
+ap.add_argument("--tokenizer", metavar="MODEL", help="with --print-prompts: also print the prompt text rendered with this model's chat template, as training sees it")
 args = ap.parse_args()
 
 
@@ -71,12 +72,31 @@ def example_messages(ex, where, system_default=""):
     return system, user, note
 
 
+def render_prompt(tok, system, user):
+    """The prompt text: the model's chat template with the system and user messages (as
+    node-llama-cpp applies it at generation time), or plain text for a model without one."""
+    if getattr(tok, "chat_template", None):
+        msgs = ([{"role": "system", "content": system}] if system else []) + [{"role": "user", "content": user}]
+        try:
+            return tok.apply_chat_template(msgs, tokenize=False, add_generation_prompt=True)
+        except Exception:  # noqa: BLE001  (a template without a system role: the system text leads the user message)
+            return tok.apply_chat_template([{"role": "user", "content": (system + "\n\n" + user) if system else user}], tokenize=False, add_generation_prompt=True)
+    return (system + "\n\n" if system else "") + user + "\n\n"
+
+
 if args.print_prompts:
+    ptok = None
+    if args.tokenizer:
+        from transformers import AutoTokenizer
+        ptok = AutoTokenizer.from_pretrained(args.tokenizer)
     with open(args.print_prompts, encoding="utf-8") as f:
         for n, line in enumerate(f, 1):
             if line.strip():
                 system, user, _ = example_messages(json.loads(line), f"line {n}")
-                sys.stdout.write(json.dumps({"system": system, "user": user}) + "\n")
+                row = {"system": system, "user": user}
+                if ptok is not None:
+                    row["text"] = render_prompt(ptok, system, user)
+                sys.stdout.write(json.dumps(row) + "\n")
     sys.exit(0)
 
 
@@ -199,15 +219,7 @@ system_default = str(cfg["data"].get("systemPrompt") or "")
 
 
 def render(system, user):
-    """The prompt text: the model's chat template with the system and user messages (as
-    node-llama-cpp applies it at generation time), or plain text for a model without one."""
-    if has_template:
-        msgs = ([{"role": "system", "content": system}] if system else []) + [{"role": "user", "content": user}]
-        try:
-            return tok.apply_chat_template(msgs, tokenize=False, add_generation_prompt=True)
-        except Exception:  # noqa: BLE001  (a template without a system role: the system text leads the user message)
-            return tok.apply_chat_template([{"role": "user", "content": (system + "\n\n" + user) if system else user}], tokenize=False, add_generation_prompt=True)
-    return (system + "\n\n" if system else "") + user + "\n\n"
+    return render_prompt(tok, system, user)
 
 
 def prompt_ids(system, user):
