@@ -127,7 +127,7 @@ try:
         cfg = json.load(f)
     # Relative paths are relative to the config's folder, so a run folder can move (e.g. to a cluster).
     config_dir = os.path.dirname(os.path.abspath(args.config))
-    run_dir = os.path.join(config_dir, cfg.get("run_dir") or ".")
+    run_dir = os.path.normpath(os.path.join(config_dir, cfg.get("run_dir") or "."))
     train_file, valid_file = (os.path.join(config_dir, cfg["data"][k]) for k in ("train_file", "valid_file"))
     T, Q, LORA = cfg["training"], cfg["quantization"], cfg["lora"]
 except Exception as e:  # noqa: BLE001
