@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { defaultRecipe, readRecipe } from '../../../models/recipe/index';
-import { runCli } from '../../helpers/cli';
+import { defaultRecipe, readRecipe } from '../../../../models/recipe/index';
+import { runCli } from '../../../helpers/cli';
 
 describe('medigen init / medigen run --dry-run', () => {
   let dir: string;
