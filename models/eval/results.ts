@@ -3,7 +3,7 @@
  * ROUGE-1/2/L/Lsum of the full note, ROUGE-1 of each ACI-BENCH section, and BERTScore F1 where every
  * system has it, each as mean × 100 with a bootstrap 95% confidence interval; and, against the first
  * system (the baseline), the paired difference with its permutation-test p-value. As Markdown, CSV
- * or LaTeX. (No faithfulness metric is computed by MediGen Lab yet, so none is shown.)
+ * or LaTeX. (The faithfulness figures of `medigen faithfulness` are not in this table yet.)
  */
 import { DIVISIONS } from '../../datasets/types';
 import type { Evaluation, NoteScores } from './aggregate';
