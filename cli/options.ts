@@ -10,7 +10,7 @@ export const CORPUS_OPTION = { corpus: { type: 'string' } } as const;
 export const CORPUS_HELP = 'Folder with the ACI-BENCH CSV files, for a split name. Defaults to ACI_BENCH_DIR, else the shipped sample.';
 
 /** `--model FILE|hf:URI`. */
-export const MODEL_HELP = 'A .gguf model file or a Hugging Face URI (hf:user/repo:quant, downloaded once).';
+export const MODEL_HELP = 'A .gguf model file, a Hugging Face URI (hf:user/repo:quant, downloaded once), a Hugging Face model folder, or a training run folder (its base model); folders are converted to GGUF on the way (cached).';
 
 /** `--gpu` and `--threads`: where and how llama.cpp computes. */
 export const RUNTIME_OPTIONS = { gpu: { type: 'string' }, threads: { type: 'string' } } as const;

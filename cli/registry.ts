@@ -7,10 +7,13 @@ import type { Command } from './command';
  */
 export const COMMAND_GROUPS: Readonly<Record<string, () => Promise<Command[]>>> = {
   demo: async () => (await import('./commands/demo')).demoCommands,
+  init: async () => (await import('./commands/recipe')).recipeCommands,
+  run: async () => (await import('./commands/recipe')).recipeCommands,
   data: async () => (await import('./commands/data')).dataCommands,
   eval: async () => (await import('./commands/eval')).evalCommands,
   faithfulness: async () => (await import('./commands/faithfulness')).faithfulnessCommands,
   phi: async () => (await import('./commands/phi')).phiCommands,
+  results: async () => (await import('./commands/results')).resultsCommands,
   baseline: async () => (await import('./commands/baseline')).baselineCommands,
   generate: async () => (await import('./commands/generate')).generateCommands,
   serve: async () => (await import('./commands/serve')).serveCommands,

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { UsageError, assertOutputsAreNotInputs, writeUserFile } from '../../core/index';
+import { MedigenError, UsageError, assertOutputsAreNotInputs, writeUserFile } from '../../core/index';
 import { streamProgress } from '../../core/index';
 import { evaluateNotes, formatTable, loadGold, loadPredictions, toHtml, toJson, toMarkdown, type EvaluateOptions } from '../../models/eval/index';
 import { CORPUS_HELP } from '../options';
@@ -20,10 +20,11 @@ export function writeReport(file: string, text: string, what: string): string {
 const evaluate = defineCommand({
   path: ['eval'],
   summary: 'Score generated notes against reference notes exactly like ACI-BENCH (ROUGE, optional BERTScore)',
-  usage: '--gold SPLIT|FILE --pred FILE [--metadata FILE] [--corpus DIR] [--json] [--markdown FILE] [--html FILE] [--stemmer] [--bertscore-model DIR]',
+  usage: '--gold SPLIT|FILE --pred FILE [--only-predicted] [--metadata FILE] [--corpus DIR] [--json] [--markdown FILE] [--html FILE] [--stemmer] [--bertscore-model DIR]',
   options: {
     gold: { type: 'string' },
-    pred: { type: 'string' },
+    pred: { type: 'string', multiple: true },
+    'only-predicted': { type: 'boolean' },
     metadata: { type: 'string' },
     corpus: { type: 'string' },
     json: { type: 'boolean' },
@@ -39,7 +40,8 @@ const evaluate = defineCommand({
   },
   help: {
     gold: 'Reference notes: a split name (train, valid, test1, test2, test3) or an ACI-BENCH CSV file. Required.',
-    pred: 'Generated notes: a CSV with a "note" column (and "encounter_id" to match rows). Required.',
+    pred: 'Generated notes: a CSV with a "note" column (and "encounter_id" to match rows). Required, once (compare several systems with `medigen results`).',
+    'only-predicted': 'Score only the reference encounters the predictions have (e.g. after `generate --limit N`). The figures then cover that subset, not the whole split.',
     metadata: 'Metadata CSV for the gender / chief complaint breakdowns. Defaults to <gold>_metadata.csv next to the gold file.',
     corpus: CORPUS_HELP,
     json: 'Print the ACI-BENCH results object as JSON (same keys as the official evaluation script).',
@@ -65,7 +67,9 @@ Examples:
   async run(ctx) {
     const v = ctx.values;
     if (!v.gold) throw new UsageError('--gold is required: the reference notes (a split name such as test1, or a CSV file).', 'Example: medigen eval --gold test1 --pred preds.csv');
-    if (!v.pred) throw new UsageError('--pred is required: the CSV with your generated notes.', 'Example: medigen eval --gold test1 --pred preds.csv');
+    if (!v.pred?.length) throw new UsageError('--pred is required: the CSV with your generated notes.', 'Example: medigen eval --gold test1 --pred preds.csv');
+    if (v.pred.length > 1) throw new UsageError(`--pred was given ${v.pred.length} times; eval scores one predictions file at a time.`, `Run eval once per file, or compare them in one table with: medigen results ${v.pred.join(' ')} --gold ${v.gold}`);
+    const predFile = v.pred[0]!;
     if (ctx.positionals.length) throw new UsageError(`Unexpected argument "${ctx.positionals[0]}".`, 'Give the files with --gold and --pred.');
     const bins = v['length-bins']?.split(',').map((s) => wholeNumber(s.trim(), 'length-bins', 1)!);
     const longSrc = wholeNumber(v['long-src-words'], 'long-src-words');
@@ -75,11 +79,20 @@ Examples:
     }
 
     const gold = loadGold(v.gold, { ...(v.corpus ? { corpus: v.corpus } : {}), ...(v.metadata ? { metadata: v.metadata } : {}) });
-    const predictions = loadPredictions(v.pred);
+    const predictions = loadPredictions(predFile);
     assertOutputsAreNotInputs(
       [v.markdown ? { label: '--markdown', path: v.markdown } : undefined, v.html ? { label: '--html', path: v.html } : undefined],
-      [{ label: '--gold file', path: gold.file }, { label: '--pred file', path: v.pred }, gold.metadataFile ? { label: 'metadata file', path: gold.metadataFile } : undefined, v['bertscore-baseline'] ? { label: '--bertscore-baseline file', path: v['bertscore-baseline'] } : undefined],
+      [{ label: '--gold file', path: gold.file }, { label: '--pred file', path: predFile }, gold.metadataFile ? { label: 'metadata file', path: gold.metadataFile } : undefined, v['bertscore-baseline'] ? { label: '--bertscore-baseline file', path: v['bertscore-baseline'] } : undefined],
     );
+    if (v['only-predicted']) {
+      const ids = new Set(predictions.map((p) => p.encounterId?.trim()).filter(Boolean));
+      if (ids.size !== predictions.length) throw new MedigenError('--only-predicted needs an encounter_id on every prediction row, to know which encounters were generated.', 'Add the encounter_id column (medigen generate writes it).');
+      const all = gold.encounters.length;
+      gold.encounters = gold.encounters.filter((e) => ids.has(e.encounterId.trim()));
+      ctx.err.write(`Scoring only the ${gold.encounters.length} of ${all} reference encounters that have a prediction (--only-predicted): the figures cover this subset, not the whole split.\n`);
+    }
+    const blank = predictions.filter((p) => !p.note.trim());
+    if (blank.length) ctx.err.write(`Warning: ${blank.length} of ${predictions.length} predicted notes are blank and score 0${blank.some((p) => p.encounterId) ? ` (${blank.slice(0, 5).map((p) => p.encounterId).join(', ')}${blank.length > 5 ? ', …' : ''})` : ''}. Check how they were generated.\n`);
     const progress = streamProgress(ctx.err, 'Scoring notes');
     const options: EvaluateOptions = { useStemmer: v.stemmer ?? false, progress };
     if (longSrc !== undefined) options.longSourceWords = longSrc;
@@ -95,7 +108,7 @@ Examples:
     }
     if (v.json) ctx.out.write(toJson(ev));
     else {
-      ctx.out.write(`Reference: ${gold.file}${gold.metadataFile ? ` (+ ${gold.metadataFile})` : ''}\nPredictions: ${resolve(v.pred)}\n`);
+      ctx.out.write(`Reference: ${gold.file}${gold.metadataFile ? ` (+ ${gold.metadataFile})` : ''}\nPredictions: ${resolve(predFile)}\n`);
       ctx.out.write(formatTable(ev));
     }
     if (v.markdown) {

@@ -6,6 +6,7 @@ import { generateSplit, type GenerateSplitOptions, type GenerateSplitResult } fr
 import { disposeRuntimes, loadLlm, NoteGenerator } from '../../models/llm/index';
 import { remoteWarning } from '../../models/remote/index';
 import { EXIT, defineCommand, type Command } from '../command';
+import { localArtifacts } from './artifacts';
 import { CORPUS_HELP, CORPUS_OPTION, MODEL_HELP, RUNTIME_HELP, RUNTIME_OPTIONS, num, optional, runtimeSettings, withSigint } from '../options';
 
 const generate = defineCommand({
@@ -39,7 +40,7 @@ const generate = defineCommand({
     out: 'The predictions CSV to write (dataset, encounter_id, dialogue, note). Required.',
     corpus: CORPUS_HELP,
     endpoint: 'Generate through an OpenAI-compatible server (vLLM, llama.cpp server, Ollama, medigen serve) at this base URL, e.g. http://gpu-box:8000/v1; --model is then the name it serves. Dialogue text is sent to that server. API key: MEDIGEN_API_KEY.',
-    lora: 'A LoRA adapter .gguf (e.g. from fine-tuning) applied on top of the model.',
+    lora: 'A LoRA adapter applied on top of the model: a .gguf adapter, a PEFT adapter folder, or a training run folder (converted on the way, cached).',
     'lora-scale': 'How strongly to apply the adapter. Defaults to 1.',
     parallel: 'Notes generated at the same time on one context (faster, but not reproducible bit for bit). Defaults to 1.',
     grammar: '"soap" forces the sections CHIEF COMPLAINT … ASSESSMENT AND PLAN in order; "free" does not. Defaults to free.',
@@ -70,6 +71,7 @@ Examples:
     if (!v.out) throw new UsageError('--out is required: the predictions CSV to write.', 'Example: --out preds.csv');
     if (v.grammar && v.grammar !== 'soap' && v.grammar !== 'free') throw new UsageError(`--grammar must be "soap" or "free", not "${v.grammar}".`);
     if (v.endpoint) return generateRemote(ctx, v);
+    Object.assign(v, await localArtifacts(v, ctx.err));
     const settings = runtimeSettings(v);
     const contextSize = num(v.context, 'context', { min: 256, integer: true });
     return withSigint(ctx.err, STOPPING, async (signal) => {
@@ -147,7 +149,11 @@ function reportSplit(out: NodeJS.WritableStream, v: GenerateValues, r: GenerateS
     return EXIT.failed;
   }
   out.write(`Wrote ${r.total} notes to ${r.out}: ${r.generated} generated now${r.resumed ? `, ${r.resumed} from the interrupted run` : ''}, ${r.seconds.toFixed(1)} s${speed}.\n`);
-  out.write(`Next: medigen eval --gold ${String(v.split)} --pred ${String(v.out)}${v.corpus ? ` --corpus ${String(v.corpus)}` : ''}\n`);
+  if (r.blank.length) out.write(`Warning: ${r.blank.length} of ${r.total} notes are blank and will score 0 (${r.blank.slice(0, 5).join(', ')}${r.blank.length > 5 ? ', …' : ''}). Look at the prompt (--show-prompt) and the model.\n`);
+  if (r.cutAtMaxTokens.length) out.write(`Warning: ${r.cutAtMaxTokens.length} of ${r.total} notes stopped at the token limit (--max-tokens ${String(v['max-tokens'] ?? 1024)}) before they ended (${r.cutAtMaxTokens.slice(0, 5).join(', ')}${r.cutAtMaxTokens.length > 5 ? ', …' : ''}); their last sections may be missing. Raise --max-tokens.\n`);
+  const subset = v.limit ? ' --only-predicted' : '';
+  out.write(`Next: medigen eval --gold ${String(v.split)} --pred ${String(v.out)}${v.corpus ? ` --corpus ${String(v.corpus)}` : ''}${subset}\n`);
+  if (subset) out.write(`(--only-predicted scores only the ${r.total} encounters generated with --limit, not the whole split; the figures are not comparable with full-split results.)\n`);
   return EXIT.ok;
 }
 

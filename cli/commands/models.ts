@@ -1,5 +1,7 @@
 /** `medigen models ...`: what a model file is, this machine's hardware, downloaded models, the tiny test model. */
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { artifactKind, resolveModelArtifact } from '../../models/convert/index';
 import { UsageError, streamProgress } from '../../core/index';
 import { formatBytes, formatParams, readGgufHeader, summarizeGguf, type GgufSummary } from '../../models/gguf/index';
 import { describeHardware, disposeRuntimes, isRemoteRef, listModels, loadLlm, measureThreads, modelsDir, resolveModel } from '../../models/llm/index';
@@ -47,6 +49,10 @@ Examples:
       } finally {
         p.end();
       }
+    } else if (existsSync(ref) && statSync(ref).isDirectory()) {
+      // A folder: convert it (cached) the way generate does, then describe the GGUF.
+      if (artifactKind(ref) === 'peft-adapter') throw new UsageError(`${ref} is a PEFT adapter folder; converting it needs the base model it was trained on.`, `Run: medigen generate --model <base model .gguf or folder> --lora ${ref} ... (it converts the adapter with MediGen Lab's PEFT converter, models/train/peftToGguf.ts).`);
+      summary = summarizeGguf(await readGgufHeader((await resolveModelArtifact(ref, { say: (m) => ctx.err.write(`${m}\n`) })).path));
     } else summary = summarizeGguf(await readGgufHeader(resolve(ref)));
     if (ctx.values.json) ctx.out.write(JSON.stringify(summary, null, 2) + '\n');
     else {

@@ -1,7 +1,6 @@
-import { existsSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { MedigenError, UsageError } from '../../core/index';
-import { streamProgress } from '../../core/index';
 import {
   adviseFit,
   checkTrainingEnvironment,
@@ -17,18 +16,35 @@ import {
   trainerScript,
   type TrainConfig,
 } from '../../models/train/index';
-import { setupTrainingEnvironment, venvPython } from '../../models/train/index';
-import { compareRuns, listRuns, prepareRun } from '../../models/train/index';
+import { compareRuns, describeCorpus, listRuns, pickTrainingPython, prepareRun, type PreparedRun } from '../../models/train/index';
 import { withSigint } from '../options';
 import { EXIT, defineCommand, type Command } from '../command';
-
-/** Where `medigen train setup` puts the environment unless told otherwise. */
-const DEFAULT_VENV = '.medigen/train-venv';
+import { DEFAULT_VENV, trainEnvCommands } from './trainEnv';
 
 function pickPython(explicit?: string): string {
-  if (explicit) return explicit;
-  const venv = venvPython(resolve(DEFAULT_VENV));
-  return existsSync(venv) ? venv : 'python3';
+  return pickTrainingPython(explicit, DEFAULT_VENV);
+}
+
+/** The interpreter a run was launched with (written next to its config), if recorded. */
+function runPython(dir: string): string | undefined {
+  const f = join(dir, 'environment.json');
+  if (!existsSync(f)) return undefined;
+  try {
+    return (JSON.parse(readFileSync(f, 'utf8')) as { python?: string }).python;
+  } catch {
+    return undefined;
+  }
+}
+
+function reportPrepared(out: NodeJS.WritableStream, cfg: TrainConfig, run: PreparedRun): void {
+  out.write(`${describeCorpus(run.corpus)}\n`);
+  out.write(`Run folder: ${run.paths.dir} (${run.counts.train} training and ${run.counts.valid} validation examples, in the same prompt form \`medigen generate\` uses)\n`);
+  const over = run.reports.train?.overBudget.length ?? 0;
+  if (over) out.write(`${over} of ${run.counts.train} training examples are longer than ${cfg.data.maxSeqLength} tokens and will be truncated.\n`);
+}
+
+function withCorpus(cfg: TrainConfig, corpus: string | undefined): TrainConfig {
+  return corpus ? { ...cfg, data: { ...cfg.data, corpus: resolve(corpus) } } : cfg;
 }
 
 function estimateTable(cfg: TrainConfig, archRef: string): string {
@@ -45,14 +61,16 @@ function estimateTable(cfg: TrainConfig, archRef: string): string {
 const init = defineCommand({
   path: ['train', 'init'],
   summary: 'Write a training config with the MediGen study\'s defaults, to edit and launch.',
-  usage: '[--out FILE]',
-  options: { out: { type: 'string' } },
-  help: { out: 'Where to write it. Defaults to medigen-train.json.' },
+  usage: '[--out FILE] [--corpus DIR]',
+  options: { out: { type: 'string' }, corpus: { type: 'string' } },
+  help: { out: 'Where to write it. Defaults to medigen-train.json.', corpus: 'ACI-BENCH folder to train on (written as "data.corpus"). Defaults to ACI_BENCH_DIR when set.' },
   async run(ctx) {
     const out = resolve(ctx.values.out ?? 'medigen-train.json');
     if (existsSync(out)) throw new MedigenError(`${out} already exists; it was not overwritten.`, 'Edit that file, or choose another name with --out.');
-    writeFileSync(out, JSON.stringify(defaultTrainConfig(), null, 2) + '\n');
-    ctx.out.write(`Wrote ${out}. Set "baseModel" to your downloaded model folder, then run: medigen train --config ${out}\n`);
+    const corpus = ctx.values.corpus ? resolve(ctx.values.corpus) : (process.env.ACI_BENCH_DIR ?? '');
+    const cfg = defaultTrainConfig();
+    writeFileSync(out, JSON.stringify({ ...cfg, data: { ...cfg.data, corpus } }, null, 2) + '\n');
+    ctx.out.write(`Wrote ${out}.\n  "baseModel": set it to your downloaded model folder.\n  "data.corpus": ${corpus ? `${corpus} (the ACI-BENCH folder split names are read from)` : 'empty, so `medigen train` would use the 3-encounter sample: set it to your ACI-BENCH folder (or pass --corpus)'}.\nThen run: medigen train --config ${out}\n`);
     return EXIT.ok;
   },
 });
@@ -90,89 +108,65 @@ const estimate = defineCommand({
   },
 });
 
-const setup = defineCommand({
-  path: ['train', 'setup'],
-  summary: 'Create the Python environment for training and install its pinned packages.',
-  usage: '[--venv DIR] [--python PY] [--index-url URL]',
-  options: { venv: { type: 'string' }, python: { type: 'string' }, 'index-url': { type: 'string' } },
-  help: { venv: `Virtual environment folder. Defaults to ${DEFAULT_VENV}.`, python: 'Python used to create it. Defaults to python3.', 'index-url': 'A package index mirror to install from.' },
+const prepare = defineCommand({
+  path: ['train', 'prepare'],
+  summary: 'Prepare a run folder (checked data, resolved config) without launching it: for a cluster, or to look first.',
+  usage: '--config FILE [--corpus DIR]',
+  options: { config: { type: 'string' }, corpus: { type: 'string' } },
+  help: { config: 'Training config (see `medigen train init`).', corpus: 'ACI-BENCH folder the splits are read from (overrides "data.corpus").' },
   async run(ctx) {
-    const progress = streamProgress(ctx.err, 'Training environment');
-    const venv = resolve(ctx.values.venv ?? DEFAULT_VENV);
-    try {
-      const { python } = await setupTrainingEnvironment({ venv, progress, ...(ctx.values.python ? { python: ctx.values.python } : {}), ...(ctx.values['index-url'] ? { pipArgs: ['--index-url', ctx.values['index-url']] } : {}) });
-      ctx.out.write(`Training environment ready: ${python}\n`);
-    } finally {
-      progress.end();
-    }
+    if (!ctx.values.config) throw new UsageError('Give the training config with --config.', 'Create one with `medigen train init`.');
+    const cfg = withCorpus(loadTrainConfig(ctx.values.config), ctx.values.corpus);
+    const prepared = await prepareRun(cfg);
+    reportPrepared(ctx.out, cfg, prepared);
+    const rel = relative(process.cwd(), prepared.paths.dir) || '.';
+    ctx.out.write(`Not launched. Launch it here with: medigen train resume ${rel}\nor write a cluster script with: medigen train slurm --run ${rel}\n`);
     return EXIT.ok;
-  },
-});
-
-const env = defineCommand({
-  path: ['train', 'env'],
-  summary: 'Show what the training environment has: Python packages, CUDA, GPUs and free memory.',
-  usage: '[--python PY] [--json]',
-  options: { python: { type: 'string' }, json: { type: 'boolean' } },
-  help: { python: `Interpreter to ask. Defaults to ${DEFAULT_VENV} when it exists, else python3.`, json: 'Print JSON.' },
-  async run(ctx) {
-    const python = pickPython(ctx.values.python);
-    const report = await checkTrainingEnvironment(python);
-    if ('error' in report) throw new MedigenError(report.error, 'Install Python 3, or run `medigen train setup` to create the training environment.');
-    if (ctx.values.json) {
-      ctx.out.write(JSON.stringify(report, null, 2) + '\n');
-    } else {
-      ctx.out.write(`Python ${report.python} (${python})\n`);
-      for (const [name, v] of Object.entries(report.packages)) ctx.out.write(`  ${name.padEnd(14)} ${v ?? 'MISSING'}\n`);
-      ctx.out.write(report.gpus.length ? report.gpus.map((g, i) => `GPU ${i}: ${g.name}, ${formatGiB(g.memoryFree)} free of ${formatGiB(g.memoryTotal)}\n`).join('') : 'No CUDA GPU is visible to PyTorch.\n');
-      const smi = report.nvidiaSmi;
-      if (smi) ctx.out.write('error' in smi ? `${smi.error}\n` : smi.gpus.map((g) => `nvidia-smi: GPU ${g.index}: ${g.name}, ${formatGiB(g.memoryFree)} free of ${formatGiB(g.memoryTotal)}, driver ${g.driver}\n`).join(''));
-    }
-    if (!report.cuda) {
-      const why = explainTorchWithoutGpu(report.nvidiaSmi, report.packages.torch);
-      if (why) ctx.err.write(`${why}\n`);
-    }
-    const missing = Object.entries(report.packages).filter(([n, v]) => v === null && n !== 'bitsandbytes').map(([n]) => n);
-    if (missing.length) ctx.err.write(`Missing: ${missing.join(', ')}. Run \`medigen train setup\` to install them.\n`);
-    return missing.length || !report.cuda ? EXIT.failed : EXIT.ok;
   },
 });
 
 const slurm = defineCommand({
   path: ['train', 'slurm'],
-  summary: 'Write a SLURM batch script that runs the same training on a cluster node.',
-  usage: '--config FILE --run-dir DIR [--gpus N] [--venv DIR] [--partition P] [--account A] [--time HH:MM:SS] [--out FILE]',
-  options: { config: { type: 'string' }, 'run-dir': { type: 'string' }, gpus: { type: 'string' }, venv: { type: 'string' }, partition: { type: 'string' }, account: { type: 'string' }, time: { type: 'string' }, out: { type: 'string' } },
+  summary: 'Write a SLURM batch script that runs a prepared run on a cluster node (paths relative to a root you choose).',
+  usage: '--run DIR [--root DIR] [--gpus N] [--venv DIR] [--partition P] [--account A] [--time HH:MM:SS] [--out FILE]',
+  options: { run: { type: 'string' }, root: { type: 'string' }, gpus: { type: 'string' }, venv: { type: 'string' }, partition: { type: 'string' }, account: { type: 'string' }, time: { type: 'string' }, out: { type: 'string' } },
   help: {
-    config: 'Training config.',
-    'run-dir': 'Run folder on the cluster (shared filesystem); copy the run\'s config.json there.',
+    run: 'A prepared run folder (`medigen train prepare`). The trainer is copied into it, so the folder is all the cluster needs besides the model and the environment.',
+    root: 'The folder on the cluster the paths are relative to. Defaults to the folder you submit from ($SLURM_SUBMIT_DIR); MEDIGEN_ROOT overrides it at submission.',
     gpus: 'GPUs on the node. Defaults to 1.',
-    venv: 'Virtual environment on the cluster. Defaults to <run dir>/../venv.',
+    venv: `Virtual environment on the cluster, relative to the root. Defaults to ${DEFAULT_VENV}.`,
     partition: 'SLURM partition.',
     account: 'SLURM account.',
     time: 'Time limit. Defaults to 24:00:00.',
-    out: 'Write the script here instead of printing it.',
+    out: 'Where to write the script. Defaults to <run>/slurm.sh.',
   },
   async run(ctx) {
-    if (!ctx.values.config || !ctx.values['run-dir']) throw new UsageError('--config and --run-dir are both needed.');
-    const cfg = loadTrainConfig(ctx.values.config);
+    if (!ctx.values.run) throw new UsageError('Say which prepared run to write a script for with --run.', 'Prepare one first: medigen train prepare --config medigen-train.json');
+    const dir = resolve(ctx.values.run);
+    const configFile = join(dir, 'config.json');
+    if (!existsSync(configFile)) throw new MedigenError(`${ctx.values.run} is not a prepared run folder (it has no config.json).`, 'Prepare one with `medigen train prepare --config medigen-train.json`.');
+    const cfg = JSON.parse(readFileSync(configFile, 'utf8')) as TrainConfig;
     const gpus = Number(ctx.values.gpus ?? '1');
     if (!Number.isInteger(gpus) || gpus < 1) throw new UsageError(`--gpus must be a whole number of at least 1 (got ${ctx.values.gpus}).`);
-    const runDir = ctx.values['run-dir'];
+    copyFileSync(trainerScript(), join(dir, 'trainer.py'));
+    // Relative to where the command runs (the root's counterpart here); a run outside it keeps its folder name only.
+    const runRel = relative(process.cwd(), dir);
+    const runDir = runRel && !runRel.startsWith('..') && !isAbsolute(runRel) ? runRel : join('runs', cfg.name ?? 'run');
     const text = slurmScript(cfg, {
       jobName: cfg.name ?? 'medigen-train',
       runDir,
-      trainerPath: trainerScript(),
-      venv: ctx.values.venv ?? join(runDir, '..', 'venv'),
+      trainerPath: join(runDir, 'trainer.py'),
+      venv: ctx.values.venv ?? DEFAULT_VENV,
       gpus,
+      ...(ctx.values.root ? { root: ctx.values.root } : {}),
       ...(ctx.values.partition ? { partition: ctx.values.partition } : {}),
       ...(ctx.values.account ? { account: ctx.values.account } : {}),
       ...(ctx.values.time ? { time: ctx.values.time } : {}),
     });
-    if (ctx.values.out) {
-      writeFileSync(ctx.values.out, text, { mode: 0o755 });
-      ctx.out.write(`Wrote ${ctx.values.out}. Submit it on the cluster with: sbatch ${ctx.values.out}\n`);
-    } else ctx.out.write(text);
+    const out = resolve(ctx.values.out ?? join(dir, 'slurm.sh'));
+    writeFileSync(out, text, { mode: 0o755 });
+    ctx.out.write(`Wrote ${out}. Copy ${runDir} to the same place under the cluster's root, then submit from the root: sbatch ${join(runDir, 'slurm.sh')}\n`);
+    if (isAbsolute(cfg.baseModel) || existsSync(cfg.baseModel)) ctx.err.write(`Note: "baseModel" is ${cfg.baseModel}, a path on this machine; set it in ${join(runDir, 'config.json')} to where the model is on the cluster (or to its Hugging Face id).\n`);
     return EXIT.ok;
   },
 });
@@ -207,10 +201,11 @@ const runs = defineCommand({
 const train = defineCommand({
   path: ['train'],
   summary: 'Fine-tune a model with (Q)LoRA on ACI-BENCH: prepare data, check memory, launch and follow the trainer.',
-  usage: '--config FILE [--python PY] [--gpus N] [--force]',
-  options: { config: { type: 'string' }, python: { type: 'string' }, gpus: { type: 'string' }, force: { type: 'boolean' } },
+  usage: '--config FILE [--corpus DIR] [--python PY] [--gpus N] [--force]',
+  options: { config: { type: 'string' }, corpus: { type: 'string' }, python: { type: 'string' }, gpus: { type: 'string' }, force: { type: 'boolean' } },
   help: {
     config: 'Training config (see `medigen train init`).',
+    corpus: 'ACI-BENCH folder the splits are read from (overrides "data.corpus"). Defaults to data.corpus, else ACI_BENCH_DIR, else the 3-encounter sample (said when used).',
     python: `Interpreter of the training environment. Defaults to ${DEFAULT_VENV} when it exists, else python3.`,
     gpus: 'GPUs to train on (more than 1 uses accelerate launch). Defaults to 1.',
     force: 'Launch even when the memory estimate says it will not fit.',
@@ -218,7 +213,7 @@ const train = defineCommand({
   details: 'Cancel with Ctrl+C: the trainer saves a checkpoint first. Resume a stopped run with `medigen train resume <run folder>`.',
   async run(ctx) {
     if (!ctx.values.config) throw new UsageError('Give the training config with --config.', 'Create one with `medigen train init`, edit it, then run `medigen train --config medigen-train.json`.');
-    const cfg = loadTrainConfig(ctx.values.config);
+    const cfg = withCorpus(loadTrainConfig(ctx.values.config), ctx.values.corpus);
     const python = pickPython(ctx.values.python);
     const env = await checkTrainingEnvironment(python);
     if ('error' in env) throw new MedigenError(env.error, 'Run `medigen train setup` to create the training environment.');
@@ -234,25 +229,34 @@ const train = defineCommand({
         throw new MedigenError(`This run will probably not fit in the ${formatGiB(advice.free)} free on ${env.gpus[0]!.name}.`, `Change the config:\n${advice.suggestions.map((s) => `    ${s}`).join('\n')}\n  or pass --force to try anyway.`);
       }
     }
-    const { paths, reports } = await prepareRun(cfg);
-    ctx.out.write(`Run folder: ${paths.dir}\n`);
-    if (reports.train.overBudget.length) ctx.out.write(`${reports.train.overBudget.length} of ${reports.train.examples.length} training examples are longer than ${cfg.data.maxSeqLength} tokens and will be truncated.\n`);
+    const prepared = await prepareRun(cfg);
+    const { paths } = prepared;
+    reportPrepared(ctx.out, cfg, prepared);
+    writeFileSync(join(paths.dir, 'environment.json'), JSON.stringify({ python }, null, 2) + '\n');
     return follow(ctx.out, ctx.err, { python, configFile: paths.config, logFile: paths.log, protocolFile: paths.protocol, gpus: Number(ctx.values.gpus ?? '1') });
   },
 });
 
 const resume = defineCommand({
   path: ['train', 'resume'],
-  summary: 'Continue a stopped or crashed run from its last checkpoint.',
+  summary: 'Continue a stopped or crashed run from its last checkpoint (or start a prepared one).',
   usage: '<run folder> [--python PY] [--gpus N]',
   options: { python: { type: 'string' }, gpus: { type: 'string' } },
-  help: { python: 'Interpreter of the training environment.', gpus: 'GPUs to train on. Defaults to 1.' },
+  help: { python: 'Interpreter of the training environment (remembered for the run). Defaults to the one the run was launched with.', gpus: 'GPUs to train on. Defaults to 1.' },
   async run(ctx) {
     const dir = ctx.positionals[0];
     if (!dir) throw new UsageError('Say which run to resume.', 'For example: medigen train resume runs/run-20261122-101500 (see `medigen train runs`).');
     const configFile = join(resolve(dir), 'config.json');
     if (!existsSync(configFile)) throw new MedigenError(`${dir} is not a run folder (it has no config.json).`, 'Pick a folder listed by `medigen train runs`.');
-    return follow(ctx.out, ctx.err, { python: pickPython(ctx.values.python), configFile, logFile: join(resolve(dir), 'trainer.log'), protocolFile: join(resolve(dir), 'protocol.jsonl'), resume: true, gpus: Number(ctx.values.gpus ?? '1') });
+    // The interpreter: --python, else the one the run was launched with, else the default.
+    const python = ctx.values.python ?? runPython(resolve(dir)) ?? pickPython();
+    if (ctx.values.python) writeFileSync(join(resolve(dir), 'environment.json'), JSON.stringify({ python }, null, 2) + '\n');
+    const env = await checkTrainingEnvironment(python);
+    if ('error' in env) throw new MedigenError(env.error, 'Pass the training environment\'s interpreter with --python, or run `medigen train setup`.');
+    const missing = ['torch', 'transformers', 'peft'].filter((p) => !env.packages[p]);
+    if (missing.length) throw new MedigenError(`The training environment (${python}) lacks ${missing.join(', ')}; the run was not resumed.`, 'Pass the interpreter the run was trained with (--python), or run `medigen train setup`.');
+    const fresh = !existsSync(join(resolve(dir), 'checkpoints'));
+    return follow(ctx.out, ctx.err, { python, configFile, logFile: join(resolve(dir), 'trainer.log'), protocolFile: join(resolve(dir), 'protocol.jsonl'), resume: !fresh, gpus: Number(ctx.values.gpus ?? '1') });
   },
 });
 
@@ -272,6 +276,9 @@ async function follow(out: NodeJS.WritableStream, err: NodeJS.WriteStream, o: Pa
     return p.done;
   });
   if (final.status === 'finished') {
+    if (!final.adapterDir || !existsSync(join(final.adapterDir, 'adapter_config.json'))) {
+      throw new MedigenError(`The trainer said it finished, but no adapter was written${final.adapterDir ? ` (${final.adapterDir} has no adapter_config.json)` : ''}.`, `See the log: ${o.logFile}`);
+    }
     out.write(`Finished. Adapter: ${final.adapterDir}\n`);
     return EXIT.ok;
   }
@@ -282,4 +289,4 @@ async function follow(out: NodeJS.WritableStream, err: NodeJS.WriteStream, o: Pa
   throw new MedigenError(final.error?.message ?? 'Training failed.', final.error?.hint ?? `See the log: ${o.logFile}`);
 }
 
-export const trainCommands: Command[] = [train, init, estimate, setup, env, resume, runs, slurm];
+export const trainCommands: Command[] = [train, init, prepare, estimate, ...trainEnvCommands, resume, runs, slurm];

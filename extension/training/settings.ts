@@ -1,11 +1,10 @@
 /**
  * The settings the training features read (contributed in package.json under `medigenLab.*`).
  */
-import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import * as vscode from 'vscode';
-import { venvPython } from '../../models/train/index';
+import { readyVenvPython } from '../../models/train/index';
 
 /** Setting names. */
 export const SETTINGS = {
@@ -44,12 +43,11 @@ export function defaultVenv(): string {
   return join(trainingFolder(), '.medigen', 'train-venv');
 }
 
-/** `medigenLab.trainingPython`; empty: the set-up environment when it exists, else python3. */
+/** `medigenLab.trainingPython`; empty: the set-up environment once it finished installing, else python3. */
 export function trainingPython(): string {
   const set = text(SETTINGS.trainingPython);
   if (set) return set;
-  const venv = venvPython(defaultVenv());
-  return existsSync(venv) ? venv : 'python3';
+  return readyVenvPython(defaultVenv()) ?? 'python3';
 }
 
 /** `medigenLab.trainerScript` (for tests and custom trainers); undefined: MediGen Lab's trainer.py. */

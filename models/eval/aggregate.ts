@@ -79,6 +79,11 @@ export interface NoteScores {
   /** Which sections each side has. */
   present: { reference: Division[]; prediction: Division[] };
   bertscore?: { full: BertPair; sections: Record<Division, BertPair> };
+  /** The two notes, for reports that show what went wrong. */
+  reference: string;
+  prediction: string;
+  /** The encounter's metadata columns, when the split has a metadata file. */
+  metadata?: Record<string, string>;
 }
 
 /** One band of the by-source-length breakdown. */
@@ -194,6 +199,9 @@ function scoreNote(scorer: RougeScorer, k: number, g: Encounter, pred: string, r
     full: scorer.score(g.note, pred),
     sections,
     present: { reference: DIVISIONS.filter((d) => rd[d]), prediction: DIVISIONS.filter((d) => pd[d]) },
+    reference: g.note,
+    prediction: pred,
+    ...(g.metadata ? { metadata: g.metadata } : {}),
   };
 }
 

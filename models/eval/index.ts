@@ -25,3 +25,5 @@ export {
 export { METRIC_EXPLANATIONS, escapeHtml, formatTable, pct, toHtml, toJson, toMarkdown, worstNotes } from './report';
 export { loadGold, loadPredictions, joinMetadataFile } from './inputs';
 export { bertScore, releaseBertScoreModel } from './bertscore';
+export { bootstrapCi, pairedPermutationTest, seededUniform, type Interval } from './significance';
+export { resultsCsv, resultsLatex, resultsMarkdown, resultsTable, type ResultsCell, type ResultsSystem, type ResultsTable } from './results';

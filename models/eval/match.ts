@@ -74,7 +74,7 @@ export function matchPredictions(gold: readonly Encounter[], predictions: readon
     const parts: string[] = [];
     if (missing.length) parts.push(`${missing.length} reference encounter(s) have no prediction (${list(missing)})`);
     if (unknown.length) parts.push(`${unknown.length} prediction(s) are for encounters not in the reference (${list(unknown)})`);
-    throw new MedigenError(`The predictions do not match the reference: ${parts.join('; ')}.`, 'Evaluate the predictions against the split they were generated from (e.g. --gold test1 for test1 predictions), and generate a note for every encounter.');
+    throw new MedigenError(`The predictions do not match the reference: ${parts.join('; ')}.`, 'Evaluate the predictions against the split they were generated from (e.g. --gold test1 for test1 predictions), and generate a note for every encounter; to score only the encounters generated (after `generate --limit N`), add --only-predicted.');
   }
   return { gold: [...gold], predictions: goldIds.map((id) => notes.get(id)!), matchedBy: 'encounter_id' };
 }

@@ -3,8 +3,8 @@
  * (inline CSS, no scripts, no remote resources, every text escaped) that a student can open in a
  * browser. The JSON form is the ACI-BENCH-shaped `results` object itself.
  */
-import { DIVISIONS } from '../../datasets/index';
-import type { Evaluation, GroupScores, NoteScores } from './aggregate';
+import { EMPTY_SECTION } from '../../datasets/index';
+import { metadataGroupValue, type Evaluation, type GroupScores, type NoteScores } from './aggregate';
 import { ROUGE_TYPES } from './rouge';
 
 /** Plain-language meaning of each reported figure. */
@@ -63,10 +63,40 @@ function sections(ev: Evaluation): { title: string; rows: Row[] }[] {
     { title: 'By dialogue length', rows: ev.bySourceLength.map((b) => ({ label: b.label, support: b.support, scores: b.scores })) },
   ];
   for (const col of ['patient_gender', 'cc', '2nd_complaints']) {
-    const rows = groupRows(ev, `${col}-`);
+    const rows = metadataRows(ev, col);
     if (rows.length) out.push({ title: `By ${col.replace('_', ' ')} (metadata)`, rows });
   }
   return out.filter((s) => s.rows.length > 0);
+}
+
+function mean(xs: number[]): number {
+  return xs.reduce((a, b) => a + b, 0) / xs.length;
+}
+
+/**
+ * A metadata breakdown for people: values trimmed and compared without case ("male" and "male "
+ * are one group), and encounters without a value left out rather than shown as "#####EMPTY#####".
+ * (The JSON keeps ACI-BENCH's own groups, values as written, for comparison with published figures.)
+ */
+function metadataRows(ev: Evaluation, col: string): Row[] {
+  const groups = new Map<string, { label: string; notes: NoteScores[] }>();
+  for (const s of ev.notes) {
+    if (!s.metadata || !(col in s.metadata)) continue;
+    const raw = metadataGroupValue(s.metadata[col]).trim();
+    if (!raw || raw === EMPTY_SECTION) continue;
+    const key = raw.toLowerCase().replace(/\s+/g, ' ');
+    const g = groups.get(key) ?? { label: raw.replace(/\s+/g, ' '), notes: [] };
+    g.notes.push(s);
+    groups.set(key, g);
+  }
+  return [...groups.values()]
+    .sort((a, b) => b.notes.length - a.notes.length || a.label.localeCompare(b.label))
+    .map((g) => {
+      const scores: GroupScores = {};
+      for (const t of ROUGE_TYPES) scores[t] = mean(g.notes.map((s) => s.full[t].fmeasure));
+      if (g.notes.every((s) => s.bertscore)) scores['bertscore-f1'] = mean(g.notes.map((s) => s.bertscore!.full.f1));
+      return { label: g.label, support: g.notes.length, scores };
+    });
 }
 
 /** Notes from the lowest full-note rougeLsum up (the ones to read first). */
@@ -108,16 +138,30 @@ export function toMarkdown(ev: Evaluation): string {
   const out = ['# Evaluation report', '', matchedLine(ev), 'Scores are F1 × 100 (higher is better).', '', '## What the numbers mean', ''];
   for (const m of metrics) out.push(`- **${m}**: ${METRIC_EXPLANATIONS[m]}`);
   out.push('');
-  for (const sec of sections(ev)) {
+  const table = (sec: { title: string; rows: Row[] }) => {
     out.push(`## ${sec.title}`, '', `| group | notes | ${metrics.join(' | ')} |`, `| --- | ---: | ${metrics.map(() => '---:').join(' | ')} |`);
     for (const r of sec.rows) out.push(`| ${mdCell(r.label)} | ${r.support ?? ''} | ${metrics.map((m) => pct(r.scores[m])).join(' | ')} |`);
     out.push('');
+  };
+  const all = sections(ev);
+  all.filter((sec) => !sec.title.includes('metadata')).forEach(table);
+  // The notes to read come before the long metadata breakdowns.
+  const worst = worstNotes(ev);
+  out.push('## Every note, lowest rougeLsum first', '', `| encounter | subset | dialogue words | ${ROUGE_TYPES.join(' | ')} | sections missing from the note |`, `| --- | --- | ---: | ${ROUGE_TYPES.map(() => '---:').join(' | ')} | --- |`);
+  for (const s of worst) {
+    out.push(`| ${mdCell(s.encounterId || `#${s.index + 1}`)} | ${mdCell(s.dataset)} | ${s.sourceWords} | ${ROUGE_TYPES.map((t) => pct(s.full[t].fmeasure)).join(' | ')} | ${mdCell(missingSections(s))} |`);
   }
-  out.push('## Every note, lowest rougeLsum first', '', `| encounter | subset | dialogue words | ${ROUGE_TYPES.join(' | ')} | ${DIVISIONS.map((d) => `${d} rouge1`).join(' | ')} |`, `| --- | --- | ---: | ${[...ROUGE_TYPES, ...DIVISIONS].map(() => '---:').join(' | ')} |`);
-  for (const s of worstNotes(ev)) {
-    out.push(`| ${mdCell(s.encounterId || `#${s.index + 1}`)} | ${mdCell(s.dataset)} | ${s.sourceWords} | ${ROUGE_TYPES.map((t) => pct(s.full[t].fmeasure)).join(' | ')} | ${DIVISIONS.map((d) => pct(s.sections[d].rouge1.fmeasure)).join(' | ')} |`);
+  out.push('');
+  all.filter((sec) => sec.title.includes('metadata')).forEach(table);
+  out.push('## The lowest-scoring notes, generated and reference', '');
+  for (const s of worst.slice(0, 5)) {
+    out.push(`### ${mdCell(s.encounterId || `#${s.index + 1}`)} (rougeLsum ${pct(s.full.rougeLsum.fmeasure)})`, '', '**Generated:**', '', '```text', s.prediction.trim() || '(blank)', '```', '', '**Reference:**', '', '```text', s.reference.trim(), '```', '');
   }
   return out.join('\n') + '\n';
+}
+
+function missingSections(s: NoteScores): string {
+  return s.present.reference.filter((d) => !s.present.prediction.includes(d)).join(', ') || '–';
 }
 
 /** Escapes text for HTML element content and attribute values. */
@@ -129,8 +173,9 @@ const CSS = `body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;marg
 h1{font-size:1.6rem}h2{font-size:1.2rem;margin-top:2rem}table{border-collapse:collapse;margin:.5rem 0 1rem}
 th,td{border:1px solid #d0d7de;padding:.3rem .6rem;text-align:right}th:first-child,td:first-child{text-align:left}
 th{background:#f6f8fa}tr.low td{background:#fff4f4}dl{display:grid;grid-template-columns:max-content auto;gap:.3rem 1rem}
-dt{font-weight:600}dd{margin:0}.note{color:#57606a}.bar{display:inline-block;height:.6rem;background:#2f81f7;margin-left:.4rem;vertical-align:middle}
-@media (prefers-color-scheme:dark){body{background:#0d1117;color:#e6edf3}th{background:#161b22}th,td{border-color:#30363d}tr.low td{background:#2d1515}.note{color:#8b949e}}`;
+dt{font-weight:600}dd{margin:0}.wide{overflow-x:auto;max-width:100%}.texts{display:grid;grid-template-columns:1fr 1fr;gap:1rem}
+pre{white-space:pre-wrap;word-break:break-word;font-size:.85rem;background:#f6f8fa;padding:.5rem;margin:0}details{margin:.3rem 0}.note{color:#57606a}.bar{display:inline-block;height:.6rem;background:#2f81f7;margin-left:.4rem;vertical-align:middle}
+@media (prefers-color-scheme:dark){body{background:#0d1117;color:#e6edf3}th,pre{background:#161b22}th,td{border-color:#30363d}tr.low td{background:#2d1515}.note{color:#8b949e}}`;
 
 /** The evaluation as one self-contained HTML page (no scripts, no remote resources). */
 export function toHtml(ev: Evaluation, title = 'MediGen Lab evaluation report'): string {
@@ -147,24 +192,28 @@ export function toHtml(ev: Evaluation, title = 'MediGen Lab evaluation report'):
     ...metrics.map((m) => `<dt>${h(m)}</dt><dd>${h(METRIC_EXPLANATIONS[m] ?? '')}</dd>`),
     '</dl>',
   ];
-  for (const sec of sections(ev)) {
-    parts.push(`<h2>${h(sec.title)}</h2><table><thead><tr><th>group</th><th>notes</th>${metrics.map((m) => `<th>${h(m)}</th>`).join('')}</tr></thead><tbody>`);
+  const table = (sec: { title: string; rows: Row[] }) => {
+    parts.push(`<h2>${h(sec.title)}</h2><div class="wide"><table><thead><tr><th>group</th><th>notes</th>${metrics.map((m) => `<th>${h(m)}</th>`).join('')}</tr></thead><tbody>`);
     for (const r of sec.rows) parts.push(`<tr><td>${h(r.label)}</td><td>${r.support ?? ''}</td>${metrics.map((m) => `<td>${pct(r.scores[m])}</td>`).join('')}</tr>`);
-    parts.push('</tbody></table>');
-  }
+    parts.push('</tbody></table></div>');
+  };
+  const all = sections(ev);
+  all.filter((sec) => !sec.title.includes('metadata')).forEach(table);
   const worst = worstNotes(ev);
   const lowCut = worst[Math.floor(worst.length / 4)]?.full.rougeLsum.fmeasure ?? 0;
-  parts.push('<h2>Every note, lowest rougeLsum first</h2>', '<p class="note">Read the highlighted notes first: they are the bottom quarter. A section score of 0.00 usually means the section is missing from the generated note or from the reference (when both lack it, ACI-BENCH scores 100).</p>');
-  parts.push(`<table><thead><tr><th>encounter</th><th>subset</th><th>dialogue words</th>${ROUGE_TYPES.map((t) => `<th>${t}</th>`).join('')}${DIVISIONS.map((d) => `<th>${h(d)} rouge1</th>`).join('')}</tr></thead><tbody>`);
+  parts.push('<h2>Every note, lowest rougeLsum first</h2>', '<p class="note">Read the highlighted notes first: they are the bottom quarter. Open a row to see the generated note next to the reference. A section missing from the generated note scores 0 for that section.</p>');
+  parts.push(`<div class="wide"><table><thead><tr><th>encounter</th><th>subset</th><th>dialogue words</th>${ROUGE_TYPES.map((t) => `<th>${t}</th>`).join('')}<th>sections missing</th></tr></thead><tbody>`);
   for (const s of worst) {
     const f = s.full.rougeLsum.fmeasure;
     parts.push(
       `<tr${f < lowCut ? ' class="low"' : ''}><td>${h(s.encounterId || `#${s.index + 1}`)}</td><td>${h(s.dataset)}</td><td>${s.sourceWords}</td>` +
         ROUGE_TYPES.map((t) => `<td>${pct(s.full[t].fmeasure)}${t === 'rougeLsum' ? `<span class="bar" style="width:${Math.round(f * 60)}px"></span>` : ''}</td>`).join('') +
-        DIVISIONS.map((d) => `<td>${pct(s.sections[d].rouge1.fmeasure)}</td>`).join('') +
-        '</tr>',
+        `<td>${h(missingSections(s))}</td></tr>` +
+        `<tr><td colspan="${4 + ROUGE_TYPES.length}"><details><summary>notes of ${h(s.encounterId || `#${s.index + 1}`)}</summary><div class="texts"><div><strong>Generated</strong><pre>${h(s.prediction.trim() || '(blank)')}</pre></div><div><strong>Reference</strong><pre>${h(s.reference.trim())}</pre></div></div></details></td></tr>`,
     );
   }
-  parts.push('</tbody></table>', '<p class="note">Made by MediGen Lab. Everything was computed on this computer.</p>', '</body></html>');
+  parts.push('</tbody></table></div>');
+  all.filter((sec) => sec.title.includes('metadata')).forEach(table);
+  parts.push('<p class="note">Made by MediGen Lab. Everything was computed on this computer.</p>', '</body></html>');
   return parts.join('\n') + '\n';
 }

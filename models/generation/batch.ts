@@ -8,7 +8,8 @@ import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { MedigenError, assertOutputsAreNotInputs, statUserFile, type Progress } from '../../core/index';
-import { loadSplit, writeCsv, type Encounter } from '../../datasets/index';
+import { buildManifest, manifestFileFor, sha256Text, writeManifest } from '../../core/manifest';
+import { loadSplit, noteMessages, writeCsv, type Encounter } from '../../datasets/index';
 import type { GenerateOptions, LoraAdapter } from '../llm/index';
 import { isRemoteSpec, openNoteSource, type NoteSourceSpec } from './source';
 
@@ -50,6 +51,10 @@ export interface GenerateSplitResult {
   complete: boolean;
   generatedTokens: number;
   seconds: number;
+  /** Encounters whose note stopped at the token limit (--max-tokens) instead of ending. */
+  cutAtMaxTokens: string[];
+  /** Encounters whose note is blank. */
+  blank: string[];
 }
 
 interface PartialLine {
@@ -57,6 +62,8 @@ interface PartialLine {
   dataset: string;
   note: string;
   tokens: number;
+  /** Why generation stopped ('maxTokens': cut at the limit). */
+  stop?: string;
 }
 
 /** The file finished notes are kept in until the run completes. */
@@ -164,7 +171,7 @@ export async function generateSplit(source: NoteSourceSpec, o: GenerateSplitOpti
       for (let e: Encounter | undefined; (e = queue.shift()) && !o.signal?.aborted; ) {
         const r = await gen.generate(e, { ...genOptions, ...(o.signal ? { signal: o.signal } : {}) });
         if (r.stopReason === 'abort') break; // an unfinished note is not kept
-        const line: PartialLine = { encounterId: e.encounterId, dataset: e.dataset, note: r.text, tokens: r.generatedTokens };
+        const line: PartialLine = { encounterId: e.encounterId, dataset: e.dataset, note: r.text, tokens: r.generatedTokens, stop: r.stopReason };
         appendFileSync(partial, JSON.stringify(line) + '\n');
         done.set(e.encounterId, line);
         generated++;
@@ -179,6 +186,9 @@ export async function generateSplit(source: NoteSourceSpec, o: GenerateSplitOpti
     }
   }
   const complete = encounters.every((e) => done.has(e.encounterId));
+  const lines = encounters.map((e) => done.get(e.encounterId)).filter((l): l is PartialLine => !!l);
+  const cutAtMaxTokens = lines.filter((l) => l.stop === 'maxTokens' || l.stop === 'length').map((l) => l.encounterId);
+  const blank = lines.filter((l) => !l.note.trim()).map((l) => l.encounterId);
   if (complete) {
     const rows = encounters.map((e) => [e.dataset, e.encounterId, e.dialogue, done.get(e.encounterId)!.note]);
     const tmp = `${out}.${process.pid}.tmp`;
@@ -189,6 +199,33 @@ export async function generateSplit(source: NoteSourceSpec, o: GenerateSplitOpti
       throw new MedigenError(`Could not write ${out}: ${(e as Error).message}.`, 'Check the folder exists and you may write there; the generated notes are kept in the .partial.jsonl file, so running again resumes.');
     }
     rmSync(partial, { force: true });
+    // What these predictions were made from: package versions, git commit, hashes, every setting.
+    const lora = typeof o.lora === 'string' ? { path: o.lora } : o.lora;
+    const manifest = await buildManifest(
+      'predictions',
+      {
+        split: o.split,
+        splitFile: split.file,
+        encounters: encounters.length,
+        limit: o.limit ?? null,
+        model: isRemoteSpec(source) ? { endpoint: source.baseUrl, model: source.model } : source.path,
+        lora: lora ? { path: resolve(lora.path), scale: lora.scale ?? 1 } : null,
+        template: o.template ?? null,
+        systemPrompt: o.systemPrompt ?? null,
+        templateSha256: sha256Text(JSON.stringify(noteMessages({ dataset: '', encounterId: '', dialogue: '{{dialogue}}', note: '' }, { ...(o.template ? { template: o.template } : {}), ...(o.systemPrompt ? { systemPrompt: o.systemPrompt } : {}) }))),
+        maxTokens: o.maxTokens ?? 1024,
+        temperature: o.temperature ?? 0,
+        topP: o.topP ?? 0.95,
+        topK: o.topK ?? 40,
+        seed: o.seed ?? 0,
+        grammar: o.grammar ?? 'free',
+        contextSize: o.contextSize ?? null,
+        parallel: o.parallel ?? 1,
+        settingsChecksum: checksum,
+      },
+      { data: split.file, model: isRemoteSpec(source) ? undefined : source.path, adapter: lora?.path },
+    );
+    writeManifest(manifestFileFor(out), manifest);
   }
-  return { out, total: encounters.length, generated, resumed, complete, generatedTokens: tokens, seconds: (performance.now() - start) / 1000 };
+  return { out, total: encounters.length, generated, resumed, complete, generatedTokens: tokens, seconds: (performance.now() - start) / 1000, cutAtMaxTokens, blank };
 }

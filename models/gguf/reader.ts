@@ -156,7 +156,7 @@ export async function readGgufHeader(path: string, options: GgufReadOptions = {}
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new GgufError('not-found', `There is no model file at ${path}.`, 'Check the path, or download the model first (for example `medigen models info hf:<user>/<repo>:<quant>`).');
-    if (code === 'EISDIR') throw new GgufError('not-gguf', `${path} is a folder, not a model file.`, 'Give the path of the .gguf file inside it.');
+    if (code === 'EISDIR') throw new GgufError('not-gguf', `${path} is a folder, not a model file.`, 'Give the path of the .gguf file inside it. A Hugging Face model folder, a PEFT adapter folder or a training run folder can be given to `medigen generate --model / --lora` (and `medigen models info`), which convert it to GGUF on the way.');
     throw e;
   }
   try {
@@ -173,7 +173,7 @@ export async function readGgufHeader(path: string, options: GgufReadOptions = {}
       const safetensors = first.subarray(8, 10).toString('latin1') === '{"';
       const zip = first.subarray(0, 2).toString('latin1') === 'PK';
       const hint = safetensors || zip
-        ? `This looks like a ${safetensors ? 'safetensors' : 'PyTorch (.bin/.pt)'} file. Convert it to GGUF first (llama.cpp's convert_hf_to_gguf.py), or download a GGUF version of the model.`
+        ? `This looks like a ${safetensors ? 'safetensors' : 'PyTorch (.bin/.pt)'} file. Give MediGen Lab its folder instead: \`medigen generate --model <model folder>\` converts a Hugging Face model (and \`--lora <adapter folder or run folder>\` a PEFT adapter) to GGUF on the way. Or download a GGUF version of the model.`
         : 'Give a .gguf model file (it starts with the letters GGUF). Models for llama.cpp are published as .gguf files on Hugging Face.';
       throw new GgufError('not-gguf', `${path} is not a GGUF model file: it starts with ${shown} instead of "GGUF".`, hint);
     }

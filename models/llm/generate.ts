@@ -10,7 +10,7 @@ import type { InstructionOptions } from '../../datasets/index';
 import type { Encounter } from '../../datasets/index';
 import { readGgufHeader } from '../gguf/index';
 import { nodeLlamaCpp } from './lib';
-import { noteGrammar, type NoteGrammarOptions } from './grammar';
+import { noteGrammar, soapGrammarWithin, type NoteGrammarOptions } from './grammar';
 import type { LoadedLlm } from './load';
 import { noteMessages } from '../../datasets/index';
 
@@ -154,9 +154,9 @@ export class NoteGenerator {
     else this.free.push(s);
   }
 
-  private grammar(g: GenerateOptions['grammar']): Promise<LlamaGrammar> | undefined {
+  private grammar(g: GenerateOptions['grammar'], maxTokens: number): Promise<LlamaGrammar> | undefined {
     if (g === undefined || g === 'free') return undefined;
-    const text = noteGrammar(g === 'soap' ? {} : g);
+    const text = noteGrammar(g === 'soap' ? soapGrammarWithin(maxTokens) : g);
     let p = this.grammars.get(text);
     if (!p) {
       p = this.loaded.llama.createGrammar({ grammar: text });
@@ -184,7 +184,7 @@ export class NoteGenerator {
   /** Generates one note for a dialogue (or encounter). Waits for a free sequence when all are busy. */
   async generate(input: string | Encounter, options: GenerateOptions = {}): Promise<GenerationResult> {
     const maxTokens = options.maxTokens ?? 1024;
-    const grammar = await this.grammar(options.grammar);
+    const grammar = await this.grammar(options.grammar, maxTokens);
     const sequence = await this.acquire();
     const { system, user } = noteMessages(input, this.instruction);
     const session = new this.lib.LlamaChatSession({ contextSequence: sequence, chatWrapper: this.chatWrapper, systemPrompt: system, autoDisposeSequence: false });

@@ -46,6 +46,18 @@ export function noteGrammar(options: NoteGrammarOptions = {}): string {
   ].join('\n');
 }
 
+/**
+ * SOAP grammar options sized so that every section fits in `maxTokens`: the text under each header is
+ * bounded to its share of the budget, at a conservative 3 characters per token (English clinical
+ * text averages about 4 with Llama tokenizers), so a note is not cut before ASSESSMENT AND PLAN.
+ */
+export function soapGrammarWithin(maxTokens: number, sections: readonly string[] = DEFAULT_NOTE_SECTIONS): NoteGrammarOptions {
+  const headerTokens = 12;
+  const perSection = Math.max(60, Math.floor(((maxTokens - sections.length * headerTokens) * 3) / sections.length));
+  const maxLinesPerSection = Math.min(12, Math.max(1, Math.floor(perSection / 80)));
+  return { sections, maxLinesPerSection, maxLineChars: Math.min(400, Math.max(20, Math.floor(perSection / maxLinesPerSection))) };
+}
+
 /** The headers of `sections` found at line starts of `text`, in the order they appear. */
 export function sectionHeadersIn(text: string, sections: readonly string[] = DEFAULT_NOTE_SECTIONS): string[] {
   const wanted = new Set(sections.map((s) => s.trim()));

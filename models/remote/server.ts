@@ -20,8 +20,10 @@ export interface ServeOptions {
   port?: number;
   /** Requests answered at the same time (context sequences). Defaults to 2. */
   parallel?: number;
-  /** Tokens of context per request. Defaults to 4096. */
+  /** Tokens of context per request. Defaults to the smaller of the model's and 8192 (as `generate`). */
   contextSize?: number;
+  /** A LoRA adapter (.gguf) applied to every request. */
+  lora?: string;
   /** Requests must send `Authorization: Bearer <apiKey>` when set. */
   apiKey?: string;
 }
@@ -54,12 +56,22 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 
 const error = (res: ServerResponse, status: number, message: string) => sendJson(res, status, { error: { message, type: 'invalid_request_error' } });
 
+/** The context `generate` and `serve` use unless told: the smaller of the model's and 8192 tokens. */
+export function defaultContextSize(loaded: LoadedLlm): number {
+  return Math.min(loaded.summary.contextLength ?? 8192, 8192);
+}
+
 export async function serveModel(loaded: LoadedLlm, o: ServeOptions = {}): Promise<RunningServer> {
   const lib = await nodeLlamaCpp();
   const name = o.modelName ?? loaded.path.split(/[\\/]/).pop()!.replace(/\.gguf$/i, '');
   let context: LlamaContext;
   try {
-    context = await loaded.model.createContext({ contextSize: o.contextSize ?? 4096, sequences: o.parallel ?? 2, threads: loaded.settings.threads });
+    context = await loaded.model.createContext({
+      contextSize: o.contextSize ?? defaultContextSize(loaded),
+      sequences: o.parallel ?? 2,
+      threads: loaded.settings.threads,
+      ...(o.lora ? { lora: { adapters: [{ filePath: o.lora }] } } : {}),
+    });
   } catch (e) {
     throw new MedigenError(`Could not create the server's context: ${(e as Error).message}`, 'Use a smaller --context or fewer --parallel requests.', { cause: e });
   }
@@ -90,16 +102,23 @@ export async function serveModel(loaded: LoadedLlm, o: ServeOptions = {}): Promi
     const id = `chatcmpl-${Date.now()}-${++counter}`;
     const abort = new AbortController();
     res.on('close', () => !res.writableFinished && abort.abort());
+    const maxTokens = body.max_tokens ?? 1024;
     const sequence = await acquire();
     const session = new lib.LlamaChatSession({ contextSequence: sequence, autoDisposeSequence: false });
     try {
+      // A prompt that does not fit is refused, never shifted (a shift silently drops its beginning).
+      const { contextText } = session.chatWrapper.generateContextState({ chatHistory: [...history, { type: 'user', text: last.content }, { type: 'model', response: [] }] });
+      const promptTokens = contextText.tokenize(loaded.model.tokenizer).length;
+      if (promptTokens + maxTokens > sequence.contextSize) {
+        return error(res, 400, `The prompt is ${promptTokens} tokens and up to ${maxTokens} more may be generated, but this server's context holds ${sequence.contextSize}. Restart the server with a larger --context, or send a smaller max_tokens.`);
+      }
       session.setChatHistory([...history, { type: 'model', response: [] }]);
       if (body.stream) res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
       const chunk = (delta: Record<string, string>, finish: string | null) => `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: name, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
       if (body.stream) res.write(chunk({ role: 'assistant' }, null));
       let tokens = 0;
       const r = await session.promptWithMeta(last.content, {
-        maxTokens: body.max_tokens ?? 1024,
+        maxTokens,
         temperature: body.temperature ?? 0,
         topP: body.top_p ?? 1,
         ...(body.seed !== undefined ? { seed: body.seed } : {}),

@@ -18,10 +18,12 @@ export interface TrainConfig {
     /** Split names or CSV files; turned into instruction JSONL before launch. */
     train: string;
     valid: string;
-    /** ACI-BENCH folder; defaults to ACI_BENCH_DIR or the shipped sample. */
+    /** ACI-BENCH folder split names are read from; defaults to ACI_BENCH_DIR, else the 3-encounter sample (and `medigen train` says so). */
     corpus?: string;
     /** Instruction template file; defaults to the study's SOAP-note instruction. */
     template?: string;
+    /** System prompt of the chat examples; defaults to the one `medigen generate` uses. */
+    systemPrompt?: string;
     /** Examples longer than this many tokens are truncated. */
     maxSeqLength: number;
   };
@@ -92,6 +94,7 @@ const RULES: Record<string, Rule> = {
   'data.valid': { type: 'string' },
   'data.corpus': { type: 'string', optional: true },
   'data.template': { type: 'string', optional: true },
+  'data.systemPrompt': { type: 'string', optional: true },
   'data.maxSeqLength': { type: 'number', min: 64, max: 131072, int: true },
   'quantization.load4bit': { type: 'boolean' },
   'quantization.doubleQuant': { type: 'boolean' },

@@ -10,9 +10,10 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { MedigenError, readUserJson } from '../../core/index';
-import { loadSplit } from '../../datasets/index';
-import { buildInstructionData, readTemplate, type LengthReport } from '../../datasets/index';
+import { buildManifest, sha256Text, writeManifest } from '../../core/manifest';
+import { DEFAULT_SYSTEM_PROMPT, readTemplate, type LengthReport } from '../../datasets/index';
 import type { TrainConfig } from './config';
+import { chooseCorpus, trainingData, type CorpusChoice } from './data';
 import { initialRunState, reduceRun, type RunState, type TrainerMessage } from './protocol';
 
 export interface RunPaths {
@@ -39,30 +40,45 @@ function timestampName(d = new Date()): string {
   return `run-${d.toISOString().replace(/[-:]/g, '').replace(/\..+$/, '').replace('T', '-')}`;
 }
 
+/** What `prepareRun` made. */
+export interface PreparedRun {
+  paths: RunPaths;
+  /** Token-length reports of the examples built from a split (absent for a JSONL given as is). */
+  reports: { train?: LengthReport; valid?: LengthReport };
+  /** The corpus split names were read from. */
+  corpus: CorpusChoice;
+  /** How many examples each side has. */
+  counts: { train: number; valid: number };
+}
+
 /**
- * Creates a run folder: writes the instruction data for the train and valid splits and the
- * resolved config the trainer reads. Returns the paths and the token-length reports.
+ * Creates a run folder: checks the data and writes the train and valid examples in chat form
+ * (system prompt, instruction with the dialogue, note: the messages `medigen generate` sends) and
+ * the resolved config the trainer reads. Nothing is written when the data is refused.
  */
-export async function prepareRun(cfg: TrainConfig, baseDir = process.cwd()): Promise<{ paths: RunPaths; reports: { train: LengthReport; valid: LengthReport } }> {
+export async function prepareRun(cfg: TrainConfig, baseDir = process.cwd()): Promise<PreparedRun> {
   const name = cfg.name ?? timestampName();
   const dir = resolve(baseDir, cfg.runsDir, name);
   if (existsSync(join(dir, 'config.json'))) {
     throw new MedigenError(`A run named "${name}" already exists in ${dir}.`, 'Give the run another name, or resume that run instead of starting it again.');
   }
+  const corpus = chooseCorpus(cfg.data.corpus);
+  const template = cfg.data.template ? readTemplate(cfg.data.template) : undefined;
+  const systemPrompt = cfg.data.systemPrompt ?? DEFAULT_SYSTEM_PROMPT;
+  const options = { maxTokens: cfg.data.maxSeqLength, systemPrompt, ...(template ? { template } : {}) };
+  const train = trainingData(cfg.data.train, corpus.dir, options);
+  const valid = trainingData(cfg.data.valid, corpus.dir, options);
   const paths = runPaths(dir);
   await mkdir(join(dir, 'data'), { recursive: true });
-  const template = cfg.data.template ? readTemplate(cfg.data.template) : undefined;
-  const make = async (ref: string, out: string) => {
-    const split = loadSplit(ref, cfg.data.corpus);
-    const { lines, report } = buildInstructionData(split.encounters, { format: 'jsonl', maxTokens: cfg.data.maxSeqLength, ...(template ? { template } : {}) });
-    await writeFile(out, lines.join('\n') + '\n');
-    return report;
-  };
-  const train = await make(cfg.data.train, paths.trainData);
-  const valid = await make(cfg.data.valid, paths.validData);
-  const resolved = { ...cfg, name, run_dir: dir, data: { ...cfg.data, train_file: paths.trainData, valid_file: paths.validData } };
+  await writeFile(paths.trainData, train.lines.join('\n') + '\n');
+  await writeFile(paths.validData, valid.lines.join('\n') + '\n');
+  // Paths the trainer reads are relative to the run folder, so the folder can be copied to a cluster.
+  const resolved = { ...cfg, name, run_dir: '.', data: { ...cfg.data, corpus: corpus.dir, systemPrompt, train_file: 'data/train.jsonl', valid_file: 'data/valid.jsonl', train_source: train.file, valid_source: valid.file } };
   await writeFile(paths.config, JSON.stringify(resolved, null, 2));
-  return { paths, reports: { train, valid } };
+  // What the run is made from: every setting and seed, hashes of its data, template and base model.
+  const manifest = await buildManifest('training-run', resolved, { trainData: paths.trainData, validData: paths.validData, trainSource: train.file, validSource: valid.file, template: cfg.data.template, baseModel: existsSync(cfg.baseModel) ? cfg.baseModel : undefined });
+  writeManifest(join(dir, 'manifest.json'), { ...manifest, settings: { ...resolved, systemPromptSha256: sha256Text(systemPrompt) } });
+  return { paths, reports: { ...(train.report ? { train: train.report } : {}), ...(valid.report ? { valid: valid.report } : {}) }, corpus, counts: { train: train.lines.length, valid: valid.lines.length } };
 }
 
 /** Rebuilds a run's state from its protocol.jsonl. */
@@ -117,7 +133,7 @@ export function compareRuns(a: RunSummary, b: RunSummary): { settings: { key: st
     }, {});
   const fa = flat(a.config);
   const fb = flat(b.config);
-  const skip = new Set(['name', 'run_dir', 'data.train_file', 'data.valid_file']);
+  const skip = new Set(['name', 'run_dir', 'data.train_file', 'data.valid_file', 'data.train_source', 'data.valid_source']);
   const settings = [...new Set([...Object.keys(fa), ...Object.keys(fb)])]
     .filter((k) => !skip.has(k) && JSON.stringify(fa[k]) !== JSON.stringify(fb[k]))
     .map((key) => ({ key, a: fa[key], b: fb[key] }));

@@ -7,7 +7,7 @@ Several GPUs: accelerate launch --num_processes 4 trainer.py --config run/config
 Resume:       python trainer.py --config run/config.json --resume     (from the last checkpoint)
 Environment:  python trainer.py --check-env                            (what is installed, GPUs)
 
-The run folder (the config's "run_dir") gets: checkpoints/step-N/ (adapter, optimizer, scheduler,
+The run folder (the config's "run_dir"; relative paths in the config are relative to its folder) gets: checkpoints/step-N/ (adapter, optimizer, scheduler,
 step, RNG state), adapter/ (the final PEFT adapter, safetensors), metrics.jsonl, and the resolved
 config. Progress goes to stdout as JSON lines, {"medigen": 1, "type": ...} (see
 models/train/protocol.ts); everything else (library warnings) goes to stderr, which the launcher
@@ -43,7 +43,61 @@ ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDe
 ap.add_argument("--config", help="resolved run config (JSON)")
 ap.add_argument("--resume", action="store_true", help="continue from the newest checkpoint in the run folder")
 ap.add_argument("--check-env", action="store_true", help="print what is installed and which GPUs are visible, then exit")
+ap.add_argument("--print-prompts", metavar="JSONL", help="print the system and user text the trainer builds for each example of an instruction JSONL, then exit")
+ap.add_argument("--tokenizer", metavar="MODEL", help="with --print-prompts: also print the prompt text rendered with this model's chat template, as training sees it")
 args = ap.parse_args()
+
+
+def example_messages(ex, where, system_default=""):
+    """The (system, user, note) of one instruction example: chat form {"messages": [...]} as
+    `medigen train` writes it (the same messages `medigen generate` sends, datasets/instructions.ts),
+    or the study's {"instruction", "input", "output"} form (user = instruction, blank line, input).
+    Refuses examples without a dialogue or a note, naming the file and line."""
+    if not isinstance(ex, dict):
+        raise ValueError(f"{where} is not a JSON object")
+    if "messages" in ex:
+        by_role = {}
+        for m in ex["messages"]:
+            by_role.setdefault(m.get("role"), m.get("content") or "")
+        system, user, note = by_role.get("system", system_default), by_role.get("user", ""), by_role.get("assistant", "")
+    elif "output" in ex and ("instruction" in ex or "input" in ex):
+        instruction, inp = (ex.get("instruction") or "").strip(), (ex.get("input") or "").strip()
+        system, user, note = system_default, (instruction + "\n\n" + inp if inp else instruction), ex.get("output") or ""
+    else:
+        raise ValueError(f"{where} has neither \"messages\" nor \"instruction\"/\"input\"/\"output\" (keys: {', '.join(ex.keys()) or 'none'})")
+    if not user.strip():
+        raise ValueError(f"{where} has an empty prompt (no instruction or dialogue)")
+    if not note.strip():
+        raise ValueError(f"{where} has an empty note (nothing to learn from)")
+    return system, user, note
+
+
+def render_prompt(tok, system, user):
+    """The prompt text: the model's chat template with the system and user messages (as
+    node-llama-cpp applies it at generation time), or plain text for a model without one."""
+    if getattr(tok, "chat_template", None):
+        msgs = ([{"role": "system", "content": system}] if system else []) + [{"role": "user", "content": user}]
+        try:
+            return tok.apply_chat_template(msgs, tokenize=False, add_generation_prompt=True)
+        except Exception:  # noqa: BLE001  (a template without a system role: the system text leads the user message)
+            return tok.apply_chat_template([{"role": "user", "content": (system + "\n\n" + user) if system else user}], tokenize=False, add_generation_prompt=True)
+    return (system + "\n\n" if system else "") + user + "\n\n"
+
+
+if args.print_prompts:
+    ptok = None
+    if args.tokenizer:
+        from transformers import AutoTokenizer
+        ptok = AutoTokenizer.from_pretrained(args.tokenizer)
+    with open(args.print_prompts, encoding="utf-8") as f:
+        for n, line in enumerate(f, 1):
+            if line.strip():
+                system, user, _ = example_messages(json.loads(line), f"line {n}")
+                row = {"system": system, "user": user}
+                if ptok is not None:
+                    row["text"] = render_prompt(ptok, system, user)
+                sys.stdout.write(json.dumps(row) + "\n")
+    sys.exit(0)
 
 
 def check_env():
@@ -71,8 +125,10 @@ if not args.config:
 try:
     with open(args.config, encoding="utf-8") as f:
         cfg = json.load(f)
-    run_dir = cfg["run_dir"]
-    train_file, valid_file = cfg["data"]["train_file"], cfg["data"]["valid_file"]
+    # Relative paths are relative to the config's folder, so a run folder can move (e.g. to a cluster).
+    config_dir = os.path.dirname(os.path.abspath(args.config))
+    run_dir = os.path.normpath(os.path.join(config_dir, cfg.get("run_dir") or "."))
+    train_file, valid_file = (os.path.join(config_dir, cfg["data"][k]) for k in ("train_file", "valid_file"))
     T, Q, LORA = cfg["training"], cfg["quantization"], cfg["lora"]
 except Exception as e:  # noqa: BLE001
     fail("config", f"Could not read the run config {args.config}: {e}", "Launch the run again from MediGen Lab so it writes a complete config.")
@@ -159,34 +215,29 @@ max_len = int(cfg["data"]["maxSeqLength"])
 
 
 has_template = bool(getattr(tok, "chat_template", None))
+system_default = str(cfg["data"].get("systemPrompt") or "")
 
 
-def render(user):
-    if has_template:
-        return tok.apply_chat_template([{"role": "user", "content": user}], tokenize=False, add_generation_prompt=True)
-    return user + "\n\n"
+def render(system, user):
+    return render_prompt(tok, system, user)
 
 
-def prompt_ids(user):
-    return tok(render(user), add_special_tokens=not has_template)["input_ids"]
+def prompt_ids(system, user):
+    return tok(render(system, user), add_special_tokens=not has_template)["input_ids"]
 
 
-template_overhead = len(prompt_ids(""))
-
-
-def encode(ex):
+def encode(system, user, note):
     """Prompt tokens are masked (label -100): the loss is on the note only."""
-    user = (ex["instruction"].strip() + "\n\n" + ex["input"].strip()).strip()
-    p = prompt_ids(user)
-    t = tok(ex["output"].strip(), add_special_tokens=False)["input_ids"] + [tok.eos_token_id]
+    p = prompt_ids(system, user)
+    t = tok(note.strip(), add_special_tokens=False)["input_ids"] + [tok.eos_token_id]
     if len(p) + len(t) > max_len:
         # Keep the note (up to half the budget, more when the prompt is short); cut the dialogue's end
         # inside the user message, so the template's closing part (the assistant header) stays.
         t = t[: max(max_len // 2, max_len - len(p))]
-        budget = max(0, max_len - len(t) - template_overhead)
+        budget = max(0, max_len - len(t) - len(prompt_ids(system, "")))
         user_ids = tok(user, add_special_tokens=False)["input_ids"]
         if len(user_ids) > budget:
-            p = prompt_ids(tok.decode(user_ids[:budget]))
+            p = prompt_ids(system, tok.decode(user_ids[:budget]))
         p = p[-(max_len - len(t)):] if len(p) > max_len - len(t) else p
     return {"input_ids": p + t, "labels": [-100] * len(p) + t}
 
@@ -197,9 +248,9 @@ def load_jsonl(path):
         for n, line in enumerate(f, 1):
             if line.strip():
                 try:
-                    rows.append(encode(json.loads(line)))
+                    rows.append(encode(*example_messages(json.loads(line), f"{path} line {n}", system_default)))
                 except Exception as e:  # noqa: BLE001
-                    fail("data", f"{path} line {n} is not a valid instruction example: {e}", "Re-create it with `medigen data export --format jsonl`.")
+                    fail("data", f"{path} line {n} is not a usable instruction example: {e}.", "Let `medigen train` build the data from a split name or an ACI-BENCH CSV (data.train / data.valid), or re-create the file with `medigen data export --format chat`.")
     if not rows:
         fail("data", f"{path} has no examples.", "Check the split you chose for training has encounters.")
     return rows

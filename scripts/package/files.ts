@@ -70,6 +70,7 @@ const PROJECT_ENTRIES = [
   'models/train/trainer.py',
   'models/train/requirements.txt',
   'models/llm/catalog.json',
+  'models/train/requirements-cuda.txt',
 ];
 
 /** The entry of `medigen-lab`, the module student code imports (curriculum/engine/workspace.ts). */

@@ -30,7 +30,7 @@ describe('medigen eval / medigen baseline', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /All notes\s+40\s+39\.20\s+19\.02\s+22\.68\s+33\.31/);
     assert.match(r.stdout, /_metadata\.csv/, 'metadata found next to the gold file');
-    assert.match(readFileSync(md, 'utf8'), /## By patient gender \(metadata\)\n[^#]*\| male  \| 3 \|/);
+    assert.match(readFileSync(md, 'utf8'), /## By patient gender \(metadata\)\n[^#]*\| female \| 24 \|[^#]*\| male \| 16 \|/, 'female and "female " are one group (19 + 5), as are male and "male " (13 + 3)');
     assert.match(readFileSync(html, 'utf8'), /<table>/);
     assert.match(r.stderr, /open it in a browser/);
   });
@@ -95,5 +95,21 @@ describe('medigen eval / medigen baseline', () => {
     r = await runCli(['baseline', '--split', 'test1', '--corpus', DATA, '--method', 'magic', '--out', out]);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /not a baseline method/);
+  });
+
+  it('after a --limit run: --only-predicted scores the subset and says so; a repeated --pred is refused; blank notes warn', async () => {
+    const preds = join(dir, 'four.csv');
+    writeFileSync(preds, 'encounter_id,note\nD2N068,"CHIEF COMPLAINT\n\nKnee pain."\nD2N069,""\n');
+    let r = await runCli(['eval', '--gold', 'valid', '--pred', preds, '--corpus', DATA]);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /add --only-predicted/);
+    r = await runCli(['eval', '--gold', 'valid', '--pred', preds, '--corpus', DATA, '--only-predicted']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /Scoring only the 2 of 20 reference encounters that have a prediction/);
+    assert.match(r.stderr, /Warning: 1 of 2 predicted notes are blank and score 0 \(D2N069\)/);
+    assert.match(r.stdout, /2 notes, matched by encounter_id/);
+    r = await runCli(['eval', '--gold', 'valid', '--pred', preds, '--pred', BIOBART, '--corpus', DATA]);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /--pred was given 2 times/);
   });
 });

@@ -64,20 +64,13 @@ describe('medigen train (CLI and run folders)', function () {
     assert.ok(!existsSync(join(dir, 'runs')), 'no run folder is created when the preflight fails');
   });
 
-  it('slurm writes a batch script for the config', async () => {
-    writeFileSync(join(dir, 'ok.json'), JSON.stringify(defaultTrainConfig()));
-    const r = await runCli(['train', 'slurm', '--config', 'ok.json', '--run-dir', '/scratch/run1', '--gpus', '2', '--out', 'job.sh']);
-    assert.equal(r.code, 0, r.stderr);
-    assert.match(readFileSync(join(dir, 'job.sh'), 'utf8'), /#SBATCH --gres=gpu:2/);
-  });
-
   it('prepares a run folder with instruction data, replays its history and lists it', async () => {
     const { paths, reports } = await prepareRun({ ...defaultTrainConfig(), name: 'first' }, dir);
     const first = JSON.parse(readFileSync(paths.trainData, 'utf8').split('\n')[0]!);
-    assert.ok(first.instruction && first.input && first.output, 'instruction / input / output examples');
-    assert.equal(reports.train.examples.length, readFileSync(paths.trainData, 'utf8').trim().split('\n').length);
+    assert.deepEqual(first.messages.map((m: { role: string }) => m.role), ['system', 'user', 'assistant'], 'chat examples: system, user, assistant');
+    assert.equal(reports.train!.examples.length, readFileSync(paths.trainData, 'utf8').trim().split('\n').length);
     const resolved = JSON.parse(readFileSync(paths.config, 'utf8'));
-    assert.equal(resolved.data.train_file, paths.trainData);
+    assert.equal(join(paths.dir, resolved.data.train_file), paths.trainData, 'data paths are relative to the run folder');
     await assert.rejects(prepareRun({ ...defaultTrainConfig(), name: 'first' }, dir), /already exists/);
 
     const fixture = join(projectRoot(), 'test', 'fixtures', 'train', 'protocol_trainer.py');

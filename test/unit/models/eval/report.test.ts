@@ -42,4 +42,25 @@ describe('models/eval: reports', () => {
     assert.match(table, /Lowest-scoring notes/);
     assert.deepEqual(JSON.parse(toJson(ev)), JSON.parse(JSON.stringify(ev.results)));
   });
+
+  it('metadata groups: "male" and "male " are one group, no #####EMPTY##### group, and the worst notes come before them', async () => {
+    const g: Encounter[] = [
+      { dataset: 'aci', encounterId: 'A', dialogue: 'x', note: 'HPI\nKnee pain.', metadata: { patient_gender: 'male', cc: 'knee pain' } },
+      { dataset: 'aci', encounterId: 'B', dialogue: 'x', note: 'HPI\nCough.', metadata: { patient_gender: 'male ', cc: '' } },
+      { dataset: 'aci', encounterId: 'C', dialogue: 'x', note: 'HPI\nFever.', metadata: { patient_gender: 'female', cc: 'fever' } },
+    ];
+    const ev = await evaluateNotes(g, [{ encounterId: 'A', note: 'HPI\nKnee pain.' }, { encounterId: 'B', note: '' }, { encounterId: 'C', note: 'Fever today.' }]);
+    assert.ok(Object.keys(ev.results).some((k) => k.startsWith('patient_gender-male (')), 'the JSON keeps ACI-BENCH\'s own groups');
+    for (const text of [toMarkdown(ev), toHtml(ev)]) {
+      assert.ok(!text.includes('#####EMPTY#####'), 'no EMPTY group');
+      assert.ok(!text.includes('| male  |') && !text.includes('<td>male </td>'), 'no separate "male " group');
+      assert.ok(text.indexOf('Every note, lowest rougeLsum first') < text.indexOf('By patient gender'), 'worst notes first');
+    }
+    assert.match(toMarkdown(ev), /\| male \| 2 \|/);
+    const html = toHtml(ev);
+    assert.match(html, /<td>male<\/td><td>2<\/td>/);
+    assert.match(html, /<div class="wide"><table>/, 'wide tables scroll instead of overflowing the page');
+    assert.match(html, /<strong>Generated<\/strong><pre>\(blank\)<\/pre>.*<strong>Reference<\/strong><pre>HPI\nCough\.<\/pre>/s, 'the notes themselves are visible');
+    assert.match(toMarkdown(ev), /### B \(rougeLsum 0\.00\)\n\n\*\*Generated:\*\*\n\n```text\n\(blank\)/);
+  });
 });
