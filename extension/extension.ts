@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import { LessonPanel, type LessonPageSnapshot, type LessonRenderTiming } from './lesson/panel';
 import { registerLabFeatures, type LabFeatures } from './register';
+import { registerCleaningFeatures } from './cleaning/preview';
 import { registerGenerationFeatures } from './generation/index';
 import { registerTrainingFeatures, type TrainingApi } from './training/index';
 
@@ -56,6 +57,7 @@ export function activate(context: vscode.ExtensionContext): MedigenLabApi {
   );
   const lessons = registerLabFeatures(context, output);
   registerGenerationFeatures(context, output);
+  registerCleaningFeatures(context, output);
   const training = registerTrainingFeatures(context, output);
   output.appendLine(`MediGen Lab ${version} started in VS Code ${vscode.version}.`);
   return { version, output, lessons, training, lessonTiming: () => LessonPanel.active?.lastTiming, lessonPage: () => LessonPanel.active?.snapshot() };
