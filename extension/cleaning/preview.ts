@@ -8,7 +8,7 @@
 import * as vscode from 'vscode';
 import { describeError, MedigenError } from '../../core/errors';
 import { explainPreprocessing, PREPROCESS_STEPS, STEP_NAMES, type PreprocessConfig, type StepEffect, type StepName } from '../../datasets/index';
-import { loadCorpusEncounters } from '../generation/reference';
+import { loadCorpusEncounters } from '../../models/generation/index';
 import { corpusFolderSetting } from '../generation/setup';
 
 export const PREVIEW_CLEANING_COMMAND = 'medigenLab.previewCleaning';
