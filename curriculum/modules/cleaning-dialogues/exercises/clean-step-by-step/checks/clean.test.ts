@@ -73,29 +73,33 @@ describe('clean-step-by-step', () => {
   });
 
   describe('MY_STEPS on a new, messy dialogue', () => {
-    let produced = '';
-    before(async () => {
-      const config = (await student.get('MY_STEPS')) as PreprocessConfig;
-      assert.equal(typeof config, 'object', `MY_STEPS should be an object such as { normalizeSpeakerTags: true }, got ${JSON.stringify(config)}`);
-      produced = preprocessText(MESSY, config);
-    });
+    /** What the student's steps make of the messy dialogue. */
+    const cleaned = async (): Promise<string> => {
+      const config = (await student.get('MY_STEPS')) as PreprocessConfig | undefined;
+      assert.ok(config !== null && typeof config === 'object', `MY_STEPS should be an object such as { normalizeSpeakerTags: true }, got ${JSON.stringify(config)}`);
+      return preprocessText(MESSY, config);
+    };
 
-    it('MY_STEPS writes every speaker tag the same way ([doctor], [patient], [patient_guest])', () => {
+    it('MY_STEPS writes every speaker tag the same way ([doctor], [patient], [patient_guest])', async () => {
+      const produced = await cleaned();
       const tags = produced.split('\n').filter((l) => l.trim()).map((l) => /^\[([^\]]*)\]/.exec(l)?.[1] ?? '(no tag at the start)');
       same(tags, ['doctor', 'patient', 'patient_guest', 'doctor'], `MY_STEPS: the tags of the cleaned dialogue\n  cleaned: ${JSON.stringify(produced)}`);
     });
 
-    it('MY_STEPS leaves no empty line', () => {
+    it('MY_STEPS leaves no empty line', async () => {
+      const produced = await cleaned();
       const empty = produced.split('\n').filter((l) => l.trim() === '').length;
       assert.equal(empty, 0, `MY_STEPS: expected no empty line, got ${empty} in ${JSON.stringify(produced)}`);
     });
 
-    it('MY_STEPS repairs ASR spacing and writes plain characters', () => {
+    it('MY_STEPS repairs ASR spacing and writes plain characters', async () => {
+      const produced = await cleaned();
       const left = [' ,', ' .', '\u2019', '\u201C', '\u2026', '\u2014', '  '].filter((s) => produced.includes(s));
       same(left, [], `MY_STEPS: these should be gone from the cleaned dialogue ${JSON.stringify(produced)}`);
     });
 
-    it('MY_STEPS changes no word (what people said stays as the transcript has it)', () => {
+    it('MY_STEPS changes no word (what people said stays as the transcript has it)', async () => {
+      const produced = await cleaned();
       same(words(produced), words(MESSY), 'MY_STEPS: the words of the cleaned dialogue');
     });
   });

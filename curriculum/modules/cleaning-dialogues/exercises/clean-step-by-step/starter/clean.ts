@@ -30,6 +30,5 @@ export function cleanStepByStep(dialogue: string, steps: StepName[]): string[] {
  * speaker tag written the same way, no empty lines, ASR spacing repaired, plain characters, and
  * no word changed. Name each step you switch on (true) or off (false).
  */
-export const MY_STEPS: PreprocessConfig = {
-  // TODO: e.g. normalizeSpeakerTags: true,
-};
+// TODO: replace undefined by your choice, e.g. { normalizeSpeakerTags: true, ... }
+export const MY_STEPS: PreprocessConfig | undefined = undefined;

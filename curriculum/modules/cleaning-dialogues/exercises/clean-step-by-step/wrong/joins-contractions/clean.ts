@@ -33,7 +33,7 @@ export function cleanStepByStep(dialogue: string, steps: StepName[]): string[] {
  * speaker tag written the same way, no empty lines, ASR spacing repaired, plain characters, and
  * no word changed. Name each step you switch on (true) or off (false).
  */
-export const MY_STEPS: PreprocessConfig = {
+export const MY_STEPS: PreprocessConfig | undefined = {
   normalizeSpecialChars: true,
   fixAsrPunctuationSpacing: true,
   joinSplitContractions: true,
