@@ -71,7 +71,7 @@ describe('The course after "Meet the data" in a real VS Code', function () {
     const r = await vscode.commands.executeCommand<OpenLessonResult>('medigenLab.openLesson', { moduleId: 'cleaning-dialogues', lessonId: 'why-clean' });
     assert.equal(r?.title, 'Why transcripts need cleaning');
     const page = await until('the lesson page', () => api().then((a) => a.lessonPage()));
-    assert.match(page.html, /command:medigenLab\.previewCleaning/, 'the lesson keeps its Preview Cleaning command link');
+    assert.match(page.html, /class="command-link" data-command="medigenLab\.previewCleaning"/, 'the lesson keeps its Preview Cleaning command link');
     const encounter = loadSplit('train', sampleCorpusDir()).encounters[0]!;
     const steps: StepName[] = ['normalizeSpeakerTags', 'fixAsrPunctuationSpacing', 'dropEmptyLines'];
     const shown = await vscode.commands.executeCommand<PreviewCleaningResult>('medigenLab.previewCleaning', { encounterId: encounter.encounterId, steps });
