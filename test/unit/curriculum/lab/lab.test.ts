@@ -147,11 +147,7 @@ describe('Lab: the sandbox and the curriculum engine in one place (plain Node)',
     assert.doesNotMatch(readFileSync(join(res.previousDir, 'exercises', 'count-turns', 'starter', 'turns.ts'), 'utf8'), /Updated by the instructor/);
     const attempts = await lab.attempts(k);
     assert.ok(attempts.some((a) => a.reason === 'update' && /Before updating/.test(a.message)), 'checkpointed before the update');
-<<<<<<< HEAD
-    assert.deepEqual(lab.modules.map((m) => m.id), ['meet-the-data', 'scoring-notes', 'generating-notes', 'course-copy'], 'a module installed by the student comes after the shipped course');
-=======
-    assert.deepEqual(lab.modules.map((m) => m.id), ['meet-the-data', 'cleaning-dialogues', 'instruction-prompts', 'course-copy'], 'shipped modules in course order, then the others');
->>>>>>> ba6d154 (Preview Cleaning command (vscode.diff of a dialogue before/after the chosen datasets steps on read-only documents); the two new modules ship with the extension and come after Meet the data in course order)
+    assert.deepEqual(lab.modules.map((m) => m.id), ['meet-the-data', 'cleaning-dialogues', 'instruction-prompts', 'scoring-notes', 'generating-notes', 'course-copy'], 'a module installed by the student comes after the shipped course');
   });
   it('moves modules an older version installed inside the sandbox out of it, keeping the student\'s files', async () => {
     const sb = join(tmp, 'old-sandbox');
