@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import { LessonPanel, type LessonPageSnapshot, type LessonRenderTiming } from './lesson/panel';
 import { registerLabFeatures, type LabFeatures } from './register';
+import { registerCleaningFeatures } from './cleaning/preview';
 import { registerGenerationFeatures } from './generation/index';
 import { registerReviewFeatures, type ReviewApi } from './review/index';
 import { registerTrainingFeatures, type TrainingApi } from './training/index';
@@ -59,6 +60,7 @@ export function activate(context: vscode.ExtensionContext): MedigenLabApi {
   );
   const lessons = registerLabFeatures(context, output);
   registerGenerationFeatures(context, output);
+  registerCleaningFeatures(context, output);
   const training = registerTrainingFeatures(context, output);
   const review = registerReviewFeatures(context, output);
   output.appendLine(`MediGen Lab ${version} started in VS Code ${vscode.version}.`);

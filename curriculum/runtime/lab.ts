@@ -61,6 +61,10 @@ export {
   sectionTextForScoring,
   loadOfficialSections,
   officialSectionText,
+  findSectionsDir,
+  measureSectionAgreement,
+  normalizeSpace,
+  TAGGER_ORDER,
   corpusStats,
   encounterStats,
   type Division,
@@ -70,6 +74,7 @@ export {
   type CsvTable,
   type ValidationReport,
   type ValidationProblem,
+  type PreprocessConfig,
   type PreprocessOptions,
   type PreprocessStep,
   type StepName,
@@ -152,7 +157,7 @@ export {
   type NoteGrammarOptions,
 } from '../../models/llm/index';
 export { generateSplit, openNoteSource, scoreNote, type GenerateSplitOptions, type GenerateSplitResult, type NoteSource, type NoteResult } from '../../models/generation/index';
-export { ensureTinyModels, makeTinyLlama, makeTinyLora, type TinyModels } from '../../models/tiny/index';
+export { ensureTinyModels, makeTinyEncoder, makeTinyLlama, makeTinyLora, type TinyModels } from '../../models/tiny/index';
 export { readGgufHeader, summarizeGguf, type GgufSummary } from '../../models/gguf/index';
 
 // 5. Fine-tuning: settings, the memory estimate, runs, adapters and their evaluation.

@@ -1,0 +1,15 @@
+import { renderTemplate, type Encounter } from 'medigen-lab';
+
+/**
+ * Your instruction template. It asks for a clinical note with the four ACI-BENCH sections, each
+ * header on its own line, in the order: subjective (e.g. HISTORY OF PRESENT ILLNESS), objective
+ * exam (e.g. PHYSICAL EXAMINATION), objective results (e.g. RESULTS), assessment and plan
+ * (e.g. ASSESSMENT AND PLAN). It contains {{dialogue}} where the dialogue goes.
+ */
+export const TEMPLATE = `TODO: write the instruction here.`;
+
+/** The template filled in for one encounter. */
+export function renderFor(encounter: Encounter): string {
+  // TODO: fill TEMPLATE in with renderTemplate.
+  throw new Error(`TODO: render the template for ${encounter.encounterId} (${typeof renderTemplate})`);
+}
