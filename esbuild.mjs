@@ -45,10 +45,10 @@ if (existsSync('extension/extension.ts')) {
 
 // The process that runs an exercise's checks (curriculum/engine/checks.ts starts it): mocha bundled
 // in, so a packaged MediGen Lab (the .vsix) runs checks without mocha in its node_modules.
-if (existsSync('curriculum/engine/check-child.ts')) {
+if (existsSync('curriculum/engine/checkChild.ts')) {
   builds.push({
     ...common,
-    entryPoints: { 'check-child': 'curriculum/engine/check-child.ts' },
+    entryPoints: { 'checkChild': 'curriculum/engine/checkChild.ts' },
     outdir: 'dist',
     outExtension: { '.js': '.cjs' },
     platform: 'node',

@@ -14,3 +14,4 @@ export {
   writeUserFile,
   type NamedPath,
 } from './files';
+export { buildManifest, manifestFileFor, sha256Text, writeManifest } from './manifest';

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { streamProgress } from '../../core/progress';
+import { streamProgress } from '../../core/index';
 import { readRunConfig, resolveAdapterArtifact, resolveModelArtifact } from '../../models/convert/index';
 
 type Values = Record<string, string | boolean | string[] | undefined>;

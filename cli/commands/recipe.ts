@@ -1,10 +1,10 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { MedigenError, UsageError } from '../../core/errors';
+import { MedigenError, UsageError } from '../../core/index';
 import { commentedRecipe, readRecipe, runRecipe } from '../../models/recipe/index';
 import { EXIT, defineCommand, type Command } from '../command';
 import { DEFAULT_VENV } from './trainEnv';
-import { pickTrainingPython } from '../../models/train/environment';
+import { pickTrainingPython } from '../../models/train/index';
 
 const init = defineCommand({
   path: ['init'],

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { UsageError } from '../../core/errors';
+import { UsageError } from '../../core/index';
 import { evaluateNotes, loadGold, loadPredictions, resultsCsv, resultsLatex, resultsMarkdown, resultsTable, type ResultsSystem } from '../../models/eval/index';
 import { EXIT, defineCommand, type Command } from '../command';
 import { writeReport } from './eval';

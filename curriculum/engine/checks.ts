@@ -7,7 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { MedigenError } from '../../core/index';
 import type { Progress } from '../../core/index';
 import { projectRoot } from '../../core/index';
-import type { ChildConfig, ChildEvent, SerializedError } from './check-child';
+import type { ChildConfig, ChildEvent, SerializedError } from './checkChild';
 import { declarationNamedIn, firstLocationIn, type SourceLocation } from './locate';
 import { checkTsconfig } from './workspace';
 import { DEFAULT_CHECK_TIME_LIMIT_MS } from './types';
@@ -84,14 +84,14 @@ function studentFiles(workDir: string): string[] {
 }
 
 /**
- * The script the check process runs. From the TypeScript sources (tsx): check-child.ts. From a
- * bundle (dist/extension.cjs, dist/cli.mjs, the installed .vsix): dist/check-child.cjs, built
+ * The script the check process runs. From the TypeScript sources (tsx): checkChild.ts. From a
+ * bundle (dist/extension.cjs, dist/cli.mjs, the installed .vsix): dist/checkChild.cjs, built
  * with it by esbuild.mjs with mocha inside, so no mocha is needed in node_modules.
  */
 function checkChildScript(root: string): string {
-  const bundled = join(root, 'dist', 'check-child.cjs');
+  const bundled = join(root, 'dist', 'checkChild.cjs');
   if (!fileURLToPath(import.meta.url).endsWith('.ts') && existsSync(bundled)) return bundled;
-  return join(root, 'curriculum', 'engine', 'check-child.ts');
+  return join(root, 'curriculum', 'engine', 'checkChild.ts');
 }
 
 /**

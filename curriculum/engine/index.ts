@@ -6,7 +6,7 @@ export { stackLocations, firstLocationIn, declarationNamedIn, type SourceLocatio
 export { validateModule, type ValidateOptions, type ValidationReport, type ExerciseValidation } from './validate';
 export { scaffoldModule, slugify, type ScaffoldOptions } from './scaffold';
 export { unifiedDiff } from './diff';
-export { jsonErrorPosition } from './json-position';
+export { jsonErrorPosition } from './jsonPosition';
 export {
   installModule,
   updateModule,
@@ -21,4 +21,4 @@ export {
   type ModulesDirOption,
 } from './install';
 export { LAB_MODULE, CHECKS_MODULE, labEntryFile, labTsconfig, checkTsconfig, prepareWorkspace, isModuleDir, type PrepareWorkspaceOptions } from './workspace';
-export { exitWithParent } from './orphan-guard';
+export { exitWithParent } from './orphanGuard';

@@ -1,7 +1,7 @@
 import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { runChecks } from './checks';
-import { jsonErrorPosition } from './json-position';
+import { jsonErrorPosition } from './jsonPosition';
 import { readSchema, validateAgainstSchema } from './schema';
 import { DEFAULT_CHECK_TIME_LIMIT_MS, MANIFEST_FILE, type CurriculumModule, type Exercise, type Lesson, type LoadResult, type ModuleManifest, type ModuleProblem, type WrongAnswer } from './types';
 

@@ -8,7 +8,7 @@
  *     after(() => student?.close());
  *     it('...', async () => assert.deepEqual(await student.countTurns('[doctor] hi'), { doctor: 1 }));
  *
- * The student's file runs in a separate Node process (student-host.ts), never in the check
+ * The student's file runs in a separate Node process (studentHost.ts), never in the check
  * process that holds the assertions and the result channel, so student code that patches
  * `assert`, writes to file descriptor 3 or calls `process.exit` cannot produce a pass. Arguments
  * and results cross by structured clone (plain objects, arrays, Map, Set, Date, typed arrays).
@@ -52,7 +52,7 @@ function projectRootHere(): string {
   return dir;
 }
 
-/** Pauses or restarts the running check's clock in the check process (check-child.ts); nothing elsewhere. */
+/** Pauses or restarts the running check's clock in the check process (checkChild.ts); nothing elsewhere. */
 function checkClock(action: 'pause' | 'resume'): void {
   const fn = (globalThis as Record<symbol, unknown>)[Symbol.for('medigen.checkClock')];
   if (typeof fn === 'function') (fn as (a: 'pause' | 'resume') => void)(action);
@@ -101,7 +101,7 @@ class StudentProcess {
     if (this.ready) return this.ready;
     const root = projectRootHere();
     const tsx = pathToFileURL(join(createRequire(join(root, 'package.json')).resolve('tsx/package.json'), '..', 'dist', 'loader.mjs')).href;
-    const child = fork(join(dirname(fileURLToPath(import.meta.url)), 'student-host.ts'), [this.entryFile], {
+    const child = fork(join(dirname(fileURLToPath(import.meta.url)), 'studentHost.ts'), [this.entryFile], {
       cwd: dirname(this.entryFile),
       execArgv: ['--import', tsx],
       serialization: 'advanced',

@@ -1,4 +1,4 @@
-/** Messages between a check process (`loadStudent`, checks.ts) and the student's process (student-host.ts). */
+/** Messages between a check process (`loadStudent`, checks.ts) and the student's process (studentHost.ts). */
 
 /** An error as it crosses from the student's process: the student's own message and stack. */
 export interface WireError {

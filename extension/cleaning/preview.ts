@@ -6,7 +6,7 @@
  * changed. Linked from the "Cleaning dialogues" lessons as `[Preview Cleaning](command:medigenLab.previewCleaning)`.
  */
 import * as vscode from 'vscode';
-import { describeError, MedigenError } from '../../core/errors';
+import { describeError, MedigenError } from '../../core/index';
 import { explainPreprocessing, PREPROCESS_STEPS, STEP_NAMES, type PreprocessConfig, type StepEffect, type StepName } from '../../datasets/index';
 import { loadCorpusEncounters } from '../../models/generation/index';
 import { corpusFolderSetting } from '../generation/setup';

@@ -7,11 +7,11 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { MedigenError } from '../../core/errors';
-import type { Progress } from '../../core/progress';
+import { MedigenError } from '../../core/index';
+import type { Progress } from '../../core/index';
 import { convertHfToGguf } from '../gguf/index';
 import { isRemoteRef, modelsDir } from '../llm/index';
-import { convertPeftToGguf } from '../train/peftToGguf';
+import { convertPeftToGguf } from '../train/index';
 
 /** What a `--model` / `--lora` reference turned out to be. */
 export type ArtifactKind = 'gguf' | 'remote' | 'hf-model' | 'peft-adapter' | 'run';

@@ -5,7 +5,7 @@
  * system (the baseline), the paired difference with its permutation-test p-value. As Markdown, CSV
  * or LaTeX. (The faithfulness figures of `medigen faithfulness` are not in this table yet.)
  */
-import { DIVISIONS } from '../../datasets/types';
+import { DIVISIONS } from '../../datasets/index';
 import type { Evaluation, NoteScores } from './aggregate';
 import { bootstrapCi, pairedPermutationTest, type Interval } from './significance';
 

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { MedigenError, assertOutputsAreNotInputs, statUserFile, type Progress } from '../../core/index';
-import { buildManifest, manifestFileFor, sha256Text, writeManifest } from '../../core/manifest';
+import { buildManifest, manifestFileFor, sha256Text, writeManifest } from '../../core/index';
 import { loadSplit, noteMessages, writeCsv, type Encounter } from '../../datasets/index';
 import type { GenerateOptions, LoraAdapter } from '../llm/index';
 import { isRemoteSpec, openNoteSource, type NoteSourceSpec } from './source';

@@ -5,8 +5,8 @@
  * commented, with the MediGen study's setup).
  */
 import { readFileSync } from 'node:fs';
-import { MedigenError } from '../../core/errors';
-import { defaultTrainConfig, type TrainConfig } from '../train/config';
+import { MedigenError } from '../../core/index';
+import { defaultTrainConfig, type TrainConfig } from '../train/index';
 
 export interface Recipe {
   version: 1;

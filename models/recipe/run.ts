@@ -7,16 +7,16 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { MedigenError } from '../../core/errors';
-import { buildManifest, sha256Text, writeManifest } from '../../core/manifest';
+import { MedigenError } from '../../core/index';
+import { buildManifest, sha256Text, writeManifest } from '../../core/index';
 import { loadSplit, readTemplate } from '../../datasets/index';
 import { resolveAdapterArtifact, resolveModelArtifact } from '../convert/index';
 import { evaluateNotes, loadGold, loadPredictions, resultsCsv, resultsLatex, resultsMarkdown, resultsTable, toJson, toMarkdown, type Evaluation } from '../eval/index';
 import { generateSplit } from '../generation/index';
 import { loadLlm, parseGpuChoice } from '../llm/index';
 import { checkTrainingEnvironment, launchTrainer } from '../train/index';
-import { checkEncounters, chooseCorpus, describeCorpus } from '../train/data';
-import { prepareRun, runPaths } from '../train/runs';
+import { checkEncounters, chooseCorpus, describeCorpus } from '../train/index';
+import { prepareRun, runPaths } from '../train/index';
 import { trainConfigOf, type Recipe } from './config';
 
 export const STAGES = ['data', 'instructions', 'train', 'convert', 'generate-base', 'generate-adapter', 'evaluate', 'report'] as const;

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { MedigenError } from '../../core/errors';
+import { MedigenError } from '../../core/index';
 import { buildInstructionData, isSplitName, loadSplit, resolveCorpusDir, sampleCorpusDir, type ChatExample, type Encounter, type InstructionOptions, type LengthReport } from '../../datasets/index';
 
 /** Which corpus a run reads its splits from, and why that one. */

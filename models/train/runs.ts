@@ -10,7 +10,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { MedigenError, readUserJson } from '../../core/index';
-import { buildManifest, sha256Text, writeManifest } from '../../core/manifest';
+import { buildManifest, sha256Text, writeManifest } from '../../core/index';
 import { DEFAULT_SYSTEM_PROMPT, readTemplate, type LengthReport } from '../../datasets/index';
 import type { TrainConfig } from './config';
 import { chooseCorpus, trainingData, type CorpusChoice } from './data';

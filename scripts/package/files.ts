@@ -4,7 +4,7 @@
  * .vscode-test, the ACI-BENCH corpus, dev tools) stays out.
  *
  * - Project files: package.json, README.md, LICENSE (as LICENSE.txt), the bundles in dist/
- *   (extension.cjs, check-child.cjs: the check process with mocha inside, webviews/*.js|css; no
+ *   (extension.cjs, checkChild.cjs: the check process with mocha inside, webviews/*.js|css; no
  *   source maps), extension/media and extension/walkthrough, the curriculum (modules, schemas),
  *   the sample corpus datasets/sample, the trainer (models/train/trainer.py, requirements.txt),
  *   and the TypeScript sources student code runs through `medigen-lab` (curriculum/runtime/lab.ts
@@ -59,7 +59,7 @@ const PROJECT_ENTRIES = [
   'package.json',
   'README.md',
   'dist/extension.cjs',
-  'dist/check-child.cjs',
+  'dist/checkChild.cjs',
   'dist/webviews',
   'dist/api',
   'extension/media',

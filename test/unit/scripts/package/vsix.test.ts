@@ -97,7 +97,7 @@ describe('vsix packaging', () => {
       this.timeout(120_000);
       const files = await packageFiles(root);
       const paths = new Set(files.map((f) => f.path));
-      for (const p of ['package.json', 'README.md', 'LICENSE.txt', 'dist/extension.cjs', 'dist/check-child.cjs', 'dist/webviews/lesson.js', 'extension/media/medigen.svg', 'curriculum/schema/module.schema.json', 'curriculum/modules/meet-the-data/exercises/count-turns/checks/turns.test.ts', 'datasets/sample/train.csv', 'models/train/trainer.py', 'models/train/requirements.txt', 'node_modules/tsx/dist/loader.mjs', 'node_modules/@node-llama-cpp/linux-x64/package.json', 'node_modules/@huggingface/transformers/dist/transformers.node.mjs']) {
+      for (const p of ['package.json', 'README.md', 'LICENSE.txt', 'dist/extension.cjs', 'dist/checkChild.cjs', 'dist/webviews/lesson.js', 'extension/media/medigen.svg', 'curriculum/schema/module.schema.json', 'curriculum/modules/meet-the-data/exercises/count-turns/checks/turns.test.ts', 'datasets/sample/train.csv', 'models/train/trainer.py', 'models/train/requirements.txt', 'node_modules/tsx/dist/loader.mjs', 'node_modules/@node-llama-cpp/linux-x64/package.json', 'node_modules/@huggingface/transformers/dist/transformers.node.mjs']) {
         assert.ok(paths.has(p), `${p} is not packaged`);
       }
       const wrong = [...paths].filter((p) => /^(test|scripts|cli|out|sandbox|test-output|\.vscode-test|\.cache|\.git)\//.test(p) || p.endsWith('.map') || /^node_modules\/(mocha|typescript|esbuild\/bin|@node-llama-cpp\/linux-x64-)/.test(p) || p === 'node_modules/node-llama-cpp/llama/gitRelease.bundle' || /onnxruntime-node\/bin\/napi-v\d+\/(darwin|win32|linux\/arm64)\//.test(p));

@@ -8,7 +8,7 @@
 import Mocha from 'mocha';
 import { writeSync } from 'node:fs';
 import { inspect } from 'node:util';
-import { exitWithParent } from './orphan-guard';
+import { exitWithParent } from './orphanGuard';
 
 /** What the parent passes to this process. */
 export interface ChildConfig {

@@ -28,7 +28,7 @@ export function refusal(file: string, moduleDir: string): string {
 
 /**
  * Makes student code unable to load files of an exercise module (its solution/, checks/,
- * wrong/), whichever way it imports them: `import` (an ESM resolve hook, guard-hooks.mjs) and
+ * wrong/), whichever way it imports them: `import` (an ESM resolve hook, guardHooks.mjs) and
  * `require` (CommonJS resolution, which tsx uses for TypeScript files outside an ESM package).
  */
 export function guardImports(workDir: string): void {
@@ -40,5 +40,5 @@ export function guardImports(workDir: string): void {
     if (moduleDir) throw new Error(refusal(file, moduleDir));
     return file;
   };
-  register(pathToFileURL(join(import.meta.dirname ?? dirname(new URL(import.meta.url).pathname), 'guard-hooks.mjs')).href, { data: { workDir: resolve(workDir) } });
+  register(pathToFileURL(join(import.meta.dirname ?? dirname(new URL(import.meta.url).pathname), 'guardHooks.mjs')).href, { data: { workDir: resolve(workDir) } });
 }

@@ -10,7 +10,7 @@
 import { pathToFileURL } from 'node:url';
 import { dirname } from 'node:path';
 import { exitWithParent } from '../engine/index';
-import { guardImports } from './module-guard';
+import { guardImports } from './moduleGuard';
 import type { HostReply, HostRequest, WireError } from './wire';
 
 exitWithParent({ group: false });

@@ -1,4 +1,4 @@
-// ESM resolve hook of the student's process (registered by module-guard.ts): refuses files of an
+// ESM resolve hook of the student's process (registered by moduleGuard.ts): refuses files of an
 // exercise module (solution/, checks/, wrong/) that student code imports. Plain JavaScript, as
 // Node loads hooks before any TypeScript loader can help.
 import { existsSync } from 'node:fs';
