@@ -82,4 +82,20 @@ describe('generate and serve take what training produces (run / PEFT folders, co
       await loaded.dispose();
     }
   });
+
+  it('models info describes what a folder is: a run by its base model, a PEFT adapter with the command that converts it, anything else with what it must hold', async () => {
+    const run = join(dir, 'runs', 'r1');
+    const r = await runCli(['models', 'info', run]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /is a training run; its base model is/);
+    assert.match(r.stdout, /architecture\s+llama/);
+    const peft = await runCli(['models', 'info', join(run, 'adapter')]);
+    assert.equal(peft.code, 2);
+    assert.match(peft.stderr, /is a PEFT adapter folder; converting it needs the base model/);
+    assert.match(peft.stderr, /medigen generate --model <base model .gguf or folder> --lora /);
+    const other = await runCli(['models', 'info', join(dir, 'runs')]);
+    assert.equal(other.code, 1);
+    assert.match(other.stderr, /is a folder MediGen Lab cannot load: it is not a Hugging Face model/);
+    assert.doesNotMatch(other.stderr + peft.stderr, /EISDIR|looks like a bug/);
+  });
 });
