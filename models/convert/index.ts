@@ -16,16 +16,17 @@ import { convertPeftToGguf } from '../train/index';
 /** What a `--model` / `--lora` reference turned out to be. */
 export type ArtifactKind = 'gguf' | 'remote' | 'hf-model' | 'peft-adapter' | 'run';
 
-export function artifactKind(ref: string): ArtifactKind {
+/** What `ref` is; `what` names it in errors ("The model", "The LoRA adapter"). */
+export function artifactKind(ref: string, what = 'The file'): ArtifactKind {
   if (isRemoteRef(ref)) return 'remote';
   const abs = resolve(ref);
-  if (!existsSync(abs)) throw new MedigenError(`${ref} does not exist.`, 'Give a .gguf file, a Hugging Face model folder, a PEFT adapter folder, or a training run folder (see `medigen train runs`).');
+  if (!existsSync(abs)) throw new MedigenError(`${what} ${ref} does not exist.`, 'Give a .gguf file, a Hugging Face model folder, a PEFT adapter folder, or a training run folder (see `medigen train runs`).');
   if (!statSync(abs).isDirectory()) return 'gguf';
   if (existsSync(join(abs, 'adapter_config.json'))) return 'peft-adapter';
   if (existsSync(join(abs, 'config.json')) && existsSync(join(abs, 'protocol.jsonl'))) return 'run';
   if (existsSync(join(abs, 'config.json')) && existsSync(join(abs, 'data', 'train.jsonl'))) return 'run';
   if (existsSync(join(abs, 'config.json')) && readdirSync(abs).some((f) => f.endsWith('.safetensors'))) return 'hf-model';
-  throw new MedigenError(`${ref} is a folder MediGen Lab cannot load: it is not a Hugging Face model (config.json and *.safetensors), a PEFT adapter (adapter_config.json), or a training run.`, 'Give a .gguf file, or one of those folders.');
+  throw new MedigenError(`${what} ${ref} is a folder MediGen Lab cannot load: it is not a Hugging Face model (config.json and *.safetensors), a PEFT adapter (adapter_config.json), or a training run.`, 'Give a .gguf file, or one of those folders.');
 }
 
 /** The run's settings (base model, template, system prompt) for a run folder. */
@@ -80,7 +81,7 @@ export interface ResolveOptions {
 
 /** A `--model` reference as a GGUF path: a HF folder is converted (F16); a run folder means its base model. */
 export async function resolveModelArtifact(ref: string, o: ResolveOptions = {}): Promise<ResolvedArtifact> {
-  const kind = artifactKind(ref);
+  const kind = artifactKind(ref, 'The model');
   if (kind === 'remote' || kind === 'gguf') return { path: kind === 'gguf' ? resolve(ref) : ref, kind, converted: false };
   if (kind === 'peft-adapter') throw new MedigenError(`${ref} is a LoRA adapter, not a model.`, 'Give it with --lora, and the base model it was trained on with --model.');
   if (kind === 'run') {
@@ -99,7 +100,7 @@ export async function resolveModelArtifact(ref: string, o: ResolveOptions = {}):
  * (its final adapter/), is converted against that base.
  */
 export async function resolveAdapterArtifact(ref: string, baseGguf: string, o: ResolveOptions = {}): Promise<ResolvedArtifact> {
-  const kind = artifactKind(ref);
+  const kind = artifactKind(ref, 'The LoRA adapter');
   if (kind === 'remote') throw new MedigenError(`${ref} is a remote model, not an adapter.`, 'Give --lora a .gguf adapter, a PEFT adapter folder, or a training run folder.');
   if (kind === 'gguf') return { path: resolve(ref), kind, converted: false };
   if (kind === 'hf-model') throw new MedigenError(`${ref} is a full model, not a LoRA adapter.`, 'Give it with --model; --lora takes an adapter (a run folder, its adapter/ folder, or a .gguf adapter).');

@@ -167,7 +167,7 @@ describe('bad-input corpus through the real CLI (dist/cli.mjs): a clear message,
     { name: 'generate --out naming its split', args: () => ['generate', '--split', p('in.csv'), '--endpoint', garbageUrl, '--model', 'm', '--out', p('in.csv')], code: 1, names: () => p('in.csv'), says: /would destroy your input/ },
     { name: 'generate --out naming the model file', args: () => ['generate', '--split', p('in.csv'), '--model', tiny.model, '--out', tiny.model], code: 1, names: () => tiny.model, says: /model file this command reads/ },
     // the command line itself
-    { name: 'two --pred files', args: () => ['eval', '--gold', p('in.csv'), '--pred', p('pred.csv'), '--pred', p('in.csv')], code: 2, names: () => '--pred', says: /given more than once/ },
+    { name: 'two --pred files', args: () => ['eval', '--gold', p('in.csv'), '--pred', p('pred.csv'), '--pred', p('in.csv')], code: 2, names: () => '--pred', says: /--pred was given 2 times/ },
     { name: 'a missing --lora file', args: () => ['generate', '--split', p('in.csv'), '--model', tiny.model, '--lora', p('adapter.gguf'), '--out', p('preds.csv')], code: 1, names: () => p('adapter.gguf'), says: /LoRA adapter .* does not exist/ },
     { name: 'a malformed endpoint URL', args: () => ['generate', '--split', p('in.csv'), '--endpoint', 'http://[gpu-box/v1', '--model', 'm', '--out', p('preds.csv')], code: 1, names: () => 'http://[gpu-box/v1', says: /is not a URL/ },
     { name: 'an endpoint that answers garbage', args: () => ['generate', '--split', p('in.csv'), '--endpoint', garbageUrl, '--model', 'm', '--out', p('garbage-preds.csv')], code: 1, names: () => garbageUrl, says: /did not answer like an OpenAI-compatible server/ },
