@@ -40,7 +40,7 @@ export function noteLength(note: string): number {
 const CHECK = `import assert from 'node:assert/strict';
 import { loadStudent, type Remote } from 'medigen-lab/checks';
 
-// The functions the exercise asks for, declared here (never imported from ../solution: students
+// The functions the exercise asks for, declared here (the reference solution is never loaded: students
 // do not have it). The student's file runs in its own process; every call is async.
 interface Student {
   noteLength(note: string): number;

@@ -37,8 +37,8 @@ export interface PackagedFile {
 /** The platform the package is for (its native binaries). */
 export const TARGET = { os: 'linux', cpu: 'x64', vsceTarget: 'linux-x64' } as const;
 
-/** Packages the extension loads from node_modules at run time (esbuild leaves them out of the bundle). */
-export const RUNTIME_PACKAGES = ['node-llama-cpp', '@huggingface/transformers', 'tsx', '@types/node', '@types/mocha'];
+/** Packages loaded from node_modules at run time: by the extension (esbuild leaves them out of the bundle) and by student code through the `medigen-lab` sources (minisearch, for the retrieval baseline). */
+export const RUNTIME_PACKAGES = ['node-llama-cpp', '@huggingface/transformers', 'minisearch', 'tsx', '@types/node', '@types/mocha'];
 
 /**
  * Packages left out although a shipped package depends on them: onnxruntime-web (transformers'
