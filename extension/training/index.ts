@@ -8,7 +8,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { MedigenError } from '../../core/index';
 import { defaultTrainConfig, type TrainConfig } from '../../models/train/index';
-import { setupTrainingEnvironment } from '../../models/train/index';
+import { reusableConfig, setupTrainingEnvironment } from '../../models/train/index';
 import type { RunSummary } from '../../models/train/index';
 import { showComparison, type RunComparison } from './comparePanel';
 import { DashboardPanel } from './dashboardPanel';
@@ -126,10 +126,7 @@ export function registerTrainingFeatures(context: vscode.ExtensionContext, outpu
     if (!dir) return defaultTrainConfig();
     const file = dir.endsWith('.json') ? dir : join(dir, 'config.json');
     if (!existsSync(file)) throw new MedigenError(`${file} does not exist.`, 'Pick a run from the Fine-Tuning Runs view, or a saved training config (.json).');
-    const raw = JSON.parse(readFileSync(file, 'utf8')) as TrainConfig & { run_dir?: string; data: { train_file?: string; valid_file?: string } };
-    const { run_dir: _d, name: _n, ...rest } = raw;
-    const { train_file: _t, valid_file: _v, ...data } = raw.data;
-    return { ...defaultTrainConfig(), ...rest, data: { ...defaultTrainConfig().data, ...data } };
+    return reusableConfig(JSON.parse(readFileSync(file, 'utf8')) as Parameters<typeof reusableConfig>[0]);
   };
 
   const guarded =

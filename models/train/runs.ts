@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 import { MedigenError, readUserJson } from '../../core/index';
 import { buildManifest, sha256Text, writeManifest } from '../../core/index';
 import { DEFAULT_SYSTEM_PROMPT, readTemplate, type LengthReport } from '../../datasets/index';
-import type { TrainConfig } from './config';
+import { defaultTrainConfig, type TrainConfig } from './config';
 import { chooseCorpus, trainingData, type CorpusChoice } from './data';
 import { initialRunState, reduceRun, type RunState, type TrainerMessage } from './protocol';
 
@@ -79,6 +79,17 @@ export async function prepareRun(cfg: TrainConfig, baseDir = process.cwd()): Pro
   const manifest = await buildManifest('training-run', resolved, { trainData: paths.trainData, validData: paths.validData, trainSource: train.file, validSource: valid.file, template: cfg.data.template, baseModel: existsSync(cfg.baseModel) ? cfg.baseModel : undefined });
   writeManifest(join(dir, 'manifest.json'), { ...manifest, settings: { ...resolved, systemPromptSha256: sha256Text(systemPrompt) } });
   return { paths, reports: { ...(train.report ? { train: train.report } : {}), ...(valid.report ? { valid: valid.report } : {}) }, corpus, counts: { train: train.lines.length, valid: valid.lines.length } };
+}
+
+/**
+ * A run's config.json as the settings of a new run: the keys `prepareRun` adds for the trainer
+ * (run_dir, the run's own name, the data files it wrote and where they came from) are removed.
+ */
+export function reusableConfig(raw: TrainConfig & { run_dir?: string; data: Record<string, unknown> }): TrainConfig {
+  const { run_dir: _dir, name: _name, ...rest } = raw;
+  const { train_file: _tf, valid_file: _vf, train_source: _ts, valid_source: _vs, ...data } = raw.data;
+  const base = defaultTrainConfig();
+  return { ...base, ...rest, data: { ...base.data, ...(data as Partial<TrainConfig['data']>) } };
 }
 
 /** Rebuilds a run's state from its protocol.jsonl. */
