@@ -9,7 +9,9 @@
  */
 import { pathToFileURL } from 'node:url';
 import { dirname } from 'node:path';
-import { exitWithParent } from '../engine/index';
+// orphanGuard directly, not engine/index: this file runs from TypeScript sources in the student's
+// process (and ships as such in the .vsix), so it loads only what it needs.
+import { exitWithParent } from '../engine/orphanGuard';
 import { guardImports } from './moduleGuard';
 import type { HostReply, HostRequest, WireError } from './wire';
 

@@ -75,6 +75,12 @@ const PROJECT_ENTRIES = [
 
 /** The entry of `medigen-lab`, the module student code imports (curriculum/engine/workspace.ts). */
 const LAB_ENTRY = 'curriculum/runtime/lab.ts';
+/**
+ * What else runs from TypeScript sources at check time: `medigen-lab/checks` (check files import
+ * it) and the student's process it forks (studentHost.ts, which registers guardHooks.mjs by path).
+ */
+const CHECK_RUNTIME_ENTRIES = ['curriculum/runtime/checks.ts', 'curriculum/runtime/studentHost.ts'];
+const CHECK_RUNTIME_FILES = ['curriculum/runtime/guardHooks.mjs'];
 
 const toPosix = (p: string) => p.split(sep).join('/');
 
@@ -111,7 +117,8 @@ function skipProjectFile(rel: string, isDir: boolean): boolean {
 export async function labSourceFiles(root: string): Promise<{ files: string[]; packages: string[] }> {
   const result = await esbuild.build({
     absWorkingDir: root,
-    entryPoints: [LAB_ENTRY],
+    entryPoints: [LAB_ENTRY, ...CHECK_RUNTIME_ENTRIES],
+    outdir: 'out/lab-sources', // never written (write: false); esbuild wants it for several entries
     bundle: true,
     write: false,
     metafile: true,
@@ -120,7 +127,7 @@ export async function labSourceFiles(root: string): Promise<{ files: string[]; p
     packages: 'external',
     logLevel: 'silent',
   });
-  const files = Object.keys(result.metafile!.inputs).sort();
+  const files = [...new Set([...Object.keys(result.metafile!.inputs), ...CHECK_RUNTIME_FILES])].sort();
   const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
   const packages = new Set<string>();
   for (const input of Object.values(result.metafile!.inputs)) {
