@@ -4,7 +4,8 @@ import { CancelledError, MedigenError, UsageError, streamProgress, type Progress
 import { loadSplit, readTemplate } from '../../datasets/index';
 import { generateSplit, type GenerateSplitOptions, type GenerateSplitResult } from '../../models/generation/index';
 import { disposeRuntimes, loadLlm, NoteGenerator } from '../../models/llm/index';
-import { remoteWarning } from '../../models/remote/index';
+import { isLocalEndpoint, remoteWarning } from '../../models/remote/index';
+import { PHI_CHOICES, decidePhi, describeFindings, findIdentifiersIn, parsePhiAnswer, type PhiChoice } from '../../models/safety/index';
 import { EXIT, defineCommand, type Command } from '../command';
 import { localArtifacts } from './artifacts';
 import { CORPUS_HELP, CORPUS_OPTION, MODEL_HELP, RUNTIME_HELP, RUNTIME_OPTIONS, num, optional, runtimeSettings, withSigint } from '../options';
@@ -19,6 +20,7 @@ const generate = defineCommand({
     out: { type: 'string' },
     ...CORPUS_OPTION,
     endpoint: { type: 'string' },
+    phi: { type: 'string' },
     lora: { type: 'string' },
     'lora-scale': { type: 'string' },
     parallel: { type: 'string' },
@@ -40,6 +42,7 @@ const generate = defineCommand({
     out: 'The predictions CSV to write (dataset, encounter_id, dialogue, note). Required.',
     corpus: CORPUS_HELP,
     endpoint: 'Generate through an OpenAI-compatible server (vLLM, llama.cpp server, Ollama, medigen serve) at this base URL, e.g. http://gpu-box:8000/v1; --model is then the name it serves. Dialogue text is sent to that server. API key: MEDIGEN_API_KEY.',
+    phi: 'With --endpoint: what to do with identifiers (names, phone numbers, …) the guard finds in the dialogues before they are sent: "scrub" replaces each by a placeholder such as [NAME], "send" sends them as they are, "stop" sends nothing. Asked when run in a terminal; without it, a run that is not interactive is refused when identifiers are found.',
     lora: 'A LoRA adapter applied on top of the model: a .gguf adapter, a PEFT adapter folder, or a training run folder (converted on the way, cached).',
     'lora-scale': 'How strongly to apply the adapter. Defaults to 1.',
     parallel: 'Notes generated at the same time on one context (faster, but not reproducible bit for bit). Defaults to 1.',
@@ -70,6 +73,7 @@ Examples:
     if (!v.model) throw new UsageError('--model is required: a .gguf file or hf: URI.', 'Try the tiny test model: medigen models make-tiny, then --model <the printed path>.');
     if (!v.out) throw new UsageError('--out is required: the predictions CSV to write.', 'Example: --out preds.csv');
     if (v.grammar && v.grammar !== 'soap' && v.grammar !== 'free') throw new UsageError(`--grammar must be "soap" or "free", not "${v.grammar}".`);
+    if (v.phi !== undefined && !v.endpoint) throw new UsageError('--phi applies only with --endpoint: a local model sends the dialogues nowhere.', 'Leave out --phi, or add --endpoint URL.');
     if (v.endpoint) return generateRemote(ctx, v);
     Object.assign(v, await localArtifacts(v, ctx.err));
     const settings = runtimeSettings(v);
@@ -157,15 +161,61 @@ function reportSplit(out: NodeJS.WritableStream, v: GenerateValues, r: GenerateS
   return EXIT.ok;
 }
 
+/** The --phi value, checked. */
+function phiFlag(v: GenerateValues): PhiChoice | undefined {
+  if (v.phi === undefined) return undefined;
+  const c = PHI_CHOICES.find((x) => x === v.phi);
+  if (!c) throw new UsageError(`--phi ${String(v.phi)} is not a choice.`, 'Use --phi scrub (replace identifiers by placeholders), --phi send (send as is) or --phi stop (send nothing).');
+  return c;
+}
+
+/** Asks on the terminal until the answer is scrub, send or stop. */
+async function askPhi(question: string, err: NodeJS.WriteStream): Promise<PhiChoice> {
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: process.stdin, output: err });
+  try {
+    for (;;) {
+      const c = parsePhiAnswer(await rl.question(`${question}\nType scrub, send or stop: `));
+      if (c) return c;
+      err.write('Please answer scrub, send or stop.\n');
+    }
+  } finally {
+    rl.close();
+  }
+}
+
+/**
+ * The identifier guard before dialogues leave this computer: scans the dialogues of the split,
+ * says what it found, and decides (--phi, else a question in a terminal, else a refusal when
+ * identifiers were found). An endpoint on this computer is not guarded unless --phi is given.
+ */
+async function guardDialogues(ctx: { err: NodeJS.WriteStream }, v: GenerateValues, baseUrl: string): Promise<PhiChoice> {
+  const flag = phiFlag(v);
+  if (isLocalEndpoint(baseUrl) && !flag) return 'send';
+  const limit = num(v.limit as string | undefined, 'limit', { min: 1, integer: true });
+  const encounters = loadSplit(String(v.split), v.corpus as string | undefined).encounters.slice(0, limit ?? undefined);
+  const findings = findIdentifiersIn(encounters);
+  const interactive = Boolean(process.stdin.isTTY && ctx.err.isTTY);
+  const decision = decidePhi({ findings, interactive, destination: new URL(baseUrl).host, ...(flag ? { choice: flag } : {}) });
+  if ('choice' in decision) ctx.err.write(`${describeFindings(findings)}\n`);
+  return 'choice' in decision ? decision.choice : askPhi(decision.ask, ctx.err);
+}
+
 /** `generate --endpoint`: the same split generation through an OpenAI-compatible server. */
 async function generateRemote(ctx: { values: GenerateValues; out: NodeJS.WritableStream; err: NodeJS.WriteStream }, v: GenerateValues): Promise<number> {
   const endpoint = { baseUrl: String(v.endpoint), model: String(v.model) };
   const warning = remoteWarning(endpoint.baseUrl);
   if (warning) ctx.err.write(`Note: ${warning}\n`);
+  const phi = await guardDialogues(ctx, v, endpoint.baseUrl);
+  if (phi === 'stop') {
+    ctx.err.write('Stopped: no dialogue was sent and no notes were written. Scrub the file first (medigen phi scrub SPLIT --out FILE), or run again with --phi scrub.\n');
+    return EXIT.failed;
+  }
+  if (phi === 'scrub') ctx.err.write('Identifiers are replaced by placeholders such as [NAME] before each dialogue is sent; the CSV keeps the original dialogues.\n');
   return withSigint(ctx.err, STOPPING, async (signal) => {
     const template = v.template ? readTemplate(String(v.template)) : undefined;
     const progress = streamProgress(ctx.err, 'Generating notes');
-    const r = await generateSplit(endpoint, splitOptions(v, { ...(template ? { template } : {}), progress, signal }));
+    const r = await generateSplit(endpoint, { ...splitOptions(v, { ...(template ? { template } : {}), progress, signal }), ...(phi === 'scrub' ? { scrubIdentifiers: true } : {}) });
     progress.end();
     return reportSplit(ctx.out, v, r);
   });

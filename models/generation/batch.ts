@@ -11,6 +11,7 @@ import { MedigenError, assertOutputsAreNotInputs, statUserFile, type Progress } 
 import { buildManifest, manifestFileFor, sha256Text, writeManifest } from '../../core/index';
 import { loadSplit, noteMessages, writeCsv, type Encounter } from '../../datasets/index';
 import type { GenerateOptions, LoraAdapter } from '../llm/index';
+import { scrubEncounter } from '../safety/index';
 import { isRemoteSpec, openNoteSource, type NoteSourceSpec } from './source';
 
 /** Options of `generateSplit`. */
@@ -37,6 +38,12 @@ export interface GenerateSplitOptions extends Omit<GenerateOptions, 'onTextChunk
   progress?: Progress;
   /** Stops generating; finished notes are kept for resuming, the ones in progress are dropped. */
   signal?: AbortSignal;
+  /**
+   * Replace the identifiers of each dialogue (names, phone numbers, …; models/safety's guard) by
+   * placeholders such as [NAME] before it is sent to the model. The CSV keeps the original
+   * dialogues. Defaults to false.
+   */
+  scrubIdentifiers?: boolean;
 }
 
 /** What `generateSplit` did. */
@@ -91,6 +98,7 @@ export function settingsChecksum(source: NoteSourceSpec, splitFile: string, o: G
     seed: o.seed ?? 0,
     grammar: o.grammar ?? 'free',
     contextSize: o.contextSize ?? null,
+    ...(o.scrubIdentifiers ? { scrubIdentifiers: true } : {}),
   };
   return createHash('sha256').update(JSON.stringify(settings)).digest('hex').slice(0, 16);
 }
@@ -169,7 +177,7 @@ export async function generateSplit(source: NoteSourceSpec, o: GenerateSplitOpti
     };
     const worker = async () => {
       for (let e: Encounter | undefined; (e = queue.shift()) && !o.signal?.aborted; ) {
-        const r = await gen.generate(e, { ...genOptions, ...(o.signal ? { signal: o.signal } : {}) });
+        const r = await gen.generate(o.scrubIdentifiers ? scrubEncounter(e) : e, { ...genOptions, ...(o.signal ? { signal: o.signal } : {}) });
         if (r.stopReason === 'abort') break; // an unfinished note is not kept
         const line: PartialLine = { encounterId: e.encounterId, dataset: e.dataset, note: r.text, tokens: r.generatedTokens, stop: r.stopReason };
         appendFileSync(partial, JSON.stringify(line) + '\n');
@@ -221,6 +229,7 @@ export async function generateSplit(source: NoteSourceSpec, o: GenerateSplitOpti
         grammar: o.grammar ?? 'free',
         contextSize: o.contextSize ?? null,
         parallel: o.parallel ?? 1,
+        scrubIdentifiers: o.scrubIdentifiers ?? false,
         settingsChecksum: checksum,
       },
       { data: split.file, model: isRemoteSpec(source) ? undefined : source.path, adapter: lora?.path },

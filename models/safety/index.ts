@@ -11,3 +11,5 @@ export { measureFaithfulness, measureIdentifierGuard, type FaithfulnessMeasureme
 export { DIAGNOSES, MEDICATIONS, findTerms, type Term, type TermHit } from './lexicon';
 export { findNumbers, type NumberMention } from './spokenNumbers';
 export { splitSentences, words, type Span, type Word } from './text';
+export { describeIssues, describeTurn, positionAt, traceForEditor, type EditorSentence, type EvidenceTurn, type TextPosition } from './evidence';
+export { PHI_CHOICES, decidePhi, describeFindings, encounterNames, findIdentifiersIn, formatFindingCounts, guardedInput, parsePhiAnswer, scrubEncounter, type PhiChoice, type PhiDecision, type PhiDecisionInput, type PhiFindings } from './guard';
