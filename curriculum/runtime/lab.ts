@@ -8,6 +8,8 @@
  * 4. **Generating**: load a GGUF model, generate a note (streamed, grammar, LoRA), a whole split.
  * 5. **Fine-tuning**: training settings, the memory estimate, launching and reading a run,
  *    converting and evaluating an adapter.
+ * 6. **Is this note safe?**: trace a note's sentences to the dialogue turns that support them,
+ *    find and scrub identifiers, read clinician review files and measure agreement (Cohen's kappa).
  *
  * ```ts
  * import { loadSplit, rouge } from 'medigen-lab';
@@ -191,6 +193,34 @@ export {
   type RunSummary,
   type EvaluationSummary,
 } from '../../models/train/index';
+
+// 6. Is this note safe?: faithfulness tracing of a note against its dialogue, the identifier guard,
+// and clinician review files with the agreement between two reviewers.
+export {
+  ISSUE_KINDS,
+  traceFaithfulness,
+  traceSentence,
+  indexDialogue,
+  metadataFacts,
+  plantUnsupported,
+  IDENTIFIER_KINDS,
+  PLACEHOLDERS,
+  scanIdentifiers,
+  scrubIdentifiers,
+  plantIdentifiers,
+  encounterNames,
+  findIdentifiersIn,
+  describeFindings,
+  splitSentences,
+  type FaithfulnessIssue,
+  type IssueKind,
+  type TracedSentence,
+  type DialogueIndex,
+  type IdentifierHit,
+  type IdentifierKind,
+  type PhiFindings,
+} from '../../models/safety/index';
+export { RATINGS, RATING_LABELS, ERROR_KINDS, readReviewFile, parseReviewFile, cohensKappa, kappaWords, type Rating, type ReviewFile, type NoteReview, type Kappa } from '../../models/review/index';
 
 // Errors every step throws: a message and what to do next.
 export { MedigenError, CancelledError } from '../../core/index';

@@ -13,6 +13,9 @@ import { pickEncounter, resolveInput, type CorpusCache, type InputArgs } from '.
 import { usesEndpoint, type GenerationSettings } from '../../models/generation/index';
 import { formatScores, scoreNote, type NoteScoreSummary } from '../../models/generation/index';
 import { API_KEY_SECRET, chooseModel, confirmEndpoint, readSettings, setEndpointApiKey, type ModelChoice } from './setup';
+import type { PhiChoice } from '../../models/safety/index';
+import { traceNote } from './faithfulness';
+import { guardDialogue } from './guard';
 
 /** Command ids contributed in package.json. */
 export const GENERATION_COMMANDS = {
@@ -29,6 +32,8 @@ export const GENERATION_COMMANDS = {
 export interface GenerateNoteArgs extends InputArgs {
   /** Settings used instead of the configured ones for this call. */
   settings?: Partial<GenerationSettings>;
+  /** What to do with identifiers before the dialogue goes to an endpoint on another machine; asked when absent. */
+  phi?: PhiChoice;
 }
 
 /** What `medigenLab.generateNote` returns. */
@@ -46,6 +51,10 @@ export interface GenerateNoteResult {
   /** The reference note, when the dialogue has one. */
   reference?: { encounterId: string; split: string; matchedBy: string; uri: string };
   scores?: NoteScoreSummary;
+  /** Sentences of the note and how many the dialogue does not support (underlined in the note). */
+  faithfulness?: { sentences: number; unsupported: number; dialogue: string };
+  /** What the identifier guard did before an endpoint on another machine: 'scrub' or 'send'. */
+  phi?: PhiChoice;
 }
 
 /** What `medigenLab.showPrompt` returns. */
@@ -159,6 +168,8 @@ export function registerGenerationCommands(deps: GenerationCommandDeps): { stop(
     if (!started) return undefined;
     const { resolved, ready } = started;
     const { settings, apiKey } = ready;
+    const guarded = usesEndpoint(settings) ? await guardDialogue(resolved.input, settings.endpoint, log, args.phi) : { input: resolved.input, choice: undefined };
+    if (!guarded) return undefined;
     const ref = resolved.reference;
     const doc = documents.create('note', `Note for ${resolved.label}`);
     const refDoc = ref ? documents.create('reference', `Reference note ${ref.encounter.encounterId}`, ref.encounter.note) : undefined;
@@ -174,7 +185,7 @@ export function registerGenerationCommands(deps: GenerationCommandDeps): { stop(
       result = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Generating a note for ${resolved.label}`, cancellable: true }, (p, token) => {
         token.onCancellationRequested(() => abort.abort());
         let chars = 0;
-        return engine.generate(resolved.input, settings, {
+        return engine.generate(guarded.input, settings, {
           signal: abort.signal,
           ...(apiKey ? { apiKey } : {}),
           loadProgress: notificationProgress(p, (d) => `loading the model… ${d}%`),
@@ -200,6 +211,11 @@ export function registerGenerationCommands(deps: GenerationCommandDeps): { stop(
       documents.setGenerating(doc, false);
     }
     documents.setText(doc, result.text);
+    try {
+      traceNote(documents, doc, resolved.input, resolved.label);
+    } catch (e) {
+      log(`Could not check the note against the dialogue: ${describeError(e)}`);
+    }
     let scores: NoteScoreSummary | undefined;
     if (ref) {
       scores = await scoreNote(result.text, ref.encounter, ref.split);
@@ -227,6 +243,8 @@ export function registerGenerationCommands(deps: GenerationCommandDeps): { stop(
       model: result.model,
       ...(ref && refDoc ? { reference: { encounterId: ref.encounter.encounterId, split: ref.split, matchedBy: ref.matchedBy, uri: refDoc.uri.toString() } } : {}),
       ...(scores ? { scores } : {}),
+      ...(doc.trace ? { faithfulness: { sentences: doc.trace.sentences.length, unsupported: doc.trace.sentences.filter((s) => !s.supported).length, dialogue: doc.trace.dialogue.toString() } } : {}),
+      ...(guarded.choice ? { phi: guarded.choice } : {}),
     };
   };
 

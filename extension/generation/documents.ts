@@ -1,16 +1,25 @@
 /**
  * Read-only documents on the `medigen-note:` scheme: generated notes (updated while the text
- * streams in), their reference notes (for the diff), and prompts. VS Code re-reads a document's
+ * streams in), their reference notes (for the diff), prompts, and the dialogues notes were
+ * generated from (where faithfulness evidence points). VS Code re-reads a document's
  * text from this provider each time `onDidChange` fires for it.
  */
 import * as vscode from 'vscode';
 import type { NoteScoreSummary } from '../../models/generation/index';
+import type { EditorSentence } from '../../models/safety/index';
 
 /** The URI scheme of MediGen Lab's generated documents. */
 export const NOTE_SCHEME = 'medigen-note';
 
 /** What a `medigen-note:` document holds. */
-export type NoteDocKind = 'note' | 'reference' | 'prompt';
+export type NoteDocKind = 'note' | 'reference' | 'prompt' | 'dialogue';
+
+/** A finished note traced against its dialogue (models/safety): each sentence, supported or not, with its evidence turns. */
+export interface NoteTrace {
+  /** The `medigen-note:` document holding the dialogue exactly as the note was generated from it. */
+  dialogue: vscode.Uri;
+  sentences: EditorSentence[];
+}
 
 /** One document's state. */
 export interface NoteDoc {
@@ -23,6 +32,8 @@ export interface NoteDoc {
   reference?: vscode.Uri;
   /** Scores against the reference, once the note is finished. */
   scores?: NoteScoreSummary;
+  /** Faithfulness against the dialogue, once the note is finished. */
+  trace?: NoteTrace;
 }
 
 /** How often a streaming document is refreshed, at most. */
@@ -59,9 +70,16 @@ export class NoteDocuments implements vscode.TextDocumentContentProvider, vscode
     return doc ? doc.text : 'This MediGen Lab document is gone (VS Code was restarted). Generate the note again.';
   }
 
-  /** Marks a note as streaming (or finished) and tells listeners. */
+  /** Marks a note as streaming (or finished) and tells listeners; a streaming note has no trace. */
   setGenerating(doc: NoteDoc, generating: boolean): void {
     doc.generating = generating;
+    if (generating) doc.trace = undefined;
+    this.stateChanged.fire(doc);
+  }
+
+  /** Stores a finished note's faithfulness trace and tells listeners (the diagnostics). */
+  setTrace(doc: NoteDoc, trace: NoteTrace): void {
+    doc.trace = trace;
     this.stateChanged.fire(doc);
   }
 

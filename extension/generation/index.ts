@@ -10,6 +10,7 @@ import { GENERATION_COMMANDS, registerGenerationCommands } from './commands';
 import { NOTE_SCHEME, NoteDocuments } from './documents';
 import { GenerationEngine } from '../../models/generation/index';
 import { CorpusCache } from './input';
+import { NoteFaithfulness } from './faithfulness';
 
 export { GENERATION_COMMANDS, type GenerateNoteArgs, type GenerateNoteResult, type ShowPromptResult } from './commands';
 export { NOTE_SCHEME, NoteDocuments, type NoteDoc, type NoteDocKind } from './documents';
@@ -18,6 +19,7 @@ export { DEFAULT_GENERATION_SETTINGS, GENERATION_SETTING_KEYS, effectiveThreads,
 export { availableSplits, findEncounter, findReference, loadCorpusEncounters, normalizeDialogue, type CorpusEncounter, type ReferenceMatch } from '../../models/generation/index';
 export { DIVISION_LABELS, formatScores, headerLines, lensSpecs, scoreNote, scoresTooltip, type HeaderLine, type LensSpec, type NoteScoreSummary, type RougeF1, type SectionScore } from '../../models/generation/index';
 export { API_KEY_SECRET, type ChooseModelResult } from './setup';
+export { FAITHFULNESS_SOURCE, SHOW_EVIDENCE_COMMAND, type ShowEvidenceResult } from './faithfulness';
 
 /** What the generation features expose (for tests and other features). */
 export interface GenerationFeatures {
@@ -29,7 +31,7 @@ export interface GenerationFeatures {
   stop(): boolean;
 }
 
-/** Registers the generation commands, the `medigen-note:` documents and their CodeLens; disposes the model on deactivate. */
+/** Registers the generation commands, the `medigen-note:` documents with their CodeLens and faithfulness diagnostics; disposes the model on deactivate. */
 export function registerGenerationFeatures(context: vscode.ExtensionContext, output: vscode.OutputChannel): GenerationFeatures {
   const engine = new GenerationEngine();
   const documents = new NoteDocuments();
@@ -43,6 +45,7 @@ export function registerGenerationFeatures(context: vscode.ExtensionContext, out
     documents,
     corpus,
     lenses,
+    new NoteFaithfulness(documents),
     vscode.workspace.registerTextDocumentContentProvider(NOTE_SCHEME, documents),
     vscode.languages.registerCodeLensProvider({ scheme: NOTE_SCHEME }, lenses),
     { dispose: () => void engine.dispose().catch((e: unknown) => output.appendLine(`Could not release the model: ${(e as Error).message}`)) },
