@@ -1,0 +1,25 @@
+import { indexDialogue, traceFaithfulness, type Encounter, type IssueKind } from 'medigen-lab';
+
+/** One detail of a note that the visit does not support. */
+export interface UnsupportedDetail {
+  /** The sentence of the note that carries it, exactly as it stands in the note. */
+  sentence: string;
+  /** What kind of detail: number, side, medication, diagnosis or negation. */
+  kind: IssueKind;
+  /** The detail as the note writes it, e.g. "250 mg" or "right ankle". */
+  text: string;
+}
+
+/**
+ * Every detail of `note` that the encounter's dialogue does not support, one entry per detail, in
+ * the order the note says them. What the metadata tells (the patient's age, the complaints)
+ * counts as said.
+ */
+export function unsupportedDetails(encounter: Encounter, note: string): UnsupportedDetail[] {
+  const index = indexDialogue(encounter.dialogue);
+  const details: UnsupportedDetail[] = [];
+  for (const sentence of traceFaithfulness(index, note)) {
+    for (const issue of sentence.issues) details.push({ sentence: sentence.text, kind: issue.kind, text: issue.text });
+  }
+  return details;
+}

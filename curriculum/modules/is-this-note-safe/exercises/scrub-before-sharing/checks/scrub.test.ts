@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict';
+import { loadStudent, type Remote } from 'medigen-lab/checks';
+import { IDENTIFIER_KINDS, loadSplit, plantIdentifiers, sampleCorpusDir, scanIdentifiers, scrubIdentifiers, type IdentifierKind } from 'medigen-lab';
+
+interface Shareable {
+  text: string;
+  counts: Record<IdentifierKind, number>;
+}
+interface Student {
+  scrubForSharing(dialogue: string, knownNames: string[]): Shareable;
+}
+
+let student: Remote<Student>;
+before(async () => {
+  student = await loadStudent<Student>('scrub.ts');
+});
+after(() => student?.close());
+
+// A made-up visit the way speech recognition writes it: the same name, phone number said twice.
+const VISIT = [
+  '[doctor] good afternoon , mister okonkwo . is it okay if dax listens in ?',
+  '[patient] yes . my wife , adaeze , drove me here .',
+  '[doctor] can i confirm your phone number ?',
+  '[patient] it is six one seven , four four two , nine zero one three .',
+  '[doctor] and your email ?',
+  '[patient] chidi dot okonkwo at gmail dot com .',
+  '[doctor] thank you , mister Okonkwo . is adaeze still taking the pills ?',
+  '[patient] she is . you can also call her at six one seven , four four two , nine zero one three .',
+].join('\n');
+const NAMES = ['Chidi Okonkwo', 'Adaeze'];
+
+const zeros = () => Object.fromEntries(IDENTIFIER_KINDS.map((k) => [k, 0])) as Record<IdentifierKind, number>;
+
+describe('scrub-before-sharing', () => {
+  it('scrubForSharing numbers the placeholders so the same person keeps the same number', async () => {
+    const got = await student.scrubForSharing(VISIT, NAMES);
+    const want = [
+      '[doctor] good afternoon , mister [NAME 1] . is it okay if dax listens in ?',
+      '[patient] yes . my wife , [NAME 2] , drove me here .',
+      '[doctor] can i confirm your phone number ?',
+      '[patient] it is [PHONE 1] .',
+      '[doctor] and your email ?',
+      '[patient] [EMAIL 1] .',
+      '[doctor] thank you , mister [NAME 1] . is [NAME 2] still taking the pills ?',
+      '[patient] she is . you can also call her at [PHONE 1] .',
+    ].join('\n');
+    assert.equal(got?.text, want, 'okonkwo (twice, once capitalised) should be [NAME 1] both times, adaeze [NAME 2] both times, the phone number said twice [PHONE 1] both times, and every other character unchanged');
+  });
+
+  it('scrubForSharing finds the names from the metadata wherever they are said', async () => {
+    const got = await student.scrubForSharing('[doctor] is adaeze still taking the pills ?\n[patient] she is .', ['Adaeze']);
+    assert.equal(got?.text, '[doctor] is [NAME 1] still taking the pills ?\n[patient] she is .', 'adaeze is a known name (from the metadata): pass knownNames to scanIdentifiers so it is found without a cue such as "my name is"');
+  });
+
+  it('scrubForSharing counts every identifier it replaced, by kind, with every kind listed', async () => {
+    const got = await student.scrubForSharing(VISIT, NAMES);
+    assert.deepEqual(got?.counts, { ...zeros(), name: 4, phone: 2, email: 1 }, 'the visit has 4 names (2 people, each said twice), 2 phone numbers (the same one said twice) and 1 email; the other kinds are 0');
+  });
+
+  it('scrubForSharing removes the identifiers planted in sample-corpus dialogues, as the library finds them', async () => {
+    for (const e of loadSplit('valid', sampleCorpusDir()).encounters.slice(0, 2)) {
+      const { dialogue } = plantIdentifiers(e.dialogue, 11, 1);
+      const got = await student.scrubForSharing(dialogue, []);
+      const library = scrubIdentifiers(dialogue);
+      assert.equal(got?.text.replace(/\[([A-Z]+) \d+\]/g, '[$1]'), library.text, `${e.encounterId}: with the numbers taken out of the placeholders, your text should be the library's scrubbed text`);
+      const want = zeros();
+      for (const h of scanIdentifiers(dialogue)) want[h.kind]++;
+      assert.deepEqual(got.counts, want, `${e.encounterId}: the counts by kind should match the identifiers found`);
+    }
+  });
+});

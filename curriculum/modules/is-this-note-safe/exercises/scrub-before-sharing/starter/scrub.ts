@@ -1,0 +1,21 @@
+import { IDENTIFIER_KINDS, PLACEHOLDERS, scanIdentifiers, type IdentifierKind } from 'medigen-lab';
+
+/** A dialogue ready to share, and what was taken out of it. */
+export interface Shareable {
+  /** The dialogue with each identifier replaced by a numbered placeholder: [NAME 1], [PHONE 1], [NAME 2], … */
+  text: string;
+  /** How many identifiers of each kind were replaced (every kind listed, 0 when none). */
+  counts: Record<IdentifierKind, number>;
+}
+
+/**
+ * Replaces every identifier of a dialogue with a numbered placeholder so a reader can still follow
+ * who is who: the first name found becomes [NAME 1], the next different name [NAME 2], and the same
+ * name said again (in any case) gets the same number. The same for phone numbers, emails and the
+ * other kinds. `knownNames` (the patient's and doctor's names from the metadata) are found wherever they appear.
+ */
+export function scrubForSharing(dialogue: string, knownNames: string[]): Shareable {
+  // TODO: find the identifiers with scanIdentifiers(dialogue, { knownNames }); each has kind, text, start and end.
+  // PLACEHOLDERS[kind] is "[NAME]", "[PHONE]", …: put the number before the closing bracket.
+  throw new Error(`TODO: scrub ${dialogue.length} characters (${knownNames.length} known names; ${IDENTIFIER_KINDS.length} kinds, ${typeof PLACEHOLDERS}, ${typeof scanIdentifiers} are ready)`);
+}
