@@ -18,5 +18,5 @@ export interface UnsupportedDetail {
 export function unsupportedDetails(encounter: Encounter, note: string): UnsupportedDetail[] {
   // TODO: prepare the dialogue with indexDialogue(dialogue, metadataFacts(metadata)),
   // trace the note with traceFaithfulness, and list the issues of the unsupported sentences.
-  throw new Error(`TODO: find the unsupported details of a ${note.length}-character note (${typeof indexDialogue}, ${typeof metadataFacts}, ${typeof traceFaithfulness} are imported for you)`);
+  throw new Error(`TODO: find the unsupported details of the ${note.length}-character note for ${encounter.encounterId} (${typeof indexDialogue}, ${typeof metadataFacts}, ${typeof traceFaithfulness} are imported for you)`);
 }
