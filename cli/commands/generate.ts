@@ -62,10 +62,16 @@ const generate = defineCommand({
 interrupted (Ctrl+C, crash), run the same command again: it resumes and skips the notes already
 written. Changing the model, adapter, split or options starts a new run (add --restart).
 
+With --endpoint on another machine, the identifier guard scans the dialogues before any is sent
+and says what it found (names, phone numbers, emails, record numbers, dates of birth, addresses,
+SSNs); --phi scrub|send|stop says what to do, otherwise it asks in a terminal and refuses when
+nobody can answer.
+
 Examples:
   medigen models make-tiny
   medigen generate --split test1 --model hf:bartowski/Llama-3.2-1B-Instruct-GGUF:Q4_K_M --out preds.csv --corpus ~/aci-bench
   medigen generate --split test1 --model base.gguf --lora adapter.gguf --grammar soap --parallel 2 --out preds.csv
+  medigen generate --split test1 --endpoint https://llm.hospital.example/v1 --model llama-70b --phi scrub --out preds.csv
   medigen eval --gold test1 --pred preds.csv --corpus ~/aci-bench`,
   async run(ctx) {
     const v = ctx.values;
