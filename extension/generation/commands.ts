@@ -9,13 +9,16 @@ import type { Progress } from '../../core/index';
 import { formatBytes } from '../../models/gguf/index';
 import type { NoteDocuments } from './documents';
 import type { GenerationEngine } from '../../models/generation/index';
-import { pickEncounter, resolveInput, type CorpusCache, type InputArgs } from './input';
+import { pickEncounter, resolveInput, type CorpusCache } from './input';
 import { usesEndpoint, type GenerationSettings } from '../../models/generation/index';
 import { formatScores, scoreNote, type NoteScoreSummary } from '../../models/generation/index';
 import { API_KEY_SECRET, chooseModel, confirmEndpoint, readSettings, setEndpointApiKey, type ModelChoice } from './setup';
-import type { PhiChoice } from '../../models/safety/index';
 import { traceNote } from './faithfulness';
 import { guardDialogue } from './guard';
+
+import type { GenerateNoteArgs, GenerateNoteResult, ShowPromptResult } from './results';
+
+export type { GenerateNoteArgs, GenerateNoteResult, ShowPromptResult } from './results';
 
 /** Command ids contributed in package.json. */
 export const GENERATION_COMMANDS = {
@@ -28,43 +31,6 @@ export const GENERATION_COMMANDS = {
   setEndpointApiKey: 'medigenLab.setEndpointApiKey',
 } as const;
 
-/** The argument `generateNote`, `generateNoteForEncounter` and `showPrompt` accept from code. */
-export interface GenerateNoteArgs extends InputArgs {
-  /** Settings used instead of the configured ones for this call. */
-  settings?: Partial<GenerationSettings>;
-  /** What to do with identifiers before the dialogue goes to an endpoint on another machine; asked when absent. */
-  phi?: PhiChoice;
-}
-
-/** What `medigenLab.generateNote` returns. */
-export interface GenerateNoteResult {
-  /** The `medigen-note:` document holding the note. */
-  uri: string;
-  text: string;
-  stopReason: string;
-  /** True when the note was stopped before it finished. */
-  stopped: boolean;
-  generatedTokens?: number;
-  promptTokens?: number;
-  backend: 'local' | 'remote';
-  model: string;
-  /** The reference note, when the dialogue has one. */
-  reference?: { encounterId: string; split: string; matchedBy: string; uri: string };
-  scores?: NoteScoreSummary;
-  /** Sentences of the note and how many the dialogue does not support (underlined in the note). */
-  faithfulness?: { sentences: number; unsupported: number; dialogue: string };
-  /** What the identifier guard did before an endpoint on another machine: 'scrub' or 'send'. */
-  phi?: PhiChoice;
-}
-
-/** What `medigenLab.showPrompt` returns. */
-export interface ShowPromptResult {
-  uri: string;
-  text: string;
-  /** Tokens the local model sees; absent for an endpoint. */
-  tokenCount?: number;
-  backend: 'local' | 'remote';
-}
 
 /** A button shown with an error. */
 interface Action {
