@@ -175,16 +175,21 @@ function phiFlag(v: GenerateValues): PhiChoice | undefined {
   return c;
 }
 
-/** Asks on the terminal until the answer is scrub, send or stop. */
+/** Asks on the terminal until the answer is scrub, send or stop; Ctrl+C or Ctrl+D is "stop". */
 async function askPhi(question: string, err: NodeJS.WriteStream): Promise<PhiChoice> {
   const { createInterface } = await import('node:readline/promises');
   const rl = createInterface({ input: process.stdin, output: err });
+  const stopped = new AbortController();
+  rl.on('SIGINT', () => stopped.abort());
   try {
     for (;;) {
-      const c = parsePhiAnswer(await rl.question(`${question}\nType scrub, send or stop: `));
+      const c = parsePhiAnswer(await rl.question(`${question}\nType scrub, send or stop: `, { signal: stopped.signal }));
       if (c) return c;
       err.write('Please answer scrub, send or stop.\n');
     }
+  } catch {
+    err.write('\n');
+    return 'stop';
   } finally {
     rl.close();
   }

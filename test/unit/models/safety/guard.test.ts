@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MedigenError } from '../../../../core/index';
+import { MedigenError, projectRoot } from '../../../../core/index';
 import { parseCsv, writeCsv } from '../../../../datasets/index';
 import { generateSplit } from '../../../../models/generation/index';
 import { decidePhi, describeFindings, findIdentifiersIn, guardedInput, parsePhiAnswer, scrubEncounter } from '../../../../models/safety/index';
@@ -118,5 +119,24 @@ describe('models/safety: the guard on the remote generation path, against a real
     const bad = await runCli(['generate', '--split', csv, '--endpoint', base, '--model', 'm', '--out', join(dir, 'e.csv'), '--phi', 'maybe']);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--phi maybe is not a choice/);
+  });
+
+  it('in a terminal, medigen generate asks what to do before sending: "maybe" is asked again, "stop" sends nothing (a real pseudo-terminal, util-linux script)', async function () {
+    if (process.platform !== 'linux' || spawnSync('script', ['--version']).status !== 0) this.skip(); // needs util-linux's script for a pseudo-terminal
+    const cmd = `'${process.execPath}' --import tsx cli/index.ts generate --split '${csv}' --endpoint http://llm.hospital.invalid/v1 --model m --out '${join(dir, 'f.csv')}'`;
+    const child = spawn('script', ['-qec', cmd, '/dev/null'], { cwd: projectRoot(), stdio: ['pipe', 'pipe', 'pipe'] });
+    let output = '';
+    let asked = 0;
+    child.stdout.on('data', (d: Buffer) => {
+      output += d.toString();
+      const n = output.split('Type scrub, send or stop:').length - 1;
+      if (n > asked) child.stdin.write(++asked === 1 ? 'maybe\n' : 'stop\n');
+    });
+    const code = await new Promise<number | null>((done) => child.on('close', done));
+    assert.equal(asked, 2, output);
+    assert.match(output, /found 1 name and 1 phone number in 1 of 2 dialogues\. They are about to be sent to llm\.hospital\.invalid/);
+    assert.match(output, /Please answer scrub, send or stop/);
+    assert.match(output, /Stopped: no dialogue was sent/);
+    assert.equal(code, 1);
   });
 });
