@@ -89,7 +89,7 @@ describe('Faithfulness diagnostics on a generated note (loopback endpoint with a
 
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', uri, new vscode.Position(2, 5));
     const text = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n').replace(/&nbsp;/g, ' ').replace(/\\(.)/g, '$1'); // appendText escapes spaces and punctuation
-    assert.match(text, /Supported by turn 1 of the dialogue/);
+    assert.match(text, /Supported by turns? (\d+, )*1\b.* of the dialogue/);
     assert.match(text, /my right knee has been hurting/);
     assert.match(text, /command:medigenLab\.showEvidence\?/);
   });
