@@ -5,10 +5,12 @@
  * "lisinopril", "left" near "knee"), so a number or side said elsewhere in the visit is not taken
  * as support.
  */
-import { FREQUENCIES, indexDialogue, nearAny, type DialogueIndex, type Place } from './dialogue';
+import { FREQUENCIES, indexDialogue, type DialogueIndex, type Place } from './dialogue';
 import { editDistance, findTerms, type Term } from './lexicon';
-import { findNumbers, type NumberMention } from './spokenNumbers';
-import { isContent, splitSentences, stem, words, type Word } from './text';
+import { isFigure, maximal, numberSupported, ORDINAL_WORD, UNIT_STEMS } from './numberSupport';
+import { isSideUse, SIDES, sideSupported } from './sideSupport';
+import { findNumbers } from './spokenNumbers';
+import { contentStems, splitSentences, words, type Word } from './text';
 
 export type IssueKind = 'number' | 'side' | 'medication' | 'diagnosis' | 'negation';
 export const ISSUE_KINDS: readonly IssueKind[] = ['number', 'side', 'medication', 'diagnosis', 'negation'];
@@ -39,133 +41,10 @@ export interface FaithfulnessOptions {
   sideWindow?: number;
 }
 
-// Units written in notes, as the stem of the word said in the visit.
-const UNIT_STEMS: Record<string, string> = {
-  mg: 'milligram', mgs: 'milligram', mcg: 'microgram', g: 'gram', ml: 'cc', cc: 'cc', cm: 'centimet', mm: 'millimet', kg: 'kilogram',
-  lb: 'pound', lbs: 'pound', yr: 'year', yrs: 'year', yo: 'year', wk: 'week', wks: 'week', hr: 'hour', hrs: 'hour', min: 'minut', mins: 'minut',
-  bpm: 'beat', x: 'time', units: 'unit', iu: 'unit',
-};
-
-// Left and right only: "bilateral" is said in exams and rarely in the visit, and flipping it is no planted error.
-const SIDES: Record<string, string[]> = { left: ['left'], right: ['right'] };
-// Body words a note and a visit name differently.
-const BODY_SYNONYMS: Record<string, string[]> = { extrem: ['leg', 'arm', 'foot', 'hand'], lower: ['leg', 'foot', 'knee', 'hip'], upper: ['arm', 'shoulder', 'hand'], ear: ['ear'], ey: ['eye'] };
-
 const NEGATION_CUES = new Set(['denies', 'deny', 'denied', 'no']);
 const NO_ANSWER = /^(no|nope|not|never|nothing|none|nah|i don't|i do not|i haven't|i have not|denies)\b/;
 const YES_ANSWER = /^(yes|yeah|yep|i do|i have|uh-huh|mm-hmm|correct|definitely|it does|it is)\b/;
 
-function contentStems(w: readonly Word[], from: number, to: number, skip?: (k: number) => boolean): string[] {
-  const out: string[] = [];
-  for (let k = Math.max(0, from); k < Math.min(w.length, to); k++) if (!skip?.(k) && isContent(w[k]!.norm)) out.push(stem(w[k]!.norm));
-  return out;
-}
-
-/**
- * False for numbers that are part of a name or a date rather than a figure: "COVID-19", "L4-5",
- * "type 1 diabetes", "02/2022", "08/03/2020".
- */
-function isFigure(text: string, w: readonly Word[], m: NumberMention): boolean {
-  const first = w[m.from]!;
-  const before = text.slice(Math.max(0, first.start - 2), first.start);
-  const after = text.slice(w[m.to - 1]!.end, w[m.to - 1]!.end + 3);
-  if (/[A-Za-z]-?$/.test(before)) return false;
-  if (/^(type|grade|stage|class|phase)$/.test(w[m.from - 1]?.norm ?? '')) return false;
-  if (/\d\/$/.test(before) && /^\d/.test(text.slice(first.start))) return !/\d\/\d+\/\d/.test(text.slice(Math.max(0, first.start - 6), first.end + 6)) && !/\/\d{4}/.test(text.slice(first.start - 1, first.end));
-  if (/^\/\d/.test(after) && /\d{1,2}\/\d{1,2}\/\d{2,4}|\d{1,2}\/\d{4}/.test(text.slice(first.start, first.end + 10))) return false;
-  return true;
-}
-
-// "her first visit", "the third accident": ordinal words in a note are rarely a figure to check.
-const ORDINAL_WORD = /^(first|second|third|[a-z]+th|once|single|couple|double|triple)$/;
-
-/** Longest readings only: "fifty four" in a note is 54, not also 50 and 4. */
-function maximal(mentions: NumberMention[]): NumberMention[] {
-  return mentions.filter((m) => !mentions.some((o) => o !== m && o.from <= m.from && o.to >= m.to && o.to - o.from > m.to - m.from));
-}
-
-// Units, as stems, that a number can be of: a dose of 20 milligrams is not 20 years.
-const UNIT_SET = new Set(['milligram', 'microgram', 'gram', 'cc', 'centimet', 'millimet', 'kilogram', 'pound', 'year', 'month', 'week', 'dai', 'hour', 'minut', 'time', 'unit', 'percent', 'beat', 'degre', 'inch', 'feet', 'foot', 'mile', 'liter', 'milliliter', 'tablet', 'pill', 'refil', 'view']);
-
-function unitStem(norm: string | undefined): string | undefined {
-  if (!norm) return undefined;
-  const u = UNIT_STEMS[norm] ?? stem(norm);
-  return UNIT_SET.has(u) ? u : undefined;
-}
-
-/**
- * A number is supported when the dialogue says it with the same unit ("twenty milligrams" for
- * "20 mg"), or near the words it goes with in the note and not with another unit.
- */
-function numberSupported(index: DialogueIndex, sentence: string, w: readonly Word[], m: NumberMention, window: number): Place | undefined | true {
-  const places = index.numbers.get(m.value);
-  if (!places) return undefined;
-  const inNumber = (k: number) => k >= m.from && k < m.to;
-  const unit = unitStem(w[m.to]?.norm) ?? (sentence[w[m.to - 1]!.end] === '%' ? 'percent' : undefined);
-  const anchors = contentStems(w, m.from - 3, m.to + 3, inNumber).filter((a) => a !== unit && index.stems.has(a));
-  const unitAfter = (p: Place) => {
-    const t = index.turns[p.turn]!.words;
-    return unitStem(t[p.to!]?.norm) ?? unitStem(t[p.to! + 1]?.norm);
-  };
-  if (unit) {
-    const same = places.find((p) => unitAfter(p) === unit);
-    if (same) return same;
-  }
-  if (!anchors.length && !unit) return true; // nothing to place it by: said anywhere is enough
-  if (!anchors.length) return undefined;
-  return places.find((p) => {
-    const u = unitAfter(p);
-    return (!unit || !u || u === unit) && nearAny(index, p, anchors, window);
-  });
-}
-
-// Words too general to place a side by ("left-sided pain" is placed by what hurts, not by "pain").
-const GENERIC = new Set(['pain', 'side', 'sid', 'area', 'region', 'part', 'wors', 'better', 'mild', 'sever', 'some', 'slight', 'tender', 'swell']);
-
-/** True when words[k] ("left", "right") names a side ("my left knee", "on the right"), not "all right" or "right now". */
-function isSideUse(w: readonly Word[], k: number): boolean {
-  const side = w[k]!.norm;
-  const prev = w[k - 1]?.norm ?? '';
-  const next = w[k + 1]?.norm ?? '';
-  if (side === 'right' && /^(all|that's|thats|that|yeah|okay|is|you're|alright|it's|were|are|was|come|go|turn)$/.test(prev)) return false;
-  if (side === 'right' && /^(now|here|there|away|at|after|before|so|okay|um|uh|i|we|you|and|but|then|back|into|in|over|under|up|down|off|about|when|where|around|through|next|exactly|this|that|yeah|no)$/.test(next)) return false;
-  if (side === 'left' && /^(have|has|had|i|we|you|they|he|she|just|already|was|were|be|been|is|nothing|anything|something)$/.test(prev) && !/^(side|leg|arm|knee|hand|foot|eye|ear|shoulder|hip|elbow|wrist|ankle)$/.test(next)) return false;
-  if (side === 'left' && /^(over|behind|alone|off|out|with|to)$/.test(next)) return false;
-  return true;
-}
-
-/** Places where a side word is said as a side. */
-function sidePlaces(index: DialogueIndex, side: string): Place[] {
-  return (index.stems.get(side) ?? []).filter((p) => isSideUse(index.turns[p.turn]!.words, p.at));
-}
-
-/**
- * A side is supported when the dialogue says it near what it is the side of, and contradicted when
- * it says only the other side there. When the dialogue never gives a side there, the side must be
- * one the visit talks about (not far outnumbered by the other side).
- */
-function sideSupported(index: DialogueIndex, w: readonly Word[], k: number, window: number): Place | undefined | true {
-  const side = w[k]!.norm;
-  const isSide = (j: number) => SIDES[w[j]!.norm] !== undefined;
-  let anchors = contentStems(w, k + 1, k + 4, isSide).filter((a) => !GENERIC.has(a));
-  if (!anchors.length) anchors = contentStems(w, k - 3, k, isSide).filter((a) => !GENERIC.has(a));
-  anchors = anchors.flatMap((a) => [a, ...(BODY_SYNONYMS[a] ?? [])]);
-  const known = anchors.filter((a) => index.stems.has(a));
-  const same = sidePlaces(index, side);
-  const other = sidePlaces(index, side === 'left' ? 'right' : 'left');
-  // Said in the same words ("of the left knee"): supported.
-  const verbatim = same.find((p) => {
-    const t = index.turns[p.turn]!.words;
-    return t[p.at - 1]?.norm === w[k - 1]?.norm && t[p.at + 1]?.norm === w[k + 1]?.norm && w[k - 1] !== undefined && w[k + 1] !== undefined;
-  });
-  if (verbatim) return verbatim;
-  if (known.length) {
-    const near = same.find((p) => nearAny(index, p, known, window));
-    if (near) return near;
-    if (other.some((p) => nearAny(index, p, known, window))) return undefined;
-  }
-  return same.length > 0 && same.length * 2 >= other.length ? true : undefined;
-}
 
 function termSupported(index: DialogueIndex, term: Term): boolean {
   if (index.terms.has(term)) return true;

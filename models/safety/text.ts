@@ -53,6 +53,13 @@ export function stem(word: string): string {
   return s;
 }
 
+/** Stems of the content words of w[from..to), skipping those `skip` says. */
+export function contentStems(w: readonly Word[], from: number, to: number, skip?: (k: number) => boolean): string[] {
+  const out: string[] = [];
+  for (let k = Math.max(0, from); k < Math.min(w.length, to); k++) if (!skip?.(k) && isContent(w[k]!.norm)) out.push(stem(w[k]!.norm));
+  return out;
+}
+
 /** True for a word that carries content: letters, not a stopword, at least 3 characters. */
 export function isContent(norm: string): boolean {
   return norm.length >= 3 && /^[a-z]/.test(norm) && !STOPWORDS.has(norm);
