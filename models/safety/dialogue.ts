@@ -5,7 +5,7 @@
  */
 import { parseTurns } from '../../datasets/index';
 import { findTerms, type Term } from './lexicon';
-import { findNumbers } from './spokenNumbers';
+import { findNumbers, UNITS, type NumberMention } from './spokenNumbers';
 import { stem, words, type Word } from './text';
 
 /** Where something occurs: turn index and word index inside the turn. */
@@ -71,6 +71,26 @@ export function metadataFacts(metadata: Record<string, string> | undefined): str
 }
 
 /**
+ * The numbers said in a turn. ACI-BENCH's ASR writes a spoken decimal point as a full stop ("ninety
+ * seven . eight", "two . five of norvasc"): such a reading is added as 97.8 and 2.5. Readings
+ * inside a longer one ("twenty" and "five" of "one twenty five") are dropped, so that 25 is not
+ * taken as said where the visit said 125, nor 5 where it said 2.5.
+ */
+export function dialogueNumbers(text: string, w: readonly Word[]): NumberMention[] {
+  const all = findNumbers(w).filter((n) => w[n.from - 1]?.norm !== 'point');
+  for (const a of [...all]) {
+    const next = w[a.to];
+    if (!next || !Number.isInteger(a.value) || text.slice(w[a.to - 1]!.end, next.start) !== ' . ') continue;
+    let j = a.to;
+    let digits = '';
+    while (w[j] && UNITS[w[j]!.norm] !== undefined && w[j]!.norm !== 'oh' && digits.length < 2 && (j === a.to || text.slice(w[j - 1]!.end, w[j]!.start) === ' ')) digits += String(UNITS[w[j++]!.norm]);
+    if (!digits && /^\d$/.test(next.norm)) (digits = next.norm), (j = a.to + 1);
+    if (digits) all.push({ value: Number(`${a.value}.${digits}`), from: a.from, to: j });
+  }
+  return all.filter((m) => !all.some((o) => o !== m && o.from <= m.from && o.to >= m.to && o.to - o.from > m.to - m.from));
+}
+
+/**
  * Prepares a dialogue (ACI-BENCH text with [speaker] tags) for tracing. `facts` (see
  * metadataFacts) count as support too but are never given as evidence turns.
  */
@@ -82,7 +102,7 @@ export function indexDialogue(dialogue: string, facts: readonly string[] = []): 
     const stems = w.map((x) => stem(x.norm));
     index.turns.push({ speaker: t.speaker, text: t.text, words: w, stems });
     stems.forEach((s, at) => push(index.stems, s, { turn, at }));
-    for (const n of findNumbers(w)) if (w[n.from - 1]?.norm !== 'point') push(index.numbers, n.value, { turn, at: n.from, to: n.to });
+    for (const n of dialogueNumbers(t.text, w)) push(index.numbers, n.value, { turn, at: n.from, to: n.to });
     for (const h of findTerms(w, false)) index.terms.add(h.term);
     for (const f of frequenciesIn(w.map((x) => x.norm).join(' '))) index.frequencies.add(f);
     for (const x of w) index.vocabulary.add(x.norm);
@@ -96,5 +116,8 @@ export function nearAny(index: DialogueIndex, place: Place, anchors: readonly st
   const lo = Math.max(0, place.at - window);
   const hi = Math.min(stems.length, place.at + window + 1);
   for (let k = lo; k < hi; k++) if (anchors.includes(stems[k]!)) return true;
+  // An answer at the start of a turn is about the question before it ("how bad is the pain ?" "twelve").
+  const before = place.turn > 0 && place.turn < index.dialogueTurns ? index.turns[place.turn - 1]!.stems : [];
+  for (let k = Math.max(0, before.length - (window - place.at)); k < before.length && place.at < window; k++) if (anchors.includes(before[k]!)) return true;
   return false;
 }

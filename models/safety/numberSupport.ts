@@ -4,6 +4,7 @@
  * visit about something else is not taken as support.
  */
 import { nearAny, type DialogueIndex, type Place } from './dialogue';
+import { findTerms, phraseStems } from './lexicon';
 import type { NumberMention } from './spokenNumbers';
 import { contentStems, stem, type Word } from './text';
 
@@ -57,9 +58,20 @@ export function numberSupported(index: DialogueIndex, sentence: string, w: reado
   const unit = unitStem(w[m.to]?.norm) ?? (sentence[w[m.to - 1]!.end] === '%' ? 'percent' : undefined);
   const anchors = contentStems(w, m.from - 3, m.to + 3, inNumber).filter((a) => a !== unit && index.stems.has(a));
   const unitAfter = (p: Place) => {
-    const t = index.turns[p.turn]!.words;
-    return unitStem(t[p.to!]?.norm) ?? unitStem(t[p.to! + 1]?.norm);
+    const turn = index.turns[p.turn]!;
+    const t = turn.words;
+    return unitStem(t[p.to!]?.norm) ?? unitStem(t[p.to! + 1]?.norm) ?? (/^ ?%/.test(turn.text.slice(t[p.to! - 1]!.end)) ? 'percent' : undefined);
   };
+  // A dose next to a drug the visit names ("meloxicam 15 mg") must be said near that drug, not as 15 mg of another.
+  const drugs = findTerms(w.slice(Math.max(0, m.from - 4), m.to + 1)).filter((h) => h.term.kind === 'medication' && index.terms.has(h.term));
+  if (drugs.length) {
+    const drugStems = new Set(drugs.flatMap((h) => h.term.forms.flatMap((f) => phraseStems(f))));
+    const fits = (p: Place) => (!unit || !unitAfter(p) || unitAfter(p) === unit) && nearAny(index, p, [...drugStems], window);
+    const near = places.find(fits);
+    if (near) return near;
+    // Another dose of that drug said, and not this one: contradicted.
+    for (const [value, other] of index.numbers) if (value !== m.value && value > 0 && other.some((p) => unit && unitAfter(p) === unit && fits(p))) return undefined;
+  }
   if (unit) {
     const same = places.find((p) => unitAfter(p) === unit);
     if (same) return same;

@@ -59,7 +59,7 @@ function readCardinal(w: readonly Word[], i: number): { value: number; next: num
       any = true;
       continue;
     }
-    if (n === 'hundred' && any && current > 0 && current < 10) {
+    if (n === 'hundred' && any && current > 0 && (current < 10 || (current < 100 && total === 0))) { // "two hundred", "fifteen hundred"
       current *= 100;
       j++;
       if (w[j]?.norm === 'and' && readBelowHundred(w, j + 1)) j++;
