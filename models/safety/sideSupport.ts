@@ -10,6 +10,10 @@ export const SIDES: Record<string, string[]> = { left: ['left'], right: ['right'
 // Body words a note and a visit name differently.
 const BODY_SYNONYMS: Record<string, string[]> = { extrem: ['leg', 'arm', 'foot', 'hand'], lower: ['leg', 'foot', 'knee', 'hip'], upper: ['arm', 'shoulder', 'hand'], ear: ['ear'], ey: ['eye'] };
 
+// Words either side of a side said in the visit that count as its context; how far the other side's context must win by; how many times as often it must be said there.
+const SPAN = 12;
+const MARGIN = 1;
+const RATIO = 3;
 // Words too general to place a side by ("left-sided pain" is placed by what hurts, not by "pain").
 const GENERIC = new Set(['pain', 'side', 'sid', 'area', 'region', 'part', 'wors', 'better', 'mild', 'sever', 'some', 'slight', 'tender', 'swell']);
 
@@ -30,10 +34,34 @@ function sidePlaces(index: DialogueIndex, side: string): Place[] {
   return (index.stems.get(side) ?? []).filter((p) => isSideUse(index.turns[p.turn]!.words, p.at));
 }
 
+/** How much of a sentence's content (stem → weight) the dialogue says within `span` words of a place. */
+function contextScore(index: DialogueIndex, p: Place, context: Map<string, number>, span: number): number {
+  const stems = index.turns[p.turn]!.stems;
+  const seen = new Set<string>();
+  let score = 0;
+  for (let j = Math.max(0, p.at - span); j < Math.min(stems.length, p.at + span + 1); j++) {
+    const weight = context.get(stems[j]!);
+    if (weight !== undefined && !seen.has(stems[j]!)) (score += weight), seen.add(stems[j]!);
+  }
+  return score;
+}
+
+/** The sentence's content stems that the dialogue says, each weighted by how rare it is there (idf over turns). */
+function sentenceContext(index: DialogueIndex, w: readonly Word[]): Map<string, number> {
+  const context = new Map<string, number>();
+  const n = index.turns.length || 1;
+  for (const s of contentStems(w, 0, w.length, (j) => SIDES[w[j]!.norm] !== undefined)) {
+    const places = index.stems.get(s);
+    if (places && !context.has(s)) context.set(s, Math.log(1 + n / new Set(places.map((p) => p.turn)).size));
+  }
+  return context;
+}
+
 /**
  * A side is supported when the dialogue says it near what it is the side of, and contradicted when
- * it says only the other side there. When the dialogue never gives a side there, the side must be
- * one the visit talks about (not far outnumbered by the other side).
+ * it says only the other side there, or says the other side there far more often or in words far
+ * closer to the sentence's. When the dialogue never gives a side there, the side must be one the
+ * visit talks about (not far outnumbered by the other side).
  */
 export function sideSupported(index: DialogueIndex, w: readonly Word[], k: number, window: number): Place | undefined | true {
   const side = w[k]!.norm;
@@ -44,16 +72,23 @@ export function sideSupported(index: DialogueIndex, w: readonly Word[], k: numbe
   const known = anchors.filter((a) => index.stems.has(a));
   const same = sidePlaces(index, side);
   const other = sidePlaces(index, side === 'left' ? 'right' : 'left');
-  // Said in the same words ("of the left knee"): supported.
-  const verbatim = same.find((p) => {
-    const t = index.turns[p.turn]!.words;
-    return t[p.at - 1]?.norm === w[k - 1]?.norm && t[p.at + 1]?.norm === w[k + 1]?.norm && w[k - 1] !== undefined && w[k + 1] !== undefined;
-  });
-  if (verbatim) return verbatim;
   if (known.length) {
-    const near = same.find((p) => nearAny(index, p, known, window));
-    if (near) return near;
-    if (other.some((p) => nearAny(index, p, known, window))) return undefined;
+    const sameNear = same.filter((p) => nearAny(index, p, known, window));
+    const otherNear = other.filter((p) => nearAny(index, p, known, window));
+    if (sameNear.length && !otherNear.length) return sameNear[0];
+    if (!sameNear.length && otherNear.length) return undefined;
+    if (sameNear.length) {
+      const context = sentenceContext(index, w);
+      const best = (ps: Place[]) => ps.map((p) => [p, contextScore(index, p, context, SPAN)] as const).sort((a, b) => b[1] - a[1])[0]!;
+      const [bestSame, sameScore] = best(sameNear);
+      // Where the visit says both sides together ("left leg pain , right leg pain"), their context is shared.
+      const together = (p: Place) => sameNear.some((q) => q.turn === p.turn && Math.abs(q.at - p.at) <= SPAN);
+      const apart = otherNear.filter((p) => !together(p));
+      const otherScore = apart.length ? best(apart)[1] : -1;
+      if (otherScore > sameScore + MARGIN) return undefined;
+      if (otherNear.length >= RATIO * sameNear.length && (otherScore >= sameScore || !apart.length)) return undefined;
+      return bestSame;
+    }
   }
   return same.length > 0 && same.length * 2 >= other.length ? true : undefined;
 }
