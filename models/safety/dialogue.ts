@@ -34,9 +34,9 @@ export interface DialogueIndex {
 
 /** Frequencies of medication use, as written in notes and as said in visits. */
 export const FREQUENCIES: { kind: string; re: RegExp }[] = [
-  { kind: 'bid', re: /\b(b\.?i\.?d\b\.?|twice (a|per|each|every) day|twice daily|two times (a|per|each) day|2 times (a|per) day|every 12 hours|every twelve hours|twice)/i },
-  { kind: 'tid', re: /\b(t\.?i\.?d\b\.?|three times (a|per|each) day|3 times (a|per) day|three times daily|every 8 hours|every eight hours|three times)/i },
-  { kind: 'qid', re: /\b(q\.?i\.?d\b\.?|four times (a|per|each) day|4 times (a|per) day|four times daily|every 6 hours|every six hours|four times)/i },
+  { kind: 'bid', re: /\b(b\.?i\.?d\b\.?|twice (a|per|each|every) day|twice daily|two times (a|per|each) day|2 times (a|per) day|every 12 hours|every twelve hours|q ?(12|twelve) ?h(ours?)?\b|twice)/i },
+  { kind: 'tid', re: /\b(t\.?i\.?d\b\.?|three times (a|per|each) day|3 times (a|per) day|three times daily|every 8 hours|every eight hours|q ?(8|eight) ?h(ours?)?\b|three times)/i },
+  { kind: 'qid', re: /\b(q\.?i\.?d\b\.?|four times (a|per|each) day|4 times (a|per) day|four times daily|every 6 hours|every six hours|q ?(6|six) ?h(ours?)?\b|four times)/i },
   { kind: 'weekly', re: /\b(weekly|once (a|per|every) week|(a|per|every|each) week|1 time per week|one time per week)\b/i },
   { kind: 'prn', re: /\b(p\.?r\.?n\b\.?|as needed|when needed|if needed|as necessary)/i },
   { kind: 'nightly', re: /\b(q\.?h\.?s\b\.?|at bedtime|nightly|at night|before bed|every night|in the evening)/i },
@@ -118,6 +118,6 @@ export function nearAny(index: DialogueIndex, place: Place, anchors: readonly st
   for (let k = lo; k < hi; k++) if (anchors.includes(stems[k]!)) return true;
   // An answer at the start of a turn is about the question before it ("how bad is the pain ?" "twelve").
   const before = place.turn > 0 && place.turn < index.dialogueTurns ? index.turns[place.turn - 1]!.stems : [];
-  for (let k = Math.max(0, before.length - (window - place.at)); k < before.length && place.at < window; k++) if (anchors.includes(before[k]!)) return true;
+  for (let k = Math.max(0, before.length - window); k < before.length && place.at < window; k++) if (anchors.includes(before[k]!)) return true;
   return false;
 }

@@ -60,14 +60,21 @@ function termSupported(index: DialogueIndex, term: Term): boolean {
 
 /** "History of X, Y and Z": items the dialogue never mentions (none of their words said). */
 function inventedHistory(index: DialogueIndex, sentence: string): string[] {
-  const m = /\b(?:history of|history significant for|diagnosed with|history includes)\s+([^.;:]+)/i.exec(sentence);
-  if (!m) return [];
-  const items = m[1]!.split(/,|\band\b|\bor\b|\bas well as\b/i).map((s) => s.trim()).filter(Boolean);
+  const out: string[] = [];
+  for (const m of sentence.matchAll(/\b(?:history of|history significant for|diagnosed with|history includes)\s+([^.;:]+)/gi)) out.push(...inventedItems(index, m[1]!));
+  return out;
+}
+
+// Words too general to say that an item was talked about ("disease" in "celiac disease").
+const GENERAL_ITEM_WORDS = new Set(['diseas', 'disord', 'chronic', 'prior', 'previou', 'syndrom', 'condit', 'problem', 'issu', 'acut', 'histori', 'sever', 'mild']);
+
+function inventedItems(index: DialogueIndex, list: string): string[] {
+  const items = list.split(/,|\band\b|\bor\b|\bas well as\b/i).map((s) => s.trim()).filter(Boolean);
   const out: string[] = [];
   for (const item of items) {
     const w = words(item);
     if (w.some((x) => /^(who|which|that|presents|presenting|is|was|here|status|post)$/.test(x.norm))) break;
-    const stems = contentStems(w, 0, w.length);
+    const stems = contentStems(w, 0, w.length).filter((s) => !GENERAL_ITEM_WORDS.has(s));
     const terms = findTerms(w);
     if (terms.length && terms.every((h) => termSupported(index, h.term))) continue; // said in other words
     if (stems.length && stems.every((s) => !index.stems.has(s))) out.push(item);
