@@ -7,7 +7,7 @@
  */
 import { FREQUENCIES, indexDialogue, type DialogueIndex, type Place } from './dialogue';
 import { editDistance, findTerms, type Term } from './lexicon';
-import { isFigure, maximal, numberSupported, ORDINAL_WORD, UNIT_STEMS } from './numberSupport';
+import { isFigure, levelSaid, maximal, numberSupported, ORDINAL_WORD, spinalLevel, UNIT_STEMS } from './numberSupport';
 import { isSideUse, SIDES, sideSupported } from './sideSupport';
 import { findNumbers } from './spokenNumbers';
 import { contentStems, splitSentences, words, type Word } from './text';
@@ -126,6 +126,11 @@ export function traceSentence(index: DialogueIndex, text: string, options: Faith
 
   for (const m of maximal(findNumbers(w))) {
     if (w[m.from]!.norm === 'one' && m.to - m.from === 1) continue; // "one of", "one time": rarely a figure
+    const level = spinalLevel(text, w, m);
+    if (level !== undefined) {
+      if (!levelSaid(index, level)) issues.push({ kind: 'number', text: slice(m.from - 1, m.to) });
+      continue;
+    }
     if (!isFigure(text, w, m) || (m.to - m.from === 1 && ORDINAL_WORD.test(w[m.from]!.norm))) continue;
     if (!use(numberSupported(index, text, w, m, window))) issues.push({ kind: 'number', text: slice(m.from, Math.min(w.length, m.to + (UNIT_STEMS[w[m.to]?.norm ?? ''] || /^(mg|milligrams?|years?|months?|weeks?|days?|hours?|times?|percent)$/.test(w[m.to]?.norm ?? '') ? 1 : 0))) });
   }

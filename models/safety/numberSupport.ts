@@ -4,8 +4,8 @@
  * visit about something else is not taken as support.
  */
 import { nearAny, type DialogueIndex, type Place } from './dialogue';
-import { findTerms, phraseStems } from './lexicon';
-import type { NumberMention } from './spokenNumbers';
+import { findTerms, phraseStems, type TermHit } from './lexicon';
+import { wordValue, type NumberMention } from './spokenNumbers';
 import { contentStems, stem, type Word } from './text';
 
 // Units written in notes, as the stem of the word said in the visit.
@@ -30,6 +30,34 @@ export function isFigure(text: string, w: readonly Word[], m: NumberMention): bo
   return true;
 }
 
+/** The level a range's second number names ("L4-5" → "l5", "C5/6" → "c6"), or undefined when it is no such range. */
+export function spinalLevel(text: string, w: readonly Word[], m: NumberMention): string | undefined {
+  const prev = w[m.from - 1];
+  const letter = prev && /^([a-z])\d{1,2}$/.exec(prev.norm)?.[1];
+  if (!letter || m.to - m.from !== 1 || !/^\s*[-–/]\s*$/.test(text.slice(prev.end, w[m.from]!.start))) return undefined;
+  return `${letter}${m.value}`;
+}
+
+const levels = new WeakMap<DialogueIndex, Set<string>>();
+
+/** True when the visit names the level: "l5", "l five", "l4-5" or "l4 , 5". */
+export function levelSaid(index: DialogueIndex, level: string): boolean {
+  let said = levels.get(index);
+  if (!said) {
+    levels.set(index, (said = new Set()));
+    for (const t of index.turns) {
+      t.words.forEach((x, k) => {
+        const m = /^([a-z])(\d{1,2})$/.exec(x.norm);
+        if (m) said!.add(x.norm);
+        const next = t.words[k + 1];
+        const value = next && (/^\d{1,2}$/.test(next.norm) ? Number(next.norm) : wordValue(next.norm));
+        if (value !== undefined && next && (m || x.norm.length === 1) && /^[\s,.\-/]*$/.test(t.text.slice(x.end, next.start))) said!.add(`${m ? m[1] : x.norm}${value}`);
+      });
+    }
+  }
+  return said.has(level);
+}
+
 // "her first visit", "the third accident": ordinal words in a note are rarely a figure to check.
 export const ORDINAL_WORD = /^(first|second|third|[a-z]+th|once|single|couple|double|triple)$/;
 
@@ -45,6 +73,17 @@ function unitStem(norm: string | undefined): string | undefined {
   if (!norm) return undefined;
   const u = UNIT_STEMS[norm] ?? stem(norm);
   return UNIT_SET.has(u) ? u : undefined;
+}
+
+const turnDrugs = new WeakMap<DialogueIndex, Map<number, TermHit[]>>();
+
+/** The medications named in one turn of the dialogue (cached per dialogue). */
+function drugsInTurn(index: DialogueIndex, turn: number): TermHit[] {
+  let byTurn = turnDrugs.get(index);
+  if (!byTurn) turnDrugs.set(index, (byTurn = new Map()));
+  let hits = byTurn.get(turn);
+  if (!hits) byTurn.set(turn, (hits = findTerms(index.turns[turn]!.words, false).filter((h) => h.term.kind === 'medication')));
+  return hits;
 }
 
 /**
@@ -69,8 +108,14 @@ export function numberSupported(index: DialogueIndex, sentence: string, w: reado
     const fits = (p: Place) => (!unit || !unitAfter(p) || unitAfter(p) === unit) && nearAny(index, p, [...drugStems], window);
     const near = places.find(fits);
     if (near) return near;
-    // Another dose of that drug said, and not this one: contradicted.
-    for (const [value, other] of index.numbers) if (value !== m.value && value > 0 && other.some((p) => unit && unitAfter(p) === unit && fits(p))) return undefined;
+    // Another dose said of that drug (the drug named nearest to it), and not this one: contradicted.
+    const ours = new Set(drugs.map((h) => h.term));
+    const ofOurs = (p: Place) => {
+      const hits = drugsInTurn(index, p.turn);
+      const nearest = hits.reduce<TermHit | undefined>((a, h) => (!a || Math.abs(h.from - p.at) < Math.abs(a.from - p.at) ? h : a), undefined);
+      return nearest !== undefined && ours.has(nearest.term);
+    };
+    for (const [value, other] of index.numbers) if (value !== m.value && value > 0 && other.some((p) => unit && unitAfter(p) === unit && fits(p) && ofOurs(p))) return undefined;
   }
   if (unit) {
     const same = places.find((p) => unitAfter(p) === unit);
