@@ -16,15 +16,14 @@ export const UNIT_STEMS: Record<string, string> = {
 };
 
 /**
- * False for numbers that are part of a name or a date rather than a figure: "COVID-19", "L4-5",
- * "type 1 diabetes", "02/2022", "08/03/2020".
+ * False for numbers that are part of a name or a date rather than a figure: "COVID-19", "02/2022",
+ * "08/03/2020". ("Type 2 diabetes" and "stage 1" are checked like any figure: the visit says them.)
  */
 export function isFigure(text: string, w: readonly Word[], m: NumberMention): boolean {
   const first = w[m.from]!;
   const before = text.slice(Math.max(0, first.start - 2), first.start);
   const after = text.slice(w[m.to - 1]!.end, w[m.to - 1]!.end + 3);
   if (/[A-Za-z]-?$/.test(before)) return false;
-  if (/^(type|grade|stage|class|phase)$/.test(w[m.from - 1]?.norm ?? '')) return false;
   if (/\d\/$/.test(before) && /^\d/.test(text.slice(first.start))) return !/\d\/\d+\/\d/.test(text.slice(Math.max(0, first.start - 6), first.end + 6)) && !/\/\d{4}/.test(text.slice(first.start - 1, first.end));
   if (/^\/\d/.test(after) && /\d{1,2}\/\d{1,2}\/\d{2,4}|\d{1,2}\/\d{4}/.test(text.slice(first.start, first.end + 10))) return false;
   return true;
