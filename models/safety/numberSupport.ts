@@ -121,6 +121,11 @@ export function numberSupported(index: DialogueIndex, sentence: string, w: reado
     if (same) return same;
   }
   if (!anchors.length && !unit) return true; // nothing to place it by: said anywhere is enough
+  // A value too particular to be said by chance ("162", "6.8"), said once or twice without another unit.
+  if ((m.value >= 100 || !Number.isInteger(m.value)) && places.length <= 2) {
+    const p = places.find((x) => !unit || !unitAfter(x) || unitAfter(x) === unit);
+    if (p) return p;
+  }
   if (!anchors.length) return undefined;
   return places.find((p) => {
     const u = unitAfter(p);
