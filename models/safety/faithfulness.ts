@@ -142,11 +142,14 @@ export function traceSentence(index: DialogueIndex, text: string, options: Faith
   // "left worse than left", "4/5 on the right and 5/5 on the right": one side twice where a note compares two.
   const twice = /\b(left|right)\b(?:-sided)? (?:worse|better|greater|larger|smaller|weaker|stronger) than (?:the )?\1\b|\bon the (left|right)\b[^.;]{1,30}\band\b[^.;]{1,30}\bon the \2\b/i.exec(text);
   if (twice) issues.push({ kind: 'side', text: twice[0] });
+  // A sentence that names both sides ("4/5 on the right and 5/5 on the left") compares them.
+  const bothSides = w.some((x, k) => x.norm === 'left' && isSideUse(w, k)) && w.some((x, k) => x.norm === 'right' && isSideUse(w, k));
   w.forEach((x, k) => {
     if (twice || !SIDES[x.norm] || !isSideUse(w, k)) return;
-    if (!use(sideSupported(index, w, k, options.sideWindow ?? 4))) issues.push({ kind: 'side', text: slice(k, Math.min(w.length, k + 2)) });
+    if (!use(sideSupported(index, w, k, options.sideWindow ?? 4, bothSides))) issues.push({ kind: 'side', text: slice(k, Math.min(w.length, k + 2)) });
   });
   for (const h of findTerms(w)) {
+    if (h.term.name === 'stroke' && /^(cva|cvas)$/.test(w[h.from]!.norm) && /^tender/.test(w[h.to]?.norm ?? '')) continue; // costovertebral angle
     if (!termSupported(index, h.term)) issues.push({ kind: h.term.kind, text: slice(h.from, h.to) });
   }
   for (const item of inventedHistory(index, text)) if (!issues.some((i) => item.includes(i.text) || i.text.includes(item))) issues.push({ kind: 'diagnosis', text: item });

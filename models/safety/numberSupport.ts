@@ -24,6 +24,7 @@ export function isFigure(text: string, w: readonly Word[], m: NumberMention): bo
   const before = text.slice(Math.max(0, first.start - 2), first.start);
   const after = text.slice(w[m.to - 1]!.end, w[m.to - 1]!.end + 3);
   if (/[A-Za-z]-?$/.test(before)) return false;
+  if (/\d:$/.test(before) || /^:\d/.test(after)) return false; // a time of day ("2:00 am")
   if (/\d\/$/.test(before) && /^\d/.test(text.slice(first.start))) return !/\d\/\d+\/\d/.test(text.slice(Math.max(0, first.start - 6), first.end + 6)) && !/\/\d{4}/.test(text.slice(first.start - 1, first.end));
   if (/^\/\d/.test(after) && /\d{1,2}\/\d{1,2}\/\d{2,4}|\d{1,2}\/\d{4}/.test(text.slice(first.start, first.end + 10))) return false;
   return true;

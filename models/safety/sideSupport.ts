@@ -61,9 +61,10 @@ function sentenceContext(index: DialogueIndex, w: readonly Word[]): Map<string, 
  * A side is supported when the dialogue says it near what it is the side of, and contradicted when
  * it says only the other side there, or says the other side there far more often or in words far
  * closer to the sentence's. When the dialogue never gives a side there, the side must be one the
- * visit talks about (not far outnumbered by the other side).
+ * visit talks about (not far outnumbered by the other side; said at all when the sentence compares
+ * both sides with nothing to place them by).
  */
-export function sideSupported(index: DialogueIndex, w: readonly Word[], k: number, window: number): Place | undefined | true {
+export function sideSupported(index: DialogueIndex, w: readonly Word[], k: number, window: number, comparing = false): Place | undefined | true {
   const side = w[k]!.norm;
   const isSide = (j: number) => SIDES[w[j]!.norm] !== undefined;
   let anchors = contentStems(w, k + 1, k + 4, isSide).filter((a) => !GENERIC.has(a));
@@ -90,5 +91,6 @@ export function sideSupported(index: DialogueIndex, w: readonly Word[], k: numbe
       return bestSame;
     }
   }
+  if (comparing && !known.length) return same.length > 0 ? true : undefined;
   return same.length > 0 && same.length * 2 >= other.length ? true : undefined;
 }

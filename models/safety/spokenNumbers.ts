@@ -137,6 +137,12 @@ export function findNumbers(w: readonly Word[]): NumberMention[] {
         if (w[i + 1]?.norm === 'oh' && w[i + 2] && UNITS[w[i + 2]!.norm] !== undefined) out.push({ value: head * 100 + UNITS[w[i + 2]!.norm]!, from: i, to: i + 3 });
       }
     }
+    // Years said as two pairs: "twenty eighteen" (2018), "twenty twenty one" (2021).
+    const second = w[i + 1]?.norm ?? '';
+    if (n === 'twenty' && (TEENS[second] !== undefined || TENS[second] !== undefined)) {
+      const rest = readBelowHundred(w, i + 1)!;
+      out.push({ value: 2000 + rest.value, from: i, to: rest.next });
+    }
     if ((n === 'a' || n === 'an') && /^(day|week|month|year|hour|minute|decade)s?$/.test(w[i + 1]?.norm ?? '')) out.push({ value: 1, from: i, to: i + 1 });
     if (n === 'half' && w[i - 1]?.norm !== 'and') out.push({ value: 0.5, from: i, to: i + 1 });
   }
