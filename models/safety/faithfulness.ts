@@ -128,7 +128,7 @@ export function traceSentence(index: DialogueIndex, text: string, options: Faith
     if (w[m.from]!.norm === 'one' && m.to - m.from === 1) continue; // "one of", "one time": rarely a figure
     const level = spinalLevel(text, w, m);
     if (level !== undefined) {
-      if (!levelSaid(index, level)) issues.push({ kind: 'number', text: slice(m.from - 1, m.to) });
+      if (!level.every((l) => levelSaid(index, l))) issues.push({ kind: 'number', text: slice(m.from - 1, m.to) });
       continue;
     }
     if (!isFigure(text, w, m) || (m.to - m.from === 1 && ORDINAL_WORD.test(w[m.from]!.norm))) continue;

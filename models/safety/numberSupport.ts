@@ -30,12 +30,12 @@ export function isFigure(text: string, w: readonly Word[], m: NumberMention): bo
   return true;
 }
 
-/** The level a range's second number names ("L4-5" → "l5", "C5/6" → "c6"), or undefined when it is no such range. */
-export function spinalLevel(text: string, w: readonly Word[], m: NumberMention): string | undefined {
+/** The levels of a range ("L4-5" → l4 and l5, "C5/6" → c5 and c6), or undefined when it is no such range. */
+export function spinalLevel(text: string, w: readonly Word[], m: NumberMention): string[] | undefined {
   const prev = w[m.from - 1];
   const letter = prev && /^([a-z])\d{1,2}$/.exec(prev.norm)?.[1];
   if (!letter || m.to - m.from !== 1 || !/^\s*[-–/]\s*$/.test(text.slice(prev.end, w[m.from]!.start))) return undefined;
-  return `${letter}${m.value}`;
+  return [prev.norm, `${letter}${m.value}`];
 }
 
 const levels = new WeakMap<DialogueIndex, Set<string>>();
