@@ -105,17 +105,18 @@ export function numberSupported(index: DialogueIndex, sentence: string, w: reado
   const drugs = findTerms(w.slice(Math.max(0, m.from - 4), m.to + 1)).filter((h) => h.term.kind === 'medication' && index.terms.has(h.term));
   if (drugs.length) {
     const drugStems = new Set(drugs.flatMap((h) => h.term.forms.flatMap((f) => phraseStems(f))));
-    const fits = (p: Place) => (!unit || !unitAfter(p) || unitAfter(p) === unit) && nearAny(index, p, [...drugStems], window);
-    const near = places.find(fits);
-    if (near) return near;
-    // Another dose said of that drug (the drug named nearest to it), and not this one: contradicted.
     const ours = new Set(drugs.map((h) => h.term));
+    // The drug a number said in the visit is about: the one named nearest to it in its turn, if any.
     const ofOurs = (p: Place) => {
       const hits = drugsInTurn(index, p.turn);
       const nearest = hits.reduce<TermHit | undefined>((a, h) => (!a || Math.abs(h.from - p.at) < Math.abs(a.from - p.at) ? h : a), undefined);
-      return nearest !== undefined && ours.has(nearest.term);
+      return nearest === undefined || ours.has(nearest.term);
     };
-    for (const [value, other] of index.numbers) if (value !== m.value && value > 0 && other.some((p) => unit && unitAfter(p) === unit && fits(p) && ofOurs(p))) return undefined;
+    const fits = (p: Place) => (!unit || !unitAfter(p) || unitAfter(p) === unit) && nearAny(index, p, [...drugStems], window) && ofOurs(p);
+    const near = places.find(fits);
+    if (near) return near;
+    // Another dose said of that drug, and not this one: contradicted.
+    for (const [value, other] of index.numbers) if (value !== m.value && value > 0 && other.some((p) => unit && unitAfter(p) === unit && fits(p) && drugsInTurn(index, p.turn).length > 0)) return undefined;
   }
   if (unit) {
     const same = places.find((p) => unitAfter(p) === unit);

@@ -100,3 +100,89 @@ describe('models/safety: faithfulness tracing on hand-made cases', () => {
     assert.deepEqual(splitSentences('okay . my knee hurts . since monday').map((s) => s.text), ['okay .', 'my knee hurts .', 'since monday']);
   });
 });
+
+describe('models/safety: faithfulness on ASR-style numbers, sides and history (hand-made cases)', () => {
+  const flagged = (dialogue: string, note: string) => traceFaithfulness(dialogue, note)[0]!.issues;
+
+  it('reads a decimal point said as a full stop ("ninety eight . six") and "fifteen hundred"', () => {
+    const dlg = '[doctor] your temperature is ninety eight . six today .\n[doctor] i am starting robaxin , fifteen hundred milligrams every six to eight hours .';
+    assert.deepEqual(flagged(dlg, 'Temperature: 98.6.'), []);
+    assert.deepEqual(flagged(dlg, 'Temperature: 99.1.'), [{ kind: 'number', text: '99.1' }]);
+    assert.deepEqual(flagged(dlg, 'Robaxin 1500 mg every 6 to 8 hours.'), []);
+    assert.deepEqual(flagged(dlg, 'Robaxin 750 mg every 6 to 8 hours.'), [{ kind: 'number', text: '750 mg' }]);
+  });
+
+  it('does not take a number inside a longer one as said ("twenty five" of "one twenty five over eighty")', () => {
+    const dlg = '[patient] my blood pressure at home is about one twenty five over eighty .\n[doctor] and you take lisinopril twenty milligrams a day ?\n[patient] yes .';
+    assert.deepEqual(flagged(dlg, 'Blood pressure at home is 125/80.'), []);
+    assert.deepEqual(flagged(dlg, 'He takes lisinopril 20 mg a day.'), []);
+    assert.deepEqual(flagged(dlg, 'He takes lisinopril 25 mg a day.'), [{ kind: 'number', text: '25 mg' }]);
+  });
+
+  it('places a short answer by the question before it ("how bad is it ?" "seven")', () => {
+    const dlg = '[doctor] on a scale of one to ten , how bad is the pain in your back ?\n[patient] seven .\n[doctor] okay . and did you take anything for it ?\n[patient] two tylenol .';
+    assert.deepEqual(flagged(dlg, 'He rates his back pain as 7 out of 10.'), []);
+    assert.ok(flagged(dlg, 'He rates his back pain as 9 out of 10.').some((i) => i.kind === 'number' && i.text === '9'));
+  });
+
+  it('checks a dose next to a drug against that drug: "10 mg" said of lisinopril is no support for metformin 10 mg', () => {
+    const dlg = '[doctor] you take metformin five hundred milligrams twice a day , and lisinopril ten milligrams once a day .\n[patient] yes .';
+    assert.deepEqual(flagged(dlg, 'Continue metformin 500 mg twice a day.'), []);
+    assert.deepEqual(flagged(dlg, 'Continue metformin 10 mg twice a day.'), [{ kind: 'number', text: '10 mg' }]);
+  });
+
+  it('reads "%" after a spoken number, "q 6 h" as every 6 hours, years as "twenty eighteen", and "type two"', () => {
+    const dlg = [
+      '[doctor] apply the adapalene , 0.1 % gel , at night .',
+      '[doctor] take ibuprofen six hundred milligrams q 6 h with food .',
+      '[patient] i had a stent put in back in twenty eighteen .',
+      '[doctor] and your type two diabetes is well controlled .',
+    ].join('\n');
+    assert.deepEqual(flagged(dlg, 'Apply adapalene 0.1% gel nightly.'), []);
+    assert.deepEqual(flagged(dlg, 'Ibuprofen 600 mg every 6 hours with food.'), []);
+    assert.deepEqual(flagged(dlg, 'He had a stent placed in 2018.'), []);
+    assert.deepEqual(flagged(dlg, 'Type 2 diabetes, well controlled.'), []);
+    assert.deepEqual(flagged(dlg, 'Type 1 diabetes, well controlled.'), [{ kind: 'number', text: '1' }]);
+  });
+
+  it('checks both levels of a spinal range ("L4-5" against "l4 l5"), and takes no time of day for a figure', () => {
+    const dlg = '[doctor] the mri shows a herniated disc at l4 l5 .\n[patient] the pain woke me at two in the morning .';
+    assert.deepEqual(flagged(dlg, 'MRI shows an L4-5 herniated disc.'), []);
+    assert.deepEqual(flagged(dlg, 'MRI shows an L3-4 herniated disc.'), [{ kind: 'number', text: 'L3-4' }]);
+    assert.deepEqual(flagged(dlg, 'The pain woke him at 2:00 am.'), []);
+  });
+
+  it('where the visit names both sides of a body part, takes the side said with the sentence\'s other words', () => {
+    const dlg = [
+      '[patient] my right knee has been swollen and painful since the fall .',
+      '[doctor] and your left knee ?',
+      '[patient] the left knee is fine .',
+      '[doctor] on exam the right knee has swelling and tenderness along the joint line .',
+    ].join('\n');
+    assert.deepEqual(flagged(dlg, 'Swelling and joint line tenderness of the right knee.'), []);
+    assert.deepEqual(flagged(dlg, 'Swelling and joint line tenderness of the left knee.').map((i) => i.kind), ['side']);
+    // A slip corrected at once ("left ... right leg pain") shares its context with the correction.
+    const slip = '[doctor] she is here for left leg pain , right leg pain , after a fall at work .\n[patient] yes , my right leg .';
+    assert.deepEqual(flagged(slip, 'She presents for right leg pain after a fall at work.'), []);
+  });
+
+  it('accepts a sentence comparing both sides when each is said, and flags a side said of nothing the visit gives a side to', () => {
+    const dlg = '[doctor] strength is four out of five on the right and five out of five on the left .\n[doctor] most of the pain is on the right .\n[doctor] the right side is worse .';
+    assert.deepEqual(flagged(dlg, 'Strength is 4/5 on the right and 5/5 on the left.'), []);
+    assert.deepEqual(flagged(dlg, 'Strength is 4/5 on the left and 5/5 on the left.').map((i) => i.kind), ['side']);
+  });
+
+  it('checks every "history of" in a sentence, and a general word ("disease") is no mention of an item', () => {
+    const dlg = '[patient] i have high blood pressure , and my kidney disease is stable .';
+    assert.deepEqual(flagged(dlg, 'He has a history of hypertension.'), []);
+    const issues = flagged(dlg, 'He has a history of hypertension, and has a history of celiac disease.');
+    assert.deepEqual(issues.map((i) => i.kind), ['diagnosis']);
+    assert.match(issues[0]!.text, /celiac disease/);
+  });
+
+  it('takes "steroid injection" said as support for cortisone, and "CVA tenderness" as no stroke', () => {
+    const dlg = '[doctor] if therapy does not help we can try a steroid injection .\n[doctor] no tenderness over your flanks .';
+    assert.deepEqual(flagged(dlg, 'If therapy does not help, we will consider a cortisone injection.'), []);
+    assert.deepEqual(flagged(dlg, 'No CVA tenderness.'), []);
+  });
+});
