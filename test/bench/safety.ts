@@ -15,8 +15,16 @@ const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
 export async function benchSafety(corpusDir = join(projectRoot(), '..', 'shared', 'aci-bench')): Promise<BenchResult[]> {
   const data = join(corpusDir, 'challenge_data');
-  const test = (['test1', 'test2', 'test3'] as const).flatMap((s) => loadSplit(s, data).encounters);
+  const splits = (['test1', 'test2', 'test3'] as const).map((s) => [s, loadSplit(s, data).encounters] as const);
+  const test = splits.flatMap(([, e]) => e);
   const f = measureFaithfulness(test);
+  // Each split on its own too: the rules were developed looking at test1 (and train, valid); test2 and test3 were only measured.
+  const perSplit = splits
+    .map(([s, e]) => {
+      const m = measureFaithfulness(e);
+      return `${s}${s === 'test1' ? ' (development)' : ''} ${pct(m.caughtRate)} (${PLANT_KINDS.map((k) => `${k} ${pct(m.planted[k].rate)}`).join(', ')}; flagged ${pct(m.flaggedRate)})`;
+    })
+    .join('; ');
   const kinds = PLANT_KINDS.map((k) => `${k} ${f.planted[k].caught}/${f.planted[k].planted} (${pct(f.planted[k].rate)})`).join(', ');
   const fOk = f.caughtRate >= 0.9 && PLANT_KINDS.every((k) => f.planted[k].rate >= 0.8) && f.flaggedRate <= 0.15;
   const faith: BenchResult = {
@@ -24,7 +32,7 @@ export async function benchSafety(corpusDir = join(projectRoot(), '..', 'shared'
     ok: fOk,
     line:
       `Faithfulness (test1-3, ${f.notes} notes): caught ${f.caughtTotal}/${f.plantedTotal} planted details (${pct(f.caughtRate)}, target >= 90%): ${kinds} (each target >= 80%); ` +
-      `flagged ${f.flagged}/${f.sentences} reference sentences (${pct(f.flaggedRate)}, target <= 15%); ${f.msPerNote.toFixed(1)} ms per note`,
+      `flagged ${f.flagged}/${f.sentences} reference sentences (${pct(f.flaggedRate)}, target <= 15%); ${f.msPerNote.toFixed(1)} ms per note. Per split, caught: ${perSplit}`,
     figures: { caughtRate: f.caughtRate, flaggedRate: f.flaggedRate, msPerNote: f.msPerNote, ...Object.fromEntries(PLANT_KINDS.map((k) => [`caught_${k}`, f.planted[k].rate])) },
   };
   const g = measureIdentifierGuard(test);

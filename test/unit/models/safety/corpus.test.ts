@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { projectRoot } from '../../../../core/paths';
 import { loadSplit, type Encounter } from '../../../../datasets/index';
-import { indexDialogue, measureFaithfulness, measureIdentifierGuard, plantUnsupported, traceFaithfulness } from '../../../../models/safety/index';
+import { PLANT_KINDS, indexDialogue, measureFaithfulness, measureIdentifierGuard, plantUnsupported, traceFaithfulness } from '../../../../models/safety/index';
 
 const DATA = join(projectRoot(), '..', 'shared', 'aci-bench', 'challenge_data');
 
@@ -33,21 +33,13 @@ describe('models/safety: measured on planted data built from the ACI-BENCH test 
     assert.ok(m.flaggedRate <= 0.15, `flagged ${(100 * m.flaggedRate).toFixed(1)}% of reference sentences`);
   });
 
-  it('faithfulness: catches planted medications and history items (issue target: each kind >= 80%)', () => {
+  it('faithfulness: catches at least 90% of planted details, each kind at least 80% (the issue targets)', () => {
     const m = faithfulness();
-    for (const k of ['medication', 'history'] as const) {
+    for (const k of PLANT_KINDS) {
       assert.ok(m.planted[k].planted >= 150, `${k}: ${m.planted[k].planted} planted`);
       assert.ok(m.planted[k].rate >= 0.8, `${k}: caught ${(100 * m.planted[k].rate).toFixed(1)}%`);
     }
-  });
-
-  // Below the issue's targets (overall >= 90%, numbers and sides >= 80% each): these floors hold the
-  // figures reached so far (README, "Is this note safe?") so that they cannot silently get worse.
-  it('faithfulness: numbers, sides and overall stay at the figures reached so far (below the issue target; see README)', () => {
-    const m = faithfulness();
-    assert.ok(m.planted.number.rate >= 0.78, `numbers: caught ${(100 * m.planted.number.rate).toFixed(1)}% (issue target 80%)`);
-    assert.ok(m.planted.side.rate >= 0.72, `sides: caught ${(100 * m.planted.side.rate).toFixed(1)}% (issue target 80%)`);
-    assert.ok(m.caughtRate >= 0.85, `overall: caught ${(100 * m.caughtRate).toFixed(1)}% (issue target 90%)`);
+    assert.ok(m.caughtRate >= 0.9, `overall: caught ${(100 * m.caughtRate).toFixed(1)}%`);
   });
 
   it('faithfulness: a planted sentence whose original was not flagged is flagged in the changed note (whole-note tracing agrees)', () => {
