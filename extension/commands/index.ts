@@ -31,6 +31,9 @@ export const LAB_COMMANDS = {
   openApiReference: 'medigenLab.openApiReference',
 } as const;
 
+/** VS Code's command that opens the Test Results panel with the last run's output. */
+export const TEST_RESULTS_COMMAND = 'testing.showMostRecentOutput';
+
 /** What `medigenLab.openLesson` / `continue` / `startLesson` return. */
 export interface OpenLessonResult extends LessonKey {
   title: string;
@@ -96,6 +99,21 @@ export function registerCommandsModule(context: vscode.ExtensionContext, deps: C
     for (const doc of vscode.workspace.textDocuments) if (doc.isDirty && doc.uri.scheme === 'file' && doc.uri.fsPath.startsWith(dir)) await doc.save();
   };
 
+  /**
+   * After a failed check: the lesson card lists each failing check with what it expected and what
+   * the code gave; "Show the lesson" brings the card into view, "Test Results" opens VS Code's
+   * Test Results panel (testing.showMostRecentOutput: the panel that exists in every VS Code with
+   * the Testing view, checked in test/integration/feedback.test.ts).
+   */
+  const showFailureToast = async (lab: Lab, k: ExerciseKey, summary: ExerciseRunSummary) => {
+    const text = summary.status === 'load-error' ? `The checks could not start: ${summary.message?.split('\n')[0] ?? 'see the lesson'}.` : `${summary.passed} of ${summary.total} checks pass.`;
+    const lessonBtn = 'Show the lesson';
+    const resultsBtn = 'Test Results';
+    const pick = await vscode.window.showWarningMessage(`${text} The lesson card shows what each failing check expected and what your code gave; red marks in your file show where.`, lessonBtn, resultsBtn);
+    if (pick === lessonBtn) await LessonPanel.createOrShow(deps, k.moduleId, lab.exercise(k).lesson.id);
+    else if (pick === resultsBtn) await vscode.commands.executeCommand(TEST_RESULTS_COMMAND);
+  };
+
   register(LAB_COMMANDS.continueLearning, async (lab) => {
     const next = nextLesson(buildLabTree(lab.modules, (key) => lab.progress.get(key)));
     if (!next) throw new MedigenError('No module is installed, so there is no lesson to continue.', 'Run "MediGen Lab: Install Module" with a module folder or git URL from your instructor.');
@@ -133,7 +151,7 @@ export function registerCommandsModule(context: vscode.ExtensionContext, deps: C
     if (summary) {
       if (summary.status === 'passed') void vscode.window.showInformationMessage(`All ${summary.total} checks pass. Well done! Your work is saved as a checkpoint.`);
       else if (summary.status === 'untrusted') void vscode.window.showWarningMessage(summary.message ?? 'Checks are off in an untrusted folder.', 'Manage Workspace Trust').then((p) => p && vscode.commands.executeCommand('workbench.trust.manage'));
-      else if (summary.status !== 'skipped' && summary.status !== 'aborted') void vscode.window.showWarningMessage(`${summary.passed} of ${summary.total} checks pass. The Test Results panel and the red marks in your file say what to fix.`);
+      else if (summary.status !== 'skipped' && summary.status !== 'aborted') void showFailureToast(lab, k, summary);
     }
     return summary;
   });
