@@ -130,15 +130,19 @@ function loadToolkit(): void {
  */
 function whenPainted(): void {
   const loadMs = performance.now();
-  requestAnimationFrame(() =>
+  requestAnimationFrame(() => {
+    // A lesson opens at its start. VS Code's webview host scrolls a new page to where the page it
+    // replaces was (its own load handler, after this one, when the page is at the top); the frame
+    // callback runs after it and before the first paint.
+    window.scrollTo(0, 0);
     setTimeout(() => {
       const paintedMs = performance.now();
       body.dataset.rendered = 'true';
       const timing: PageTiming = { timeOrigin: performance.timeOrigin, scriptMs, loadMs, paintedMs };
       post({ type: 'ready', pageMs: paintedMs, timing });
       loadToolkit();
-    }, 0),
-  );
+    }, 0);
+  });
 }
 
 if (document.readyState === 'complete') whenPainted();
