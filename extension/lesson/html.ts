@@ -81,7 +81,7 @@ export function exerciseCard(e: LessonPageExercise, trusted: boolean): string {
       <p class="last-result">${e.lastResult ? escapeHtml(`Last check: ${e.lastResult}.`) : ''}</p>
       <div class="actions">
         <vscode-button data-action="openExercise" appearance="secondary">Open the exercise file</vscode-button>
-        <vscode-button data-action="runCheck" class="needs-trust"${trusted && !e.running ? '' : ' disabled'}>Run the check</vscode-button>
+        <vscode-button data-action="runCheck" class="needs-trust"${trusted && !e.running ? '' : ' disabled'}>Run Check</vscode-button>
         <vscode-button data-action="nextHint" appearance="secondary"${allHints ? ' disabled' : ''}>${escapeHtml(hintButtonLabel(shown, e.hintsTotal))}</vscode-button>
         <vscode-progress-ring class="running"${e.running ? '' : ' hidden'}></vscode-progress-ring>
       </div>
