@@ -224,7 +224,8 @@ export class Sandbox {
    */
   async attempts(ex: Pick<ExerciseRef, 'moduleId' | 'exerciseId'>, opts: { all?: boolean } = {}): Promise<Checkpoint[]> {
     const path = exercisePath(ex);
-    const raw = await this.git.raw(['log', `--notes=${NOTES_REF}`, '--format=%x1e%H%x1f%aI%x1f%s%x1f%b%x1f%N%x1d', '--name-only', '--', path]);
+    // In turn with the sandbox's other git commands: a result being recorded is in the list.
+    const raw = await this.serial(() => this.git.raw(['log', `--notes=${NOTES_REF}`, '--format=%x1e%H%x1f%aI%x1f%s%x1f%b%x1f%N%x1d', '--name-only', '--', path]));
     const out: Checkpoint[] = [];
     for (const rec of raw.split('\x1e').slice(1)) {
       const [head = '', names = ''] = rec.split('\x1d');
