@@ -267,6 +267,8 @@ export class Lab {
       workDir,
       checkTimeoutMs: exercise.timeLimitMs,
       timeoutMs: Math.max(60_000, exercise.timeLimitMs * (exercise.checkFiles.length + 10)),
+      // A student checks again and again: the next check process starts now and waits, ready.
+      warm: true,
       ...(opts.signal ? { signal: opts.signal } : {}),
       ...(opts.progress ? { progress: opts.progress } : {}),
     });
