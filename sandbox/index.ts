@@ -1,2 +1,2 @@
-export { Sandbox, exercisePath, type Checkpoint, type ExerciseRef } from './workspace';
+export { Sandbox, exercisePath, type AttemptResult, type Checkpoint, type ExerciseRef } from './workspace';
 export { ProgressStore, type ExerciseProgress, type ExerciseStatus, type ProgressState } from './progress';

@@ -5,10 +5,14 @@
  *
  * Layout of a sandbox folder:
  *   <root>/<moduleId>/<exerciseId>/...   the student's files, copied from the exercise's starter/
- *   <root>/.medigen/progress.json        lesson progress (see progress.ts), committed with the work
- *   <root>/.git                          checkpoints: one commit per check, reset, restore, update
+ *   <root>/.medigen/progress.json        lesson progress (see progress.ts), never checkpointed (it changes
+ *                                        after every check; a restore brings back files, not progress)
+ *   <root>/.vscode/settings.json         written once when missing (never checkpointed): hides .medigen/ and
+ *                                        .gitignore in the Explorer
+ *   <root>/.git                          checkpoints: one commit per check, reset, restore, update; each check's
+ *                                        result is a git note (refs/notes/medigen) on the checkpoint it ran on
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { appendFile, cp, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
@@ -21,18 +25,38 @@ export interface ExerciseRef {
   starterDir: string;
 }
 
+/** How a check on a checkpoint ended (kept as a git note on it). */
+export interface AttemptResult {
+  status: 'passed' | 'failed' | 'timeout' | 'load-error';
+  passed: number;
+  total: number;
+}
+
 export interface Checkpoint {
   hash: string;
   date: string;
   message: string;
-  /** Why it was taken: 'start', 'check', 'reset', 'restore', 'update' or 'manual'. */
+  /** Why it was taken: 'start', 'check', 'reset', 'restore', 'update', 'internal' or 'manual'. */
   reason: string;
+  /** The last check that ran on exactly these files, if any. */
+  result?: AttemptResult;
+  /** The exercise's files this checkpoint changed, relative to the exercise folder. */
+  files: string[];
 }
 
+/** Commits that are the lab's housekeeping, not an attempt (editor settings, module installs). */
+function isInternal(c: Pick<Checkpoint, 'reason' | 'message'>): boolean {
+  return c.reason === 'internal' || /^(Install module|Editor settings for) /.test(c.message);
+}
+
+const NOTES_REF = 'medigen';
 const AUTHOR = { name: 'MediGen Lab', email: 'sandbox@medigen-lab.invalid' };
 
 /** What a sandbox never checkpoints. */
-const IGNORED = 'node_modules/\n.medigen/runs/\n';
+const IGNORED = 'node_modules/\n.medigen/runs/\n.medigen/progress.json\n/.vscode/settings.json\n';
+
+/** The sandbox's own workspace settings, written only when the folder has none. */
+const WORKSPACE_SETTINGS = { 'files.exclude': { '.medigen': true, '.gitignore': true } };
 
 /** The folder of one exercise inside the sandbox, relative to the sandbox root. */
 export function exercisePath(ex: Pick<ExerciseRef, 'moduleId' | 'exerciseId'>): string {
@@ -75,7 +99,8 @@ export class Sandbox {
       const keep = [...existing, ...(ownIgnore ? [] : ['.gitignore'])].map((n) => `/${n.replace(/([*?[\]\\!#])/g, '\\$1')}`);
       if (keep.length || !ownIgnore) await appendFile(join(root, '.git', 'info', 'exclude'), `\n# MediGen Lab: the folder's own files, never checkpointed\n${keep.join('\n')}\n${ownIgnore ? '' : IGNORED}`);
       await sb.commit('Create the MediGen Lab sandbox', 'start', true);
-    }
+    } else await sb.untrackProgress();
+    await Sandbox.writeWorkspaceSettings(root);
     return sb;
   }
 
@@ -87,6 +112,30 @@ export class Sandbox {
   static async existingEntries(root: string): Promise<string[]> {
     if (!existsSync(root) || existsSync(join(root, '.git'))) return [];
     return (await readdir(root)).filter((n) => !['.git', '.medigen', '.gitignore'].includes(n)).sort();
+  }
+
+  /** Sandboxes made by older versions committed progress.json: it stays on disk, out of the checkpoints from now on. */
+  private async untrackProgress(): Promise<void> {
+    const file = '.medigen/progress.json';
+    if (!(await this.git.raw(['ls-files', '--', file])).trim()) return;
+    const exclude = join(this.root, '.git', 'info', 'exclude');
+    await mkdir(join(this.root, '.git', 'info'), { recursive: true });
+    await appendFile(exclude, `\n# MediGen Lab: progress is not part of a checkpoint\n/${file}\n`);
+    await this.git.raw(['rm', '--cached', '-q', '--', file]);
+    // Only the index is committed (it holds just this removal); the student's other changes wait for their checkpoint.
+    await this.git.raw(['commit', '-q', '-m', 'Keep lesson progress out of the checkpoints\n\nmedigen-reason: internal']);
+  }
+
+  /** Hides the lab's own files in the Explorer (.vscode/settings.json), unless the folder has settings of its own. */
+  private static async writeWorkspaceSettings(root: string): Promise<void> {
+    const file = join(root, '.vscode', 'settings.json');
+    if (existsSync(file)) return;
+    await mkdir(join(root, '.vscode'), { recursive: true });
+    // A sandbox made by an older version has no ignore line for it: git's local exclude file gets one.
+    const ignore = join(root, '.gitignore');
+    const listed = [ignore, join(root, '.git', 'info', 'exclude')].some((f) => existsSync(f) && readFileSync(f, 'utf8').includes('/.vscode/settings.json'));
+    if (!listed) await appendFile(join(root, '.git', 'info', 'exclude'), '\n/.vscode/settings.json\n');
+    await writeFile(file, `${JSON.stringify(WORKSPACE_SETTINGS, null, 2)}\n`, { flag: 'wx' }).catch(() => undefined);
   }
 
   /** Runs sandbox operations one at a time, so two clicks can't interleave git commands. */
@@ -137,7 +186,10 @@ export class Sandbox {
    */
   resetExercise(ex: ExerciseRef): Promise<string | undefined> {
     return this.serial(async () => {
-      const saved = await this.commit(`Before reset of ${exercisePath(ex)}`, 'reset');
+      await this.commit(`Before reset of ${exercisePath(ex)}`, 'reset');
+      // The checkpoint with the files as they are now: the one just taken, or an earlier one when
+      // nothing of this exercise changed since (the restore list shows it either way).
+      const saved = await this.latest(exercisePath(ex));
       const dest = join(this.root, exercisePath(ex));
       await rm(dest, { recursive: true, force: true });
       await mkdir(dest, { recursive: true });
@@ -147,25 +199,64 @@ export class Sandbox {
     });
   }
 
-  /** Checkpoints that touched an exercise's files, newest first. */
-  async attempts(ex: Pick<ExerciseRef, 'moduleId' | 'exerciseId'>): Promise<Checkpoint[]> {
-    const log = await this.git.log({ file: exercisePath(ex) });
-    return log.all.map((c) => ({ hash: c.hash, date: c.date, message: c.message, reason: /medigen-reason: (\w+)/.exec(c.body)?.[1] ?? 'manual' }));
+  /** The newest checkpoint that touched `path`. */
+  private async latest(path: string): Promise<string | undefined> {
+    return (await this.git.raw(['log', '-1', '--format=%H', '--', path])).trim() || undefined;
+  }
+
+  /**
+   * Records how a check ended on the exercise's files as they were at checkpoint `hash` (or, when
+   * the check took no new checkpoint because nothing changed, at the newest one of the exercise).
+   */
+  recordResult(ex: Pick<ExerciseRef, 'moduleId' | 'exerciseId'>, hash: string | undefined, result: AttemptResult): Promise<void> {
+    return this.serial(async () => {
+      const target = hash ?? (await this.latest(exercisePath(ex)));
+      if (!target) return;
+      const note: AttemptResult = { status: result.status, passed: result.passed, total: result.total };
+      await this.git.raw(['notes', `--ref=${NOTES_REF}`, 'add', '-f', '-m', JSON.stringify(note), target]);
+    });
+  }
+
+  /**
+   * Checkpoints that touched an exercise's files, newest first, with the result of the check that
+   * ran on each and the files it changed. The lab's housekeeping commits (editor settings, module
+   * installs) are left out unless `all` or a check ran on them.
+   */
+  async attempts(ex: Pick<ExerciseRef, 'moduleId' | 'exerciseId'>, opts: { all?: boolean } = {}): Promise<Checkpoint[]> {
+    const path = exercisePath(ex);
+    // In turn with the sandbox's other git commands: a result being recorded is in the list.
+    const raw = await this.serial(() => this.git.raw(['log', `--notes=${NOTES_REF}`, '--format=%x1e%H%x1f%aI%x1f%s%x1f%b%x1f%N%x1d', '--name-only', '--', path]));
+    const out: Checkpoint[] = [];
+    for (const rec of raw.split('\x1e').slice(1)) {
+      const [head = '', names = ''] = rec.split('\x1d');
+      const [hash = '', date = '', message = '', body = '', note = ''] = head.split('\x1f');
+      const files = names.split('\n').map((l) => l.trim()).filter((l) => l.startsWith(`${path}/`)).map((l) => l.slice(path.length + 1));
+      const c: Checkpoint = { hash, date, message, reason: /medigen-reason: (\w+)/.exec(body)?.[1] ?? 'manual', files };
+      const result = parseResult(note.trim());
+      if (result) c.result = result;
+      // A housekeeping commit a check ran on (the files as installed, say) is an attempt after all.
+      if (opts.all || !isInternal(c) || c.result) out.push(c);
+    }
+    return out;
   }
 
   /**
    * Brings an exercise's files back to how they were at checkpoint `hash`. What is there now is
-   * checkpointed first, so restoring is itself undoable.
+   * checkpointed first, so restoring is itself undoable: returns that checkpoint (`before`) and the
+   * files the restore changed (relative to the exercise folder).
    */
-  restoreAttempt(ex: Pick<ExerciseRef, 'moduleId' | 'exerciseId'>, hash: string): Promise<void> {
+  restoreAttempt(ex: Pick<ExerciseRef, 'moduleId' | 'exerciseId'>, hash: string): Promise<{ before: string | undefined; files: string[] }> {
     return this.serial(async () => {
       const path = exercisePath(ex);
       const known = (await this.git.log({ file: path })).all.some((c) => c.hash === hash || c.hash.startsWith(hash));
       if (!known) throw new MedigenError(`There is no saved attempt ${hash.slice(0, 8)} of ${path}.`, 'Pick an attempt from the list that "Restore attempt" shows.');
       await this.commit(`Before restoring ${path} to ${hash.slice(0, 8)}`, 'restore');
+      const before = await this.latest(path);
       await rm(join(this.root, path), { recursive: true, force: true });
       await this.git.raw(['checkout', hash, '--', path]);
-      await this.commit(`Restore ${path} to attempt ${hash.slice(0, 8)}`, 'restore');
+      const restored = await this.commit(`Restore ${path} to attempt ${hash.slice(0, 8)}`, 'restore');
+      const files = restored ? (await this.git.raw(['diff', '--name-only', `${restored}~1`, restored, '--', path])).split('\n').filter(Boolean).map((l) => l.slice(path.length + 1)) : [];
+      return { before, files };
     });
   }
 
@@ -188,4 +279,15 @@ export class Sandbox {
     if (existsSync(base)) await walk(base);
     return out.sort();
   }
+}
+
+function parseResult(note: string): AttemptResult | undefined {
+  if (!note) return undefined;
+  try {
+    const r = JSON.parse(note) as Partial<AttemptResult>;
+    if (typeof r.status === 'string' && typeof r.passed === 'number' && typeof r.total === 'number') return { status: r.status, passed: r.passed, total: r.total };
+  } catch {
+    /* a note someone else wrote: no result */
+  }
+  return undefined;
 }

@@ -3,10 +3,14 @@
  * exercise's mocha check files and reports each event as one JSON line on file descriptor 3, so
  * the parent learns results as they happen and still knows which check was running if it has to
  * kill this process (an infinite loop in student code).
- * Configuration comes in the MEDIGEN_CHECK_CONFIG environment variable (JSON of `ChildConfig`).
+ * Configuration comes in the MEDIGEN_CHECK_CONFIG environment variable (JSON of `ChildConfig`), or,
+ * for a process started ahead of time (MEDIGEN_CHECK_WARM=1, see warm.ts), as one `WarmStart` line
+ * on stdin: the process has loaded tsx, mocha and the library meanwhile, and runs one check only.
  */
 import Mocha from 'mocha';
 import { writeSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
 import { inspect } from 'node:util';
 import { exitWithParent } from './orphanGuard';
 
@@ -64,7 +68,40 @@ function testsUnder(suite: Mocha.Suite): Mocha.Test[] {
   return [...suite.tests, ...suite.suites.flatMap(testsUnder)];
 }
 
-const config = JSON.parse(process.env.MEDIGEN_CHECK_CONFIG ?? '{}') as ChildConfig;
+let config = JSON.parse(process.env.MEDIGEN_CHECK_CONFIG ?? '{}') as ChildConfig;
+
+/** What a process started ahead of time gets on stdin when a check needs it. */
+export interface WarmStart {
+  config: ChildConfig;
+  /** The student's folder: the working directory and MEDIGEN_EXERCISE_DIR. */
+  workDir: string;
+}
+
+/** For a process started ahead of time: loads the library, then waits for its one check. */
+async function warmStart(): Promise<void> {
+  for (const f of JSON.parse(process.env.MEDIGEN_CHECK_PRELOAD ?? '[]') as string[]) {
+    try {
+      await import(pathToFileURL(f).href);
+    } catch {
+      /* the check files will import it again and report the error */
+    }
+  }
+  const line = await new Promise<string>((res) => {
+    const rl = createInterface({ input: process.stdin });
+    rl.once('line', (l) => {
+      res(l); // before close(), whose 'close' event would resolve with ''
+      rl.close();
+    });
+    rl.once('close', () => res(''));
+  });
+  if (!line) process.exit(0); // the parent let it go unused
+  const w = JSON.parse(line) as WarmStart;
+  config = w.config;
+  process.chdir(w.workDir);
+  process.env.MEDIGEN_EXERCISE_DIR = w.workDir;
+  delete process.env.MEDIGEN_CHECK_WARM;
+  delete process.env.MEDIGEN_CHECK_PRELOAD;
+}
 
 let current: { runnable: Mocha.Runnable; kind: 'test' | 'hook'; pausedAt?: number; paused?: number } | undefined;
 
@@ -127,8 +164,9 @@ function setHookTimeouts(suite: HookSuite, ms: number): void {
 }
 
 async function main(): Promise<void> {
-  const cfg = config;
   exitWithParent({ group: true });
+  if (process.env.MEDIGEN_CHECK_WARM === '1') await warmStart();
+  const cfg = config;
   send({ event: 'loading' });
   const mocha = new Mocha({ timeout: cfg.timeoutMs, dryRun: cfg.dryRun, reporter: EventReporter as unknown as typeof Mocha.reporters.Base, color: false, fullTrace: true });
   for (const f of cfg.files) mocha.addFile(f);

@@ -10,6 +10,7 @@ import { projectRoot } from '../../core/index';
 import type { ChildConfig, ChildEvent, SerializedError } from './checkChild';
 import { declarationNamedIn, firstLocationIn, type SourceLocation } from './locate';
 import { checkTsconfig } from './workspace';
+import { prepareWarmCheck, takeWarmCheck, type CheckSpawn } from './warm';
 import { DEFAULT_CHECK_TIME_LIMIT_MS } from './types';
 
 /** Name of the error `loadStudent` rejects with when student code ran past its limit (curriculum/runtime/checks.ts). */
@@ -31,6 +32,12 @@ export interface RunChecksOptions {
   signal?: AbortSignal;
   /** Called as checks finish. */
   progress?: Progress;
+  /**
+   * Use the check process started ahead of time when there is one, and start one for the next
+   * check afterwards (warm.ts): for a student running one exercise's checks again and again.
+   * Defaults to false.
+   */
+  warm?: boolean;
 }
 
 /** The outcome of one check. */
@@ -110,22 +117,27 @@ export async function runChecks(opts: RunChecksOptions): Promise<CheckRun> {
   const checkTimeoutMs = opts.checkTimeoutMs ?? DEFAULT_CHECK_TIME_LIMIT_MS;
   const timeoutMs = opts.timeoutMs ?? 60_000;
   const started = Date.now();
-  const tmp = mkdtempSync(join(tmpdir(), 'medigen-checks-'));
-  const tsconfig = join(tmp, 'tsconfig.json');
-  writeFileSync(tsconfig, JSON.stringify(checkTsconfig(), null, 2));
   const root = projectRoot();
   const req = createRequire(join(root, 'package.json'));
   const tsxLoader = pathToFileURL(join(req.resolve('tsx/package.json'), '..', 'dist', 'loader.mjs')).href;
   const loadLimitMs = Math.max(LOAD_LIMIT_MS, checkTimeoutMs);
   const hookTimeoutMs = loadLimitMs + 5000;
   const config: ChildConfig = { files, timeoutMs: checkTimeoutMs, hookTimeoutMs, dryRun: opts.dryRun ?? false };
+  const tsconfigJson = checkTsconfig() as { compilerOptions: { paths: Record<string, string[]> } };
+  const how: CheckSpawn = { script: checkChildScript(root), tsxLoader, tsconfig: JSON.stringify(tsconfigJson, null, 2), preload: [...new Set(Object.values(tsconfigJson.compilerOptions.paths).flat())] };
 
-  const child = spawn(process.execPath, ['--import', tsxLoader, checkChildScript(root)], {
-    cwd: workDir,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
-    env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', MEDIGEN_EXERCISE_DIR: workDir, TSX_TSCONFIG_PATH: tsconfig, MEDIGEN_CHECK_CONFIG: JSON.stringify(config), NODE_OPTIONS: '' },
-  });
+  const adopted = opts.warm ? takeWarmCheck(how, { config, workDir }) : undefined;
+  const tmp = adopted?.tmp ?? mkdtempSync(join(tmpdir(), 'medigen-checks-'));
+  const tsconfig = join(tmp, 'tsconfig.json');
+  if (!adopted) writeFileSync(tsconfig, how.tsconfig);
+  const child =
+    adopted?.child ??
+    spawn(process.execPath, ['--import', tsxLoader, how.script], {
+      cwd: workDir,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', MEDIGEN_EXERCISE_DIR: workDir, TSX_TSCONFIG_PATH: tsconfig, MEDIGEN_CHECK_CONFIG: JSON.stringify(config), NODE_OPTIONS: '' },
+    });
 
   let output = '';
   const collect = (d: Buffer) => {
@@ -201,6 +213,8 @@ export async function runChecks(opts: RunChecksOptions): Promise<CheckRun> {
   killGroup(); // a student process that outlived its check process (it ends itself too; this is sooner)
   opts.signal?.removeEventListener('abort', onAbort);
   rmSync(tmp, { recursive: true, force: true });
+  // The next check of this student starts in a process that is ready (unless this one was stopped).
+  if (opts.warm && killedFor !== 'aborted') prepareWarmCheck(how);
 
   return summarize({ events, code, killedFor, hung, badLine, workDir, exerciseDir, output, checkTimeoutMs, loadLimitMs, timeoutMs, durationMs: Date.now() - started });
 }

@@ -267,10 +267,17 @@ export class Lab {
       workDir,
       checkTimeoutMs: exercise.timeLimitMs,
       timeoutMs: Math.max(60_000, exercise.timeLimitMs * (exercise.checkFiles.length + 10)),
+      // A student checks again and again: the next check process starts now and waits, ready.
+      warm: true,
       ...(opts.signal ? { signal: opts.signal } : {}),
       ...(opts.progress ? { progress: opts.progress } : {}),
     });
-    if (run.status !== 'aborted') await this.progress.checkFinished(progressKey(k), run.passed, run.results.length);
+    if (run.status !== 'aborted') {
+      await this.progress.checkFinished(progressKey(k), run.passed, run.results.length);
+      // The restore list shows how each attempt did. Not waited for (the student waits for the
+      // result, not for git): the sandbox runs its git commands in order, so the list sees it.
+      void this.sandbox.recordResult(k, checkpoint, { status: run.status, passed: run.passed, total: run.results.length }).catch(() => undefined);
+    }
     return { ...run, workDir, ...(checkpoint ? { checkpoint } : {}) };
   }
 
@@ -293,25 +300,25 @@ export class Lab {
     const { exercise } = this.exercise(k);
     const saved = await this.sandbox.resetExercise({ ...k, starterDir: exercise.starterDir });
     prepareWorkspace({ exercise, workDir: this.workDir(k) }); // the tsconfig.json mapping `medigen-lab`
-    await this.sandbox.checkpoint(`Editor settings for ${exercisePath(k)}`, 'reset');
+    await this.sandbox.checkpoint(`Editor settings for ${exercisePath(k)}`, 'internal');
     await this.progress.exerciseReset(progressKey(k));
     return saved;
   }
 
-  /** Checkpoints of an exercise's files, newest first. */
+  /** Checkpoints of an exercise's files (with each check's result and the files changed), newest first; housekeeping left out. */
   attempts(k: ExerciseKey): Promise<Checkpoint[]> {
     return this.sandbox.attempts(k);
   }
 
-  /** Brings an exercise's files back to a checkpoint (what is there now is checkpointed first). */
-  restoreAttempt(k: ExerciseKey, hash: string): Promise<void> {
+  /** Brings an exercise's files back to a checkpoint (what is there now is checkpointed first: `before`). */
+  restoreAttempt(k: ExerciseKey, hash: string): Promise<{ before: string | undefined; files: string[] }> {
     return this.sandbox.restoreAttempt(k, hash);
   }
 
   /** Installs a module (folder or git URL) with its work folders in the sandbox; checkpointed. */
   async installModule(source: string, opts: { ref?: string; reload?: boolean; signal?: AbortSignal } = {}): Promise<InstalledModule> {
     const rec = await installModule({ source, modulesDir: this.modulesDir, workRoot: this.sandboxRoot, ...(opts.ref ? { ref: opts.ref } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
-    await this.sandbox.checkpoint(`Install module ${rec.id} ${rec.version}`, 'update');
+    await this.sandbox.checkpoint(`Install module ${rec.id} ${rec.version}`, 'internal');
     if (opts.reload ?? true) await this.reload();
     return rec;
   }

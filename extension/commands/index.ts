@@ -10,6 +10,7 @@ import { progressKey, type ExerciseKey, type Lab, type LabUpdate } from '../../c
 import { buildLabTree, nextLesson } from '../../curriculum/lab/index';
 import { LessonPanel, type LessonPanelDeps } from '../lesson/panel';
 import type { ExerciseRunSummary, TestingModule } from '../testing/controller';
+import { attemptRow, filesText } from './attempts';
 import { resolveExercise, resolveLesson, type LessonKey } from './pick';
 
 /** Every command id MediGen Lab registers here. */
@@ -31,6 +32,9 @@ export const LAB_COMMANDS = {
   openApiReference: 'medigenLab.openApiReference',
 } as const;
 
+/** VS Code's command that opens the Test Results panel with the last run's output. */
+export const TEST_RESULTS_COMMAND = 'testing.showMostRecentOutput';
+
 /** What `medigenLab.openLesson` / `continue` / `startLesson` return. */
 export interface OpenLessonResult extends LessonKey {
   title: string;
@@ -44,6 +48,18 @@ export interface OpenLessonResult extends LessonKey {
 export interface UpdateModuleResult extends LabUpdate {
   /** Diff editors opened: old starter ↔ new starter of each kept file. */
   diffs: { left: string; right: string; file: string }[];
+}
+
+/** What `medigenLab.restoreAttempt` returns. */
+export interface RestoreResult {
+  /** The checkpoint brought back. */
+  restored: string;
+  /** The checkpoint with the files as they were just before (undo = restore it). */
+  before?: string;
+  /** The files the restore changed, relative to the exercise folder. */
+  files: string[];
+  /** The confirmation the student sees. */
+  message: string;
 }
 
 /** Options a caller (a test) may give instead of answering dialogs. */
@@ -96,6 +112,21 @@ export function registerCommandsModule(context: vscode.ExtensionContext, deps: C
     for (const doc of vscode.workspace.textDocuments) if (doc.isDirty && doc.uri.scheme === 'file' && doc.uri.fsPath.startsWith(dir)) await doc.save();
   };
 
+  /**
+   * After a failed check: the lesson card lists each failing check with what it expected and what
+   * the code gave; "Show the lesson" brings the card into view, "Test Results" opens VS Code's
+   * Test Results panel (testing.showMostRecentOutput: the panel that exists in every VS Code with
+   * the Testing view, checked in test/integration/feedback.test.ts).
+   */
+  const showFailureToast = async (lab: Lab, k: ExerciseKey, summary: ExerciseRunSummary) => {
+    const text = summary.status === 'load-error' ? `The checks could not start: ${summary.message?.split('\n')[0] ?? 'see the lesson'}.` : `${summary.passed} of ${summary.total} checks pass.`;
+    const lessonBtn = 'Show the lesson';
+    const resultsBtn = 'Test Results';
+    const pick = await vscode.window.showWarningMessage(`${text} The lesson card shows what each failing check expected and what your code gave; red marks in your file show where.`, lessonBtn, resultsBtn);
+    if (pick === lessonBtn) await LessonPanel.createOrShow(deps, k.moduleId, lab.exercise(k).lesson.id);
+    else if (pick === resultsBtn) await vscode.commands.executeCommand(TEST_RESULTS_COMMAND);
+  };
+
   register(LAB_COMMANDS.continueLearning, async (lab) => {
     const next = nextLesson(buildLabTree(lab.modules, (key) => lab.progress.get(key)));
     if (!next) throw new MedigenError('No module is installed, so there is no lesson to continue.', 'Run "MediGen Lab: Install Module" with a module folder or git URL from your instructor.');
@@ -133,7 +164,7 @@ export function registerCommandsModule(context: vscode.ExtensionContext, deps: C
     if (summary) {
       if (summary.status === 'passed') void vscode.window.showInformationMessage(`All ${summary.total} checks pass. Well done! Your work is saved as a checkpoint.`);
       else if (summary.status === 'untrusted') void vscode.window.showWarningMessage(summary.message ?? 'Checks are off in an untrusted folder.', 'Manage Workspace Trust').then((p) => p && vscode.commands.executeCommand('workbench.trust.manage'));
-      else if (summary.status !== 'skipped' && summary.status !== 'aborted') void vscode.window.showWarningMessage(`${summary.passed} of ${summary.total} checks pass. The Test Results panel and the red marks in your file say what to fix.`);
+      else if (summary.status !== 'skipped' && summary.status !== 'aborted') void showFailureToast(lab, k, summary);
     }
     return summary;
   });
@@ -159,28 +190,36 @@ export function registerCommandsModule(context: vscode.ExtensionContext, deps: C
     }
     await saveStudentFiles(lab.workDir(k));
     const saved = await lab.resetExercise(k);
-    void vscode.window.showInformationMessage(`The exercise has its starter files again.${saved ? ` Your previous files are checkpoint ${saved.slice(0, 8)}.` : ''}`);
+    void vscode.window.showInformationMessage(`The exercise has its starter files again.${saved ? ` Your previous files are saved as checkpoint ${saved.slice(0, 8)}: "MediGen Lab: Restore Attempt" lists it.` : ''}`);
     return { saved };
   });
 
-  register(LAB_COMMANDS.restoreAttempt, async (lab, arg?: unknown, hash?: string) => {
+  register(LAB_COMMANDS.restoreAttempt, async (lab, arg?: unknown, hash?: string, opts: { quiet?: boolean } = {}): Promise<RestoreResult | undefined> => {
     const k = await resolveExercise(lab, arg, 'Which exercise do you want to restore?');
     if (!k) return undefined;
+    const attempts = await lab.attempts(k);
     let chosen = hash;
     if (!chosen) {
-      const attempts = await lab.attempts(k);
-      if (!attempts.length) throw new MedigenError('This exercise has no saved attempts yet.', 'Attempts are saved each time you run a check, reset or restore.');
+      if (!attempts.length) throw new MedigenError('This exercise has no saved attempts yet.', 'Attempts are saved each time you run a check, start over or restore.');
       const pick = await vscode.window.showQuickPick(
-        attempts.map((a) => ({ label: a.message.split('\n')[0]!, description: new Date(a.date).toLocaleString(), detail: `${a.reason} · ${a.hash.slice(0, 8)}`, hash: a.hash })),
-        { placeHolder: 'Which saved attempt do you want back? (what you have now is saved first)' },
+        attempts.map((a) => attemptRow(a)),
+        { placeHolder: 'Which saved attempt do you want back? (what you have now is saved first)', matchOnDescription: true, matchOnDetail: true },
       );
       chosen = pick?.hash;
     }
     if (!chosen) return undefined;
+    const attempt = attempts.find((a) => a.hash === chosen || a.hash.startsWith(chosen!));
     await saveStudentFiles(lab.workDir(k));
-    await lab.restoreAttempt(k, chosen);
-    void vscode.window.showInformationMessage(`Restored the attempt ${chosen.slice(0, 8)}. What you had before is saved too.`);
-    return { restored: chosen };
+    const { before, files } = await lab.restoreAttempt(k, chosen);
+    const title = lab.exercise(k).exercise.title;
+    const which = attempt ? `${attemptRow(attempt).label.replace(/^\$\([\w-]+\) /, '')}, saved ${attemptRow(attempt).description}` : `checkpoint ${chosen.slice(0, 8)}`;
+    const message = `Restored "${title}" to: ${which}. ${files.length ? `Files brought back: ${filesText(files)}.` : 'Your files were already the same.'}${before ? ` What you had just before is saved as checkpoint ${before.slice(0, 8)}: "Undo" (or Restore Attempt, "Your files before a restore") brings it back.` : ''}`;
+    output.appendLine(message);
+    if (!opts.quiet) {
+      const undo = 'Undo';
+      void vscode.window.showInformationMessage(message, ...(before ? [undo] : [])).then((p) => p === undo && before && vscode.commands.executeCommand(LAB_COMMANDS.restoreAttempt, k, before));
+    }
+    return { restored: chosen, before, files, message };
   });
 
   register(LAB_COMMANDS.installModule, async (lab, source?: string) => {

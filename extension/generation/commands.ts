@@ -116,13 +116,16 @@ export function registerGenerationCommands(deps: GenerationCommandDeps): { stop(
       ? [openSetting('endpoint'), ...(e instanceof RemoteHttpError && (e.status === 401 || e.status === 403) ? [{ title: 'Set API Key…', run: () => vscode.commands.executeCommand(GENERATION_COMMANDS.setEndpointApiKey) }] : [])]
       : [chooseModelAction, openSetting('model')];
 
-  /** The dialogue to work on (errors offer to pick an encounter), then the settings and key; undefined when the user backed out. */
-  const inputAndBackend = async (args: GenerateNoteArgs) => {
+  /**
+   * The dialogue to work on, then the settings and key; undefined when the user backed out. An error
+   * offers to pick an encounter for the same command (`pick`): Show Prompt's only shows a prompt.
+   */
+  const inputAndBackend = async (args: GenerateNoteArgs, pick: Action = encounterAction) => {
     let resolved;
     try {
       resolved = resolveInput(args, corpus, log);
     } catch (e) {
-      throw withActions(e, encounterAction);
+      throw withActions(e, pick);
     }
     const ready = await prepare(args);
     return ready ? { resolved, ready } : undefined;
@@ -235,7 +238,14 @@ export function registerGenerationCommands(deps: GenerationCommandDeps): { stop(
   });
 
   register(GENERATION_COMMANDS.showPrompt, async (args: GenerateNoteArgs = {}): Promise<ShowPromptResult | undefined> => {
-    const started = await inputAndBackend(args);
+    const promptForEncounter: Action = {
+      title: 'Pick an Encounter…',
+      run: async () => {
+        const picked = await pickEncounter(corpus);
+        if (picked) await vscode.commands.executeCommand(GENERATION_COMMANDS.showPrompt, { ...args, ...picked });
+      },
+    };
+    const started = await inputAndBackend(args, promptForEncounter);
     if (!started) return undefined;
     const { resolved, ready } = started;
     let view;

@@ -67,7 +67,7 @@ export async function chooseModel(context: vscode.ExtensionContext, output: vsco
   else if (choice === 'browse') pick = browse;
   else if (choice) {
     const found = (await recommendedItems()).find((i) => i.model.name === choice.recommended);
-    if (!found) throw new MedigenError(`"${choice.recommended}" is not in the recommended model list.`, 'See the list with `medigen models recommended`, or check the medigenLab.modelCatalog setting.');
+    if (!found) throw new MedigenError(`"${choice.recommended}" is not in the recommended model list.`, 'Run "MediGen Lab: Choose Model for Note Generation…" from the Command Palette to pick one from the list, or check the medigenLab.modelCatalog setting.');
     pick = found;
   } else {
     const items: Array<vscode.QuickPickItem | RecommendedItem> = [

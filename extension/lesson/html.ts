@@ -13,6 +13,7 @@
  * Plain Node, so it is unit-tested with a fake `asWebviewUri`.
  */
 import { randomBytes } from 'node:crypto';
+import { failureItemHtml } from './failures';
 import { escapeHtml, renderLesson } from './markdown';
 import type { ExerciseView } from './messages';
 
@@ -71,7 +72,7 @@ export function exerciseCard(e: LessonPageExercise, trusted: boolean): string {
   const status = e.status ? ` status-${escapeHtml(e.status)}` : '';
   const shown = e.hintsHtml?.length ?? 0;
   const allHints = e.hintsTotal !== undefined && shown >= e.hintsTotal;
-  const failures = (e.failures ?? []).map((f) => `<li><strong>${escapeHtml(f.title)}</strong>: ${escapeHtml(f.message)}</li>`).join('');
+  const failures = (e.failures ?? []).map(failureItemHtml).join('');
   // Hints are Markdown rendered by renderLesson (sanitized) in the extension.
   const hints = (e.hintsHtml ?? []).map((h) => `<li>${h}</li>`).join('');
   return `
@@ -80,7 +81,7 @@ export function exerciseCard(e: LessonPageExercise, trusted: boolean): string {
       <p class="last-result">${e.lastResult ? escapeHtml(`Last check: ${e.lastResult}.`) : ''}</p>
       <div class="actions">
         <vscode-button data-action="openExercise" appearance="secondary">Open the exercise file</vscode-button>
-        <vscode-button data-action="runCheck" class="needs-trust"${trusted && !e.running ? '' : ' disabled'}>Run the check</vscode-button>
+        <vscode-button data-action="runCheck" class="needs-trust"${trusted && !e.running ? '' : ' disabled'}>Run Check</vscode-button>
         <vscode-button data-action="nextHint" appearance="secondary"${allHints ? ' disabled' : ''}>${escapeHtml(hintButtonLabel(shown, e.hintsTotal))}</vscode-button>
         <vscode-progress-ring class="running"${e.running ? '' : ' hidden'}></vscode-progress-ring>
       </div>

@@ -5,6 +5,7 @@
  * untrusted lesson text, so its messages are never taken on faith).
  */
 import type { ExerciseStatus } from '../../sandbox/index';
+import type { CheckFailureView } from './failures';
 import { LESSON_COMMAND } from './markdown';
 
 /** One exercise as the lesson page shows it. */
@@ -22,8 +23,8 @@ export interface ExerciseView {
   hintsTotal: number;
   /** True while its check runs. */
   running: boolean;
-  /** Failed checks of the last run in this session, for the page to list. */
-  failures: { title: string; message: string }[];
+  /** Failed checks of the last run in this session, for the page to list (with expected and actual). */
+  failures: CheckFailureView[];
 }
 
 /** Everything the page shows that can change. */

@@ -7,12 +7,13 @@ import type { Lab } from '../../curriculum/lab/index';
 import { progressKey } from '../../curriculum/lab/index';
 import { STATUS_VIEW } from '../../curriculum/lab/index';
 import { renderLesson } from './markdown';
+import type { CheckFailureView } from './failures';
 import type { LessonViewState } from './messages';
 
 /** Checks running now and the failures of the last run, per exercise key (`<module>/<exercise>`). */
 export interface RunInfo {
   isRunning(key: string): boolean;
-  failures(key: string): { title: string; message: string }[];
+  failures(key: string): CheckFailureView[];
 }
 
 /** The page state of `lesson` of module `moduleId`. */

@@ -9,7 +9,9 @@ import { describeError } from '../../core/index';
 import type { CheckResult, SourceLocation } from '../../curriculum/engine/index';
 import { progressKey, type ExerciseKey, type Lab, type LabCheckRun } from '../../curriculum/lab/index';
 import type { LabService } from '../lab/service';
+import type { CheckFailureView } from '../lesson/failures';
 import type { RunInfo } from '../lesson/state';
+import { failureView, readablePaths } from './feedback';
 
 /** The controller's id. */
 export const CONTROLLER_ID = 'medigenLab.checks';
@@ -61,7 +63,7 @@ export function registerTestingModule(context: vscode.ExtensionContext, lab: Lab
   const controller = vscode.tests.createTestController(CONTROLLER_ID, 'MediGen Lab checks');
   const keys = new WeakMap<vscode.TestItem, ExerciseKey>();
   const running = new Set<string>();
-  const lastFailures = new Map<string, { title: string; message: string }[]>();
+  const lastFailures = new Map<string, CheckFailureView[]>();
   const changed = new vscode.EventEmitter<void>();
   context.subscriptions.push(controller, changed);
 
@@ -141,19 +143,22 @@ export function registerTestingModule(context: vscode.ExtensionContext, lab: Lab
         run.started(child);
         if (r.status === 'passed') run.passed(child, r.durationMs);
         else if (r.status === 'not-run') run.skipped(child);
-        else run.failed(child, testMessage(r, `The check "${r.title}" did not pass.`), r.durationMs);
+        else run.failed(child, testMessage({ ...r, ...(r.message ? { message: readablePaths(r.message, res.workDir) } : {}) }, `The check "${r.title}" did not pass.`), r.durationMs);
       }
       if (res.output.trim()) run.appendOutput(res.output.replace(/\r?\n/g, '\r\n'), undefined, item);
       const total = res.results.length;
-      if (res.status === 'passed') run.passed(item, Date.now() - started);
-      else if (res.status === 'aborted') run.skipped(item);
-      else if (res.status === 'load-error') run.errored(item, testMessage({ message: `The checks could not start: ${res.loadError?.message ?? 'unknown reason'}`, location: res.loadError?.location }, ''));
-      else run.failed(item, new vscode.TestMessage(`${res.passed} of ${total} checks pass.${res.status === 'timeout' ? ' The run was stopped: the code took too long.' : ''} Open the failing checks below for details.`), Date.now() - started);
-      const failures = res.results.filter((r) => r.status === 'failed' || r.status === 'timeout').map((r) => ({ title: r.title, message: (r.message ?? '').split('\n')[0]! }));
-      if (res.status === 'load-error') failures.push({ title: 'The checks could not start', message: (res.loadError?.message ?? '').split('\n')[0]! });
+      // The exercise item gets a state of its own only when it has no checks to show: VS Code counts
+      // every item with a state as a test, so the Testing view would say 5 where the card says 4.
+      if (res.status === 'aborted') run.skipped(item);
+      else if (res.status === 'load-error') run.errored(item, testMessage({ message: `The checks could not start: ${readablePaths(res.loadError?.message ?? 'unknown reason', res.workDir)}`, location: res.loadError?.location }, ''));
+      else if (!total) run.failed(item, new vscode.TestMessage(`No check ran.${res.status === 'timeout' ? ' The run was stopped: the code took too long.' : ''}`), Date.now() - started);
+      const summaryLine = `${res.passed} of ${total} checks pass.${res.status === 'timeout' ? ' The run was stopped: the code took too long.' : ''}`;
+      run.appendOutput(`${summaryLine}\r\n`, undefined, item);
+      const failures: CheckFailureView[] = res.results.filter((r) => r.status === 'failed' || r.status === 'timeout').map((r) => failureView(r, res.workDir));
+      if (res.status === 'load-error') failures.push({ title: 'The checks could not start', message: readablePaths((res.loadError?.message ?? '').split('\n')[0]!, res.workDir) });
       lastFailures.set(key, failures);
       output.appendLine(`${key}: ${res.status}, ${res.passed} of ${total} checks pass (${res.durationMs} ms)${res.checkpoint ? `; checkpoint ${res.checkpoint.slice(0, 8)}` : ''}.`);
-      for (const f of failures) output.appendLine(`  ✗ ${f.title}: ${f.message}`);
+      for (const f of failures) output.appendLine(`  ✗ ${f.title}: ${f.message}${f.expected !== undefined ? ` (expected ${f.expected}, got ${f.actual})` : ''}`);
       return {
         ...base,
         status: res.status,

@@ -2,7 +2,7 @@
  * UI check of the lesson webview through headless Chromium, like a person would use it: a real
  * VS Code (code-server) with MediGen Lab from this checkout, "MediGen Lab: Continue Learning"
  * from the command palette, then assertions on the text rendered INSIDE the webview iframe, a
- * click on its "Show hint" and "Run the check" buttons (messages webview → extension → webview),
+ * click on its "Show hint" and "Run Check" buttons (messages webview → extension → webview),
  * and screenshots in test-output/. Exit code 0 only when every assertion held.
  *
  *   node esbuild.mjs && tsx test/ui/lessonWebview.ts      (npm run test:vscode-ui)
@@ -73,7 +73,7 @@ async function main(): Promise<void> {
     await card.locator('.last-result', { hasText: /Last check: 0 of \d+ checks pass/ }).waitFor({ timeout: 90_000 });
     await card.locator('.status', { hasText: 'failing' }).waitFor({ timeout: 30_000 });
     await card.locator('.failures li').first().waitFor({ timeout: 30_000 }); // the failing checks are listed
-    console.log('ok - "Run the check" ran the checks on the starter: failing, with the failures listed');
+    console.log('ok - "Run Check" ran the checks on the starter: failing, with the failures listed');
     await card.scrollIntoViewIfNeeded();
 
     // The Lessons tree redraws from the store: the exercise now shows "failing".
@@ -100,7 +100,7 @@ async function main(): Promise<void> {
     const pick = wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'MediGen Lab: your first passing check' }).first();
     await pick.waitFor({ timeout: 30_000 });
     await pick.click();
-    for (const step of ['Open the MediGen Lab view', 'Start "Meet the data"', 'Open the exercise file', 'Run the check']) {
+    for (const step of ['Open the MediGen Lab view', 'Start "Meet the data"', 'Open the exercise file', 'Run Check']) {
       await wb.page.locator('.getting-started-step', { hasText: step }).first().waitFor({ timeout: 30_000 });
     }
     console.log('ok - the walkthrough "your first passing check" lists its four steps');

@@ -9,6 +9,7 @@
  * Built by esbuild.mjs to dist/webviews/lesson.js (and lesson.css from the import below).
  */
 import type { ExerciseView, LessonViewState, PageTiming, ToExtensionMessage, ToWebviewMessage } from '../../extension/lesson/messages';
+import { failureItemHtml } from '../../extension/lesson/failures';
 import './lesson.css';
 
 declare function acquireVsCodeApi(): { postMessage(m: ToExtensionMessage): void; setState(s: unknown): void; getState(): unknown };
@@ -83,17 +84,8 @@ function drawExercise(card: HTMLElement, e: ExerciseView, trusted: boolean): voi
     hint.toggleAttribute('disabled', e.hintsHtml.length >= e.hintsTotal);
   }
   const failures = card.querySelector('.failures');
-  if (failures) {
-    failures.replaceChildren(
-      ...e.failures.map((f) => {
-        const li = document.createElement('li');
-        const b = document.createElement('strong');
-        b.textContent = f.title;
-        li.append(b, document.createTextNode(`: ${f.message}`));
-        return li;
-      }),
-    );
-  }
+  // Every value is escaped by failureItemHtml (the same function drew the first page).
+  if (failures) failures.innerHTML = e.failures.map(failureItemHtml).join('');
   const hints = card.querySelector('.hints');
   if (hints) {
     hints.replaceChildren(
@@ -138,15 +130,19 @@ function loadToolkit(): void {
  */
 function whenPainted(): void {
   const loadMs = performance.now();
-  requestAnimationFrame(() =>
+  requestAnimationFrame(() => {
+    // A lesson opens at its start. VS Code's webview host scrolls a new page to where the page it
+    // replaces was (its own load handler, after this one, when the page is at the top); the frame
+    // callback runs after it and before the first paint.
+    window.scrollTo(0, 0);
     setTimeout(() => {
       const paintedMs = performance.now();
       body.dataset.rendered = 'true';
       const timing: PageTiming = { timeOrigin: performance.timeOrigin, scriptMs, loadMs, paintedMs };
       post({ type: 'ready', pageMs: paintedMs, timing });
       loadToolkit();
-    }, 0),
-  );
+    }, 0);
+  });
 }
 
 if (document.readyState === 'complete') whenPainted();

@@ -98,7 +98,7 @@ describe('MediGen Lab in an untrusted folder (Restricted Mode) of a real VS Code
     // (Compared without spaces: emphasis tags around a word become spaces in `text`.)
     assert.ok(text.replace(/\s/g, '').includes(words.replace(/\s/g, '')), `the page does not show "${words}"`);
     assert.ok(text.includes('What a dialogue looks like'), 'the lesson headings are missing');
-    // Checks are off, the page says why and what to do, and its "Run the check" button is disabled.
+    // Checks are off, the page says why and what to do, and its "Run Check" button is disabled.
     assert.equal(page.state.trusted, false);
     assert.match(page.html, /<div class="trust-note">/, 'the trust note is hidden');
     assert.match(text, /Checks are off\. This folder is not trusted, so MediGen Lab runs no code here\. You can read the lesson and the hints\. To run checks, trust this folder/);

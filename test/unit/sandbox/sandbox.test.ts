@@ -93,6 +93,71 @@ describe('sandbox: student work is checkpointed and never lost', () => {
     await assert.rejects(sb.restoreAttempt(ex(), 'deadbeef'), /no saved attempt deadbeef/);
   });
 
+  it('lists each attempt with its check result and changed files; housekeeping commits stay out', async () => {
+    const sb = await Sandbox.open(join(dir, 'ws'));
+    const folder = await sb.startExercise(ex());
+    writeFileSync(join(folder, 'exercise.ts'), 'attempt one');
+    writeFileSync(join(folder, 'notes.md'), 'mine');
+    const first = await sb.checkpoint('Check m1/count-turns', 'check');
+    await sb.recordResult(ex(), first, { status: 'failed', passed: 1, total: 4 });
+    // A second check with nothing changed: its result goes to the newest checkpoint of the exercise.
+    await sb.recordResult(ex(), undefined, { status: 'failed', passed: 2, total: 4 });
+    writeFileSync(join(folder, 'exercise.ts'), 'attempt two');
+    const second = await sb.checkpoint('Check m1/count-turns', 'check');
+    await sb.recordResult(ex(), second, { status: 'passed', passed: 4, total: 4 });
+    writeFileSync(join(folder, 'tsconfig.json'), '{}');
+    await sb.checkpoint('Editor settings for m1/count-turns', 'internal');
+    const list = await sb.attempts(ex());
+    assert.deepEqual(list.map((a) => [a.reason, a.result, a.files]), [
+      ['check', { status: 'passed', passed: 4, total: 4 }, ['exercise.ts']],
+      ['check', { status: 'failed', passed: 2, total: 4 }, ['exercise.ts', 'notes.md']],
+      ['start', undefined, ['exercise.ts', 'lib/util.ts']],
+    ]);
+    assert.equal((await sb.attempts(ex(), { all: true })).length, 4, 'the editor-settings commit is there, only hidden');
+  });
+
+  it('keeps the progress file out of checkpoints (no uncommitted change after a check) and hides .medigen in the Explorer', async () => {
+    const ws = join(dir, 'ws');
+    const sb = await Sandbox.open(ws);
+    await sb.startExercise(ex());
+    const store = new ProgressStore(ws);
+    await store.checkFinished('m1/count-turns', 1, 2);
+    assert.equal(execFileSync('git', ['status', '--porcelain'], { cwd: ws, encoding: 'utf8' }), '', 'progress.json shows as a change');
+    assert.deepEqual(JSON.parse(readFileSync(join(ws, '.vscode', 'settings.json'), 'utf8'))['files.exclude'], { '.medigen': true, '.gitignore': true });
+  });
+
+  it('a sandbox of an older version stops checkpointing progress.json, keeping the file', async () => {
+    const ws = join(dir, 'old');
+    mkdirSync(join(ws, '.medigen'), { recursive: true });
+    const git = (...a: string[]) => execFileSync('git', a, { cwd: ws, encoding: 'utf8' });
+    git('init', '-q');
+    git('config', 'user.name', 't');
+    git('config', 'user.email', 't@t.invalid');
+    writeFileSync(join(ws, '.gitignore'), 'node_modules/\n');
+    writeFileSync(join(ws, '.medigen', 'progress.json'), '{"version":1,"exercises":{}}');
+    git('add', '-A');
+    git('commit', '-qm', 'old');
+    await Sandbox.open(ws);
+    assert.equal(git('ls-files', '.medigen').trim(), '');
+    assert.ok(existsSync(join(ws, '.medigen', 'progress.json')));
+    writeFileSync(join(ws, '.medigen', 'progress.json'), '{"version":1,"exercises":{"a/b":{}}}');
+    assert.equal(git('status', '--porcelain'), '');
+  });
+
+  it('Reset names the checkpoint with the current files even when nothing changed since the last check', async () => {
+    const sb = await Sandbox.open(join(dir, 'ws'));
+    const folder = await sb.startExercise(ex());
+    writeFileSync(join(folder, 'exercise.ts'), 'checked attempt');
+    const checked = await sb.checkpoint('Check m1/count-turns', 'check');
+    const saved = await sb.resetExercise(ex());
+    assert.equal(saved, checked);
+    assert.ok((await sb.attempts(ex())).some((a) => a.hash === saved), 'the checkpoint Reset names is in the list');
+    const back = await sb.restoreAttempt(ex(), saved!);
+    assert.deepEqual(back.files, ['exercise.ts']);
+    assert.ok(back.before);
+    assert.match(await sb.fileAt(back.before!, 'm1/count-turns/exercise.ts'), /TODO/, '"before" holds the files the restore replaced');
+  });
+
   it('a checkpoint runs no git hook planted in the sandbox (a folder from someone else)', async () => {
     const sb = await Sandbox.open(join(dir, 'ws'));
     const folder = await sb.startExercise(ex());

@@ -82,6 +82,11 @@ describe('Lab: the sandbox and the curriculum engine in one place (plain Node)',
     assert.equal(p.checks, 2);
     assert.ok(changes >= 2, 'views were told about the progress');
     sub.dispose();
+    // The restore list knows how each attempt did, and nothing is left uncommitted by the check.
+    const [newest, older] = await lab.attempts(ex);
+    assert.deepEqual([newest!.hash, newest!.result], [passing.checkpoint, { status: 'passed', passed: passing.passed, total: passing.results.length }]);
+    assert.deepEqual(older!.result, { status: 'failed', passed: 0, total: failing.results.length });
+    assert.equal(await simpleGit(lab.sandboxRoot).raw(['status', '--porcelain']), '');
   });
 
   it('stops a check whose student code never ends (separate process, time limit)', async () => {
@@ -115,6 +120,7 @@ describe('Lab: the sandbox and the curriculum engine in one place (plain Node)',
     assert.equal(lab.progress.get('meet-the-data/count-turns').status, 'started');
     const attempts = await lab.attempts(ex);
     assert.ok(attempts.some((a) => a.hash === saved));
+    assert.ok(!attempts.some((a) => /^(Editor settings|Install module)/.test(a.message) && !a.result), 'housekeeping commits are not attempts (unless a check ran on them)');
     await lab.restoreAttempt(ex, saved!);
     assert.equal(readFileSync(file, 'utf8'), solved);
     assert.equal(readFileSync(join(lab.workDir(ex), 'notes.md'), 'utf8'), 'my notes\n');

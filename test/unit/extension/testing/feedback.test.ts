@@ -1,0 +1,68 @@
+import assert from 'node:assert/strict';
+import { inspect } from 'node:util';
+import { failureView, readablePaths, compactDiff, aroundFirstDifference, VALUE_CHARS, DIFF_LINES } from '../../../../extension/testing/feedback';
+import { failureItemHtml } from '../../../../extension/lesson/failures';
+
+// The check process turns assertion values into text this way (curriculum/engine/checkChild.ts).
+const show = (v: unknown) => inspect(v, { depth: 6, breakLength: 100, maxArrayLength: 50, maxStringLength: 2000, sorted: true });
+
+/** The error a real node:assert call throws. */
+function thrown(fn: () => void): { message: string; expected: string; actual: string } {
+  try {
+    fn();
+  } catch (e) {
+    const err = e as Error & { expected: unknown; actual: unknown };
+    return { message: err.message, expected: show(err.expected), actual: show(err.actual) };
+  }
+  throw new Error('did not throw');
+}
+
+describe('lesson card feedback for a failed check', () => {
+  it('shows expected and actual instead of stopping at "Expected values to be strictly deep-equal:"', () => {
+    const e = thrown(() => assert.deepStrictEqual({ doctor: 12, patient: 9 }, { doctor: 12, patient: 10 }));
+    const v = failureView({ title: 'counts turns', ...e });
+    assert.doesNotMatch(v.message, /strictly deep-equal/);
+    assert.equal(v.expected, '{ doctor: 12, patient: 10 }');
+    assert.equal(v.actual, '{ doctor: 12, patient: 9 }');
+    const html = failureItemHtml(v);
+    assert.match(html, /Expected<\/dt><dd><code>\{ doctor: 12, patient: 10 \}<\/code>/);
+    assert.match(html, /Your code gave<\/dt><dd><code>\{ doctor: 12, patient: 9 \}<\/code>/);
+  });
+
+  it('gives a compact diff of only the differing lines for values over several lines', () => {
+    const big = (n: number) => Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`encounter${String(i).padStart(2, '0')}`, { turns: i === 17 ? n : i, speaker: 'doctor' }]));
+    const e = thrown(() => assert.deepStrictEqual(big(99), big(17)));
+    assert.ok(e.expected.split('\n').length > 20, 'the values span many lines');
+    const v = failureView({ title: 'deep', ...e });
+    assert.ok(v.diff, 'a diff');
+    assert.ok(v.diff.length <= DIFF_LINES);
+    assert.deepEqual(v.diff.filter((l) => l.kind !== 'same').map((l) => [l.kind, l.text.trim()]), [['expected', "encounter17: { speaker: 'doctor', turns: 17 },"], ['actual', "encounter17: { speaker: 'doctor', turns: 99 },"]]);
+    assert.match(failureItemHtml(v), /<span class="diff-expected">- {2,}encounter17/);
+  });
+
+  it('cuts long one-line values around the first difference', () => {
+    const a = `${'x'.repeat(500)}A${'y'.repeat(500)}`;
+    const b = `${'x'.repeat(500)}B${'y'.repeat(500)}`;
+    const v = aroundFirstDifference(a, b);
+    assert.ok(v.expected.length <= VALUE_CHARS + 2 && v.actual.length <= VALUE_CHARS + 2);
+    assert.match(v.expected, /^…x+Ay+…$/);
+    assert.match(v.actual, /^…x+By+…$/);
+    const many = compactDiff(Array.from({ length: 40 }, (_, i) => `line ${i}`).join('\n'), Array.from({ length: 40 }, (_, i) => `LINE ${i}`).join('\n'));
+    assert.equal(many.lines.length, DIFF_LINES);
+    assert.equal(many.more, 80 - DIFF_LINES);
+  });
+
+  it('shows paths relative to the exercise folder and no temporary folder', () => {
+    const work = '/home/ana/MediGenLab/meet-the-data/load-a-split';
+    assert.equal(readablePaths(`Cannot read ${work}/split.ts: line 3`, work), 'Cannot read split.ts: line 3');
+    assert.equal(readablePaths(`nothing in ${work}`, work), 'nothing in your exercise folder');
+    assert.equal(readablePaths('TODO: count encounters of train in /tmp/meet-the-data-ntFCXq (so far: {})', undefined, '/tmp'), 'TODO: count encounters of train in a temporary test folder (so far: {})');
+    assert.equal(readablePaths('read /tmp/meet-the-data-ntFCXq/train.csv.', undefined, '/tmp/'), 'read a temporary test folder.');
+  });
+
+  it('keeps the message of a plain failure and escapes what it shows', () => {
+    const v = failureView({ title: 'a <b>', message: 'TODO: count the encounters\nmore detail' });
+    assert.deepEqual(v, { title: 'a <b>', message: 'TODO: count the encounters' });
+    assert.equal(failureItemHtml(v), '<li><strong>a &lt;b&gt;</strong>: TODO: count the encounters</li>');
+  });
+});
