@@ -10,13 +10,22 @@ import type { ClassGrades, GradedCheck, StudentGrade } from './grade';
 
 const STATUS_WORDS: Record<GradedCheck['status'], string> = { passed: 'passed', failed: 'failed', timeout: 'timed out', 'not-run': 'did not run' };
 
-/** A check's failure message safe to show a student: first lines only, no code of the check, no paths. */
+/** A generated message of a failed assert(expression) / assert.ok: it quotes the check's code or says nothing useful. */
+const BARE_ASSERT = /^(?:The expression evaluated to a falsy value|false == true|true == false|(?:false|true|null|undefined|0|'') == true)\b/;
+
+/** True when the failure message would show a grading check's own code (then it is said in words instead). */
+export function hidesSource(c: GradedCheck): boolean {
+  return c.grading && BARE_ASSERT.test((c.message ?? '').trim());
+}
+
+/** A check's failure message safe to show a student: its first paragraph, no code of a grading check, no stack, no paths. */
 export function studentMessage(c: GradedCheck): string {
   const raw = (c.message ?? '').trim();
   if (!raw) return c.status === 'not-run' ? 'This check did not run (an earlier problem stopped the checks).' : 'No reason was given.';
-  if (/evaluated to a falsy value|^The expression|\bassert(\.\w+)?\(/m.test(raw) && c.grading) return 'The condition this check tests was not met.';
-  const lines = raw.split('\n').filter((l) => !/^\s+at\s/.test(l)).slice(0, 4).join(' ').replace(/\s+/g, ' ');
-  const noPaths = lines.replace(/(?:[A-Za-z]:)?[\\/](?:[^\s\\/:]+[\\/])+([^\s\\/:]+)/g, '$1');
+  if (hidesSource(c)) return 'The condition this check tests was not met.';
+  const para = raw.split(/\n\s*\n/)[0]!;
+  const lines = para.split('\n').filter((l) => !/^\s+at\s/.test(l)).slice(0, 4).join(' ').replace(/\s+/g, ' ');
+  const noPaths = lines.replace(/(?:[A-Za-z]:)?(?:[\\/][^\s\\/:]+){2,}[\\/]([^\s\\/:]+)/g, '$1');
   return noPaths.length > 400 ? `${noPaths.slice(0, 400)}…` : noPaths;
 }
 
@@ -39,7 +48,7 @@ export function feedbackMarkdown(grades: ClassGrades, s: StudentGrade): string {
       out.push('What to fix:', '');
       for (const c of failed) {
         out.push(`- ✗ ${md(c.title)} — ${STATUS_WORDS[c.status]} (0/${c.max} point${c.max === 1 ? '' : 's'})${c.grading ? ' (a grading check)' : ''}`, `  ${md(studentMessage(c))}`);
-        if (c.expected !== undefined && c.status === 'failed') out.push(`  Expected \`${oneLine(c.expected).replace(/`/g, "'")}\`, got \`${oneLine(c.actual ?? '').replace(/`/g, "'")}\`.`);
+        if (c.expected !== undefined && c.status === 'failed' && !hidesSource(c)) out.push(`  Expected \`${oneLine(c.expected).replace(/`/g, "'")}\`, got \`${oneLine(c.actual ?? '').replace(/`/g, "'")}\`.`);
       }
       out.push('');
     }
