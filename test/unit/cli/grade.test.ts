@@ -14,6 +14,7 @@ import { projectRoot } from '../../../core/index';
 import { parseCsv } from '../../../datasets/index';
 import { buildLabTree, Lab } from '../../../curriculum/lab/index';
 import { lessonViewState } from '../../../extension/lesson/state';
+import { readSubmission } from '../../../curriculum/grading/index';
 import { runCli } from '../../helpers/cli';
 
 const fixture = join(projectRoot(), 'test', 'fixtures', 'curriculum', 'class');
@@ -69,7 +70,7 @@ describe('medigen curriculum submit + grade: a class end to end', function () {
     writeFileSync(join(inbox, 'not-a-zip.zip'), readFileSync(join(inbox, 'right.zip')).subarray(0, 40));
     writeFileSync(join(inbox, 'README.txt'), 'collected on Monday');
 
-    out = await runCli(['curriculum', 'grade', moduleDir, inbox, '--out', join(tmp, 'grades.csv'), '--html', join(tmp, 'report.html'), '--feedback', join(tmp, 'feedback'), '--jobs', '2', '--time-limit', '2']);
+    out = await runCli(['curriculum', 'grade', moduleDir, inbox, '--out', join(tmp, 'grades.csv'), '--html', join(tmp, 'report.html'), '--feedback', join(tmp, 'feedback'), '--jobs', '2', '--time-limit', '4']);
     const table = parseCsv(readFileSync(join(tmp, 'grades.csv')));
     rows = new Map(table.rows.map((r) => [r.cells[0]!, Object.fromEntries(table.header.map((h, k) => [h, r.cells[k] ?? '']))]));
   });
@@ -79,6 +80,15 @@ describe('medigen curriculum submit + grade: a class end to end', function () {
     assert.deepEqual(partialLab.score, { points: 2, max: 3 }, '"adds two small numbers" is worth 2 and passes; "adds negative numbers" (1) fails; the grading check does not count');
     assert.match(partialLab.tree, /1 of 2 checks pass, 2\/3 points/);
     assert.match(partialLab.card, /1 of 2 checks pass, 2\/3 points/);
+    // submit packed that progress and the last public results with the files.
+    const sub = readSubmission(readFileSync(join(inbox, 'partial.zip')));
+    assert.deepEqual(sub.problems, []);
+    assert.equal(sub.manifest!.moduleVersion, '1.0.0');
+    assert.equal(sub.manifest!.exercises.add!.progress!.status, 'failing');
+    assert.deepEqual(sub.manifest!.exercises.add!.lastResults!.score, { points: 2, max: 3 });
+    assert.deepEqual(sub.manifest!.exercises.add!.lastResults!.results.map((r) => [r.title, r.status]), [['adds two small numbers', 'passed'], ['adds negative numbers', 'failed']]);
+    assert.equal(sub.manifest!.exercises.shout!.lastResults, undefined, 'shout was never checked');
+    assert.deepEqual(sub.manifest!.exercises.shout!.files, ['shout.ts']);
   });
 
   it('grades every archive into one CSV row: points per exercise, total and max', () => {
