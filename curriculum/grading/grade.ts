@@ -129,6 +129,7 @@ export async function gradeClass(opts: GradeOptions): Promise<ClassGrades> {
   const jobs = Math.max(1, opts.jobs ?? availableParallelism());
   const workRoot = mkdtempSync(join(tmpdir(), 'medigen-grade-'));
   try {
+    const collected = collectSubmissions(resolve(opts.submissions), module, workRoot);
     const files = new Map(module.exercises.map((ex) => [ex.id, [...checkFilesOf(ex.dir), ...gradingFilesOf(ex.dir)]]));
     const plans = new Map<string, CheckResult[]>();
     await mapLimit(module.exercises, jobs, async (ex) => void plans.set(ex.id, await planOf(ex, files.get(ex.id)!, opts.signal)));
@@ -137,7 +138,6 @@ export async function gradeClass(opts: GradeOptions): Promise<ClassGrades> {
       const titles = new Set(plans.get(ex.id)!.map((r) => r.title));
       for (const t of Object.keys(ex.points)) if (!titles.has(t)) warnings.push(`exercise.json of "${ex.id}" gives points to "${t}", but no check has that it() title (check the spelling; it is worth nothing now).`);
     }
-    const collected = collectSubmissions(resolve(opts.submissions), module, workRoot);
     const tasks = collected.submissions.flatMap((s) => module.exercises.filter((ex) => s.workDirs.has(ex.id)).map((ex) => ({ s, ex })));
     const runs = new Map<CollectedSubmission, Map<string, { run?: CheckRun; failure?: string }>>();
     let done = 0;
