@@ -20,7 +20,7 @@ export const COMMAND_GROUPS: Readonly<Record<string, () => Promise<Command[]>>> 
   models: async () => [...(await import('./commands/models')).modelCommands, ...(await import('./commands/catalog')).catalogCommands],
   train: async () => [...(await import('./commands/train')).trainCommands, ...(await import('./commands/trainEvaluate')).trainEvaluateCommands],
   review: async () => (await import('./commands/review')).reviewCommands,
-  curriculum: async () => (await import('./commands/curriculum')).curriculumCommands,
+  curriculum: async () => [...(await import('./commands/curriculum')).curriculumCommands, ...(await import('./commands/grading')).gradingCommands],
 };
 
 /** The commands whose first word is `word` (none for an unknown word). */

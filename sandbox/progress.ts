@@ -19,6 +19,8 @@ export interface ExerciseProgress {
   updated: string;
   /** One-line summary of the last check, e.g. "2 of 3 checks pass". */
   lastResult?: string;
+  /** Points of the last check (public checks only; exercise.json's `points`). */
+  score?: { points: number; max: number };
 }
 
 export interface ProgressState {
@@ -75,10 +77,10 @@ export class ProgressStore {
     return this.update(key, { ...p, status: p.status === 'not-started' ? 'started' : p.status });
   }
 
-  checkFinished(key: string, passed: number, total: number): Promise<void> {
-    const p = this.get(key);
+  checkFinished(key: string, passed: number, total: number, score?: { points: number; max: number }): Promise<void> {
+    const { score: _old, ...p } = this.get(key);
     const ok = total > 0 && passed === total;
-    return this.update(key, { ...p, status: ok ? 'passed' : 'failing', checks: p.checks + 1, lastResult: `${passed} of ${total} checks pass` });
+    return this.update(key, { ...p, status: ok ? 'passed' : 'failing', checks: p.checks + 1, lastResult: `${passed} of ${total} checks pass`, ...(score ? { score } : {}) });
   }
 
   /** Returns the index of the hint to show next (0-based), capped at `available - 1`. */
@@ -90,7 +92,7 @@ export class ProgressStore {
   }
 
   exerciseReset(key: string): Promise<void> {
-    const p = this.get(key);
+    const { score: _old, ...p } = this.get(key);
     return this.update(key, { ...p, status: 'started', lastResult: undefined });
   }
 

@@ -26,6 +26,8 @@ export interface RunChecksOptions {
   timeoutMs?: number;
   /** Limit of each check in milliseconds. Defaults to 5000 (exercise.json's timeLimitMs via loadModule). */
   checkTimeoutMs?: number;
+  /** The check files to run. Defaults to the exercise's public checks (`checkFilesOf`); grading adds `gradingFilesOf`. */
+  files?: string[];
   /** Only load the check files and list their tests, running nothing. Defaults to false. */
   dryRun?: boolean;
   /** Stops the run (the process tree is killed). */
@@ -42,8 +44,11 @@ export interface RunChecksOptions {
 
 /** The outcome of one check. */
 export interface CheckResult {
+  /** The it() title (the key of exercise.json's `points`). */
   title: string;
   fullTitle: string;
+  /** The check file the check is in (absolute path), when the runner listed it. */
+  file?: string;
   status: 'passed' | 'failed' | 'timeout' | 'not-run';
   durationMs?: number;
   message?: string;
@@ -77,7 +82,15 @@ const LOAD_LIMIT_MS = 15_000;
 
 /** Check files of an exercise folder: checks/*.test.ts, sorted. */
 export function checkFilesOf(exerciseDir: string): string[] {
-  const dir = join(exerciseDir, 'checks');
+  return testFilesIn(join(exerciseDir, 'checks'));
+}
+
+/** Grading checks of an exercise folder: grading/*.test.ts, sorted (run only when grading; never in a student edition). */
+export function gradingFilesOf(exerciseDir: string): string[] {
+  return testFilesIn(join(exerciseDir, 'grading'));
+}
+
+function testFilesIn(dir: string): string[] {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) return [];
   return readdirSync(dir).filter((f) => f.endsWith('.test.ts')).sort().map((f) => join(dir, f));
 }
@@ -111,7 +124,7 @@ function checkChildScript(root: string): string {
 export async function runChecks(opts: RunChecksOptions): Promise<CheckRun> {
   const exerciseDir = resolve(opts.exerciseDir);
   const workDir = resolve(opts.workDir);
-  const files = checkFilesOf(exerciseDir);
+  const files = opts.files ?? checkFilesOf(exerciseDir);
   if (!files.length) throw new MedigenError(`The exercise ${exerciseDir} has no checks (checks/*.test.ts).`, 'Add at least one mocha test file named like checks/main.test.ts.');
   if (!existsSync(workDir)) throw new MedigenError(`The folder ${workDir} does not exist.`, 'Give the folder that holds the exercise files (the student workspace, starter/ or solution/).');
   const checkTimeoutMs = opts.checkTimeoutMs ?? DEFAULT_CHECK_TIME_LIMIT_MS;
@@ -310,7 +323,11 @@ function summarize(r: RawRun): CheckRun {
       results.set(t, { title: prev?.title ?? t, fullTitle: t, status: 'timeout', message: msg, ...(location ? { location } : {}) });
     }
   }
-  const list = [...results.values()];
+  const fileOf = new Map((plan?.tests ?? []).map((t) => [t.fullTitle, t.file]));
+  const list = [...results.values()].map((x) => {
+    const file = fileOf.get(x.fullTitle);
+    return file ? { ...x, file } : x;
+  });
   const passed = list.filter((x) => x.status === 'passed').length;
   const failed = list.length - passed;
   const status: CheckRun['status'] = r.killedFor === 'aborted' ? 'aborted' : r.killedFor === 'timeout' ? 'timeout' : failed || !list.length ? 'failed' : 'passed';

@@ -1,7 +1,7 @@
 export { MANIFEST_FILE, DEFAULT_CHECK_TIME_LIMIT_MS, MIN_WRONG_ANSWERS, type WrongAnswer, type CurriculumModule, type Exercise, type Lesson, type LoadResult, type ModuleManifest, type ModuleProblem } from './types';
 export { readSchema, validateAgainstSchema, type JsonSchema, type SchemaError } from './schema';
-export { loadModule, linksLeaving, listFiles, parseHints, exerciseLinks, checkFilesLoad, type LoadModuleOptions } from './load';
-export { runChecks, checkFilesOf, type RunChecksOptions, type CheckResult, type CheckRun } from './checks';
+export { loadModule, linksLeaving, listFiles, parseHints, exerciseLinks, checkFilesLoad, mapLimit, type LoadModuleOptions } from './load';
+export { runChecks, checkFilesOf, gradingFilesOf, type RunChecksOptions, type CheckResult, type CheckRun } from './checks';
 export { stackLocations, firstLocationIn, declarationNamedIn, type SourceLocation } from './locate';
 export { validateModule, type ValidateOptions, type ValidationReport, type ExerciseValidation } from './validate';
 export { scaffoldModule, slugify, type ScaffoldOptions } from './scaffold';
@@ -22,3 +22,4 @@ export {
 } from './install';
 export { LAB_MODULE, CHECKS_MODULE, labEntryFile, labTsconfig, checkTsconfig, prepareWorkspace, isModuleDir, type PrepareWorkspaceOptions } from './workspace';
 export { exitWithParent } from './orphanGuard';
+export { scoreExercise, checkWorth, isGradingCheck, formatScore, type ExerciseScore, type CheckScore, type ScoreOptions } from './points';

@@ -211,6 +211,7 @@ function loadExercise(root: string, xdir: string, xp: string, manifestFile: stri
   else if (!hints.length) problems.push({ file: hintsFile, message: `${xdir}/hints.md has no hints.`, hint: 'Write at least one hint; separate hints with lines holding only ---.' });
   let entry = starterFiles.find((f) => f.endsWith('.ts')) ?? starterFiles[0] ?? '';
   let timeLimitMs = DEFAULT_CHECK_TIME_LIMIT_MS;
+  let points: Record<string, number> = {};
   const settingsFile = join(dir, 'exercise.json');
   if (existsSync(settingsFile)) {
     const settings = parseJsonFile(settingsFile, problems, 'exercise.json');
@@ -223,12 +224,13 @@ function loadExercise(root: string, xdir: string, xp: string, manifestFile: stri
           if (starterFiles.length && !starterFiles.includes(entry)) problems.push({ file: settingsFile, path: '$.entry', message: `exercise.json names the entry file ${entry}, which starter/ does not have.`, hint: `Use one of: ${starterFiles.join(', ')}.` });
         }
         if (typeof settings.timeLimitMs === 'number') timeLimitMs = settings.timeLimitMs;
+        if (isObj(settings.points)) points = settings.points as Record<string, number>;
       }
     }
   }
   const wrongAnswers = loadWrongAnswers(dir, xdir, starterFiles, problems);
   if (problems.length > before) return undefined;
-  return { dir, starterDir, solutionDir, checkFiles, starterFiles, entry, timeLimitMs, hints, wrongAnswers };
+  return { dir, starterDir, solutionDir, checkFiles, starterFiles, entry, timeLimitMs, points, hints, wrongAnswers };
 }
 
 /** wrong/<name>/: the starter's file names (no others) and a WHY.md each. */

@@ -4,7 +4,7 @@ import { projectRoot } from '../../core/index';
 
 /**
  * A small JSON Schema validator for the subset the curriculum schemas use: type, properties,
- * required, additionalProperties: false, items, minItems, minLength, pattern, minimum, maximum,
+ * required, additionalProperties (false, or a schema every other field must meet), items, minItems, minLength, pattern, minimum, maximum,
  * enum and local `$ref`s (`#/$defs/...`). No npm package needed.
  */
 
@@ -14,7 +14,7 @@ export interface JsonSchema {
   type?: 'object' | 'array' | 'string' | 'integer' | 'number' | 'boolean';
   properties?: Record<string, JsonSchema>;
   required?: string[];
-  additionalProperties?: boolean;
+  additionalProperties?: boolean | JsonSchema;
   items?: JsonSchema;
   minItems?: number;
   minLength?: number;
@@ -99,6 +99,7 @@ export function validateAgainstSchema(value: unknown, schema: JsonSchema, root: 
     for (const [key, v] of Object.entries(obj)) {
       const sub = props[key];
       if (sub) errors.push(...validateAgainstSchema(v, sub, root, `${path}.${key}`));
+      else if (typeof schema.additionalProperties === 'object') errors.push(...validateAgainstSchema(v, schema.additionalProperties, root, `${path}[${JSON.stringify(key)}]`));
       else if (schema.additionalProperties === false) {
         const known = Object.keys(props);
         const close = known.find((k) => k.toLowerCase() === key.toLowerCase() || editDistance(k, key) <= 2);

@@ -66,6 +66,8 @@ export interface Exercise {
   entry: string;
   /** Time limit of each check in milliseconds. */
   timeLimitMs: number;
+  /** Points per check by its it() title (exercise.json's `points`); a check not listed is worth 1 point. */
+  points: Record<string, number>;
   /** Hints in order, from hints.md (separated by lines holding only `---`). */
   hints: string[];
   /** The exercise's wrong answers (wrong/<name>/), sorted by name; none in a student edition. */

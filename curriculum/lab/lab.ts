@@ -11,8 +11,8 @@
  * is kept in the sandbox's ProgressStore.
  */
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, readFileSync, rmSync } from 'node:fs';
-import { basename, join, resolve, sep } from 'node:path';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { MedigenError } from '../../core/index';
 import type { Progress } from '../../core/index';
 import { projectRoot } from '../../core/index';
@@ -23,6 +23,7 @@ import {
   loadModule,
   prepareWorkspace,
   runChecks,
+  scoreExercise,
   updateModule,
   type CheckRun,
   type CurriculumModule,
@@ -273,7 +274,9 @@ export class Lab {
       ...(opts.progress ? { progress: opts.progress } : {}),
     });
     if (run.status !== 'aborted') {
-      await this.progress.checkFinished(progressKey(k), run.passed, run.results.length);
+      const score = run.results.length ? scoreExercise(exercise.points, run.results, { publicOnly: true }) : undefined;
+      saveLastResults(this.sandboxRoot, k, run, score);
+      await this.progress.checkFinished(progressKey(k), run.passed, run.results.length, score ? { points: score.points, max: score.max } : undefined);
       // The restore list shows how each attempt did. Not waited for (the student waits for the
       // result, not for git): the sandbox runs its git commands in order, so the list sees it.
       void this.sandbox.recordResult(k, checkpoint, { status: run.status, passed: run.passed, total: run.results.length }).catch(() => undefined);
@@ -340,6 +343,35 @@ export class Lab {
     await this.reload();
     return { ...result, previousDir };
   }
+}
+
+/** Where the last check results of an exercise are kept: `<sandbox>/.medigen/results/<module>/<exercise>.json` (submit packs them). */
+export function lastResultsFile(sandboxRoot: string, k: ExerciseKey): string {
+  return join(sandboxRoot, '.medigen', 'results', `${exercisePath(k)}.json`);
+}
+
+/** The last check results as a submission carries them: each check's title, status and message (no output, no stack). */
+export interface LastResults {
+  at: string;
+  status: CheckRun['status'];
+  passed: number;
+  total: number;
+  score?: { points: number; max: number };
+  results: { title: string; fullTitle: string; status: string; message?: string }[];
+}
+
+function saveLastResults(sandboxRoot: string, k: ExerciseKey, run: CheckRun, score: { points: number; max: number } | undefined): void {
+  const data: LastResults = {
+    at: new Date().toISOString(),
+    status: run.status,
+    passed: run.passed,
+    total: run.results.length,
+    ...(score ? { score: { points: score.points, max: score.max } } : {}),
+    results: run.results.map((r) => ({ title: r.title, fullTitle: r.fullTitle, status: r.status, ...(r.message ? { message: r.message.slice(0, 2000) } : {}) })),
+  };
+  const file = lastResultsFile(sandboxRoot, k);
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(data, null, 2)}\n`);
 }
 
 function readModuleId(dir: string): string | undefined {

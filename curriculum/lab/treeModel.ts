@@ -3,7 +3,7 @@
  * status from the ProgressStore. Built fresh from the modules and the progress on every change
  * (the VS Code tree view only maps these nodes to TreeItems), so it is unit-tested without VS Code.
  */
-import type { CurriculumModule } from '../engine/index';
+import { formatScore, type CurriculumModule } from '../engine/index';
 import type { ExerciseProgress, ExerciseStatus } from '../../sandbox/index';
 import { progressKey } from './lab';
 
@@ -97,7 +97,8 @@ export function buildLabTree(modules: readonly CurriculumModule[], progress: Pro
         const key = progressKey({ moduleId: m.id, exerciseId: e.id });
         const p = progress(key);
         const view = STATUS_VIEW[p.status];
-        const description = p.lastResult && p.status !== 'not-started' ? `${view.label} · ${p.lastResult}` : view.label;
+        const last = p.lastResult && p.score ? `${p.lastResult}, ${formatScore(p.score)}` : p.lastResult;
+        const description = last && p.status !== 'not-started' ? `${view.label} · ${last}` : view.label;
         return {
           kind: 'exercise',
           id: key,

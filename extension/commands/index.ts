@@ -3,11 +3,13 @@
  * the lesson page, the palette (with a quick pick) and from tests through
  * vscode.commands.executeCommand, and returns what it did (for tests and other extensions).
  */
+import { homedir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { describeError, MedigenError } from '../../core/index';
 import { progressKey, type ExerciseKey, type Lab, type LabUpdate } from '../../curriculum/lab/index';
 import { buildLabTree, nextLesson } from '../../curriculum/lab/index';
+import { submitModule, type SubmitResult } from '../../curriculum/grading/index';
 import { LessonPanel, type LessonPanelDeps } from '../lesson/panel';
 import type { ExerciseRunSummary, TestingModule } from '../testing/controller';
 import { attemptRow, filesText } from './attempts';
@@ -26,6 +28,7 @@ export const LAB_COMMANDS = {
   restoreAttempt: 'medigenLab.restoreAttempt',
   installModule: 'medigenLab.installModule',
   updateModule: 'medigenLab.updateModule',
+  submitModule: 'medigenLab.submitModule',
   openSandbox: 'medigenLab.openSandbox',
   showOutput: 'medigenLab.showOutput',
   refresh: 'medigenLab.refresh',
@@ -232,6 +235,26 @@ export function registerCommandsModule(context: vscode.ExtensionContext, deps: C
     });
     void vscode.window.showInformationMessage(`Installed "${rec.title}" ${rec.version}. Its lessons are in the MediGen Lab view.`);
     return rec;
+  });
+
+  // Packs the student's work of one module into a .zip to hand in (the library does it; see `medigen curriculum submit`).
+  register(LAB_COMMANDS.submitModule, async (lab, arg?: unknown, out?: string, opts: { student?: string; force?: boolean } = {}): Promise<SubmitResult | undefined> => {
+    let moduleId = typeof arg === 'string' ? arg : typeof (arg as { moduleId?: unknown })?.moduleId === 'string' ? (arg as { moduleId: string }).moduleId : undefined;
+    if (!moduleId) moduleId = (await vscode.window.showQuickPick(lab.installed().map((m) => ({ label: m.title, description: `${m.id} ${m.version}`, id: m.id })), { placeHolder: 'Which module do you hand in?' }))?.id;
+    if (!moduleId) return undefined;
+    let force = opts.force ?? false;
+    if (!out) {
+      const uri = await vscode.window.showSaveDialog({ defaultUri: vscode.Uri.file(join(homedir(), `${moduleId}-submission.zip`)), filters: { 'Submission archive': ['zip'] }, saveLabel: 'Save submission' });
+      if (!uri) return undefined;
+      out = uri.fsPath;
+      force = true; // the save dialog has already asked before replacing a file
+    }
+    const student = opts.student ?? (await vscode.window.showInputBox({ prompt: 'Your name, as your instructor should see it', value: userInfo().username, ignoreFocusOut: true }));
+    if (student === undefined) return undefined;
+    const r = submitModule({ moduleId, out, student, sandboxRoot: lab.sandboxRoot, modulesDir: lab.modulesDir, force });
+    output.appendLine(`Submitted ${r.moduleId} ${r.moduleVersion} to ${r.out}: ${Object.entries(r.exercises).map(([id, f]) => `${id} (${f.length} file(s))`).join(', ')}.`);
+    void vscode.window.showInformationMessage(`Saved your work on "${r.moduleId}" in ${r.out}${r.notStarted.length ? ` (not started: ${r.notStarted.join(', ')})` : ''}. Hand this file in as your instructor asks.`);
+    return r;
   });
 
   register(LAB_COMMANDS.updateModule, async (lab, arg?: unknown, opts: QuietOptions = {}): Promise<UpdateModuleResult | undefined> => {

@@ -2,7 +2,7 @@
  * What the lesson page shows for each exercise, built from the lab (modules + ProgressStore) and
  * the checks running now. Plain Node: unit-tested without VS Code.
  */
-import type { Lesson } from '../../curriculum/engine/index';
+import { formatScore, type Lesson } from '../../curriculum/engine/index';
 import type { Lab } from '../../curriculum/lab/index';
 import { progressKey } from '../../curriculum/lab/index';
 import { STATUS_VIEW } from '../../curriculum/lab/index';
@@ -29,7 +29,7 @@ export function lessonViewState(lab: Pick<Lab, 'progress' | 'shownHints'>, modul
         title: e.title,
         status: p.status,
         statusLabel: STATUS_VIEW[p.status].label,
-        ...(p.lastResult ? { lastResult: p.lastResult } : {}),
+        ...(p.lastResult ? { lastResult: p.score ? `${p.lastResult}, ${formatScore(p.score)}` : p.lastResult } : {}),
         hintsHtml: lab.shownHints(k).map((h) => renderLesson(h).html),
         hintsTotal: e.hints.length,
         running: runs.isRunning(key),

@@ -5,6 +5,7 @@
  */
 import { benchExtension } from './extension';
 import { benchGenerate } from './generate';
+import { benchGrade } from './grade';
 import { benchRouge, type BenchResult } from './rouge';
 import { benchRougeLong } from './rougeLong';
 import { benchSafety } from './safety';
@@ -14,6 +15,7 @@ const BENCHMARKS: { name: string; run: () => Promise<BenchResult | BenchResult[]
   { name: 'ROUGE on one huge predicted note (0.46, 1.8, 20 MB)', run: () => benchRougeLong() },
   { name: 'Note generation on the tiny model (overhead, parallel)', run: () => benchGenerate() },
   { name: 'VS Code extension (lesson render, check round trip)', run: () => benchExtension() },
+  { name: 'Grading a class (30 students × 10 exercises, one check process each)', run: () => benchGrade() },
   { name: 'Is this note safe? (faithfulness tracing, identifier guard; planted test1-3 data)', run: () => benchSafety() },
 ];
 
