@@ -53,7 +53,7 @@ const NOTES_REF = 'medigen';
 const AUTHOR = { name: 'MediGen Lab', email: 'sandbox@medigen-lab.invalid' };
 
 /** What a sandbox never checkpoints. */
-const IGNORED = 'node_modules/\n.medigen/runs/\n.medigen/progress.json\n/.vscode/settings.json\n';
+const IGNORED = 'node_modules/\n.medigen/runs/\n.medigen/progress.json\n.medigen/results/\n/.vscode/settings.json\n';
 
 /** The sandbox's own workspace settings, written only when the folder has none. */
 const WORKSPACE_SETTINGS = { 'files.exclude': { '.medigen': true, '.gitignore': true } };
@@ -116,9 +116,15 @@ export class Sandbox {
 
   /** Sandboxes made by older versions committed progress.json: it stays on disk, out of the checkpoints from now on. */
   private async untrackProgress(): Promise<void> {
+    const exclude = join(this.root, '.git', 'info', 'exclude');
+    // The last check results (.medigen/results/, read by `curriculum submit`) are never checkpointed either.
+    const listsResults = [join(this.root, '.gitignore'), exclude].some((f) => existsSync(f) && readFileSync(f, 'utf8').includes('.medigen/results/'));
+    if (!listsResults) {
+      await mkdir(join(this.root, '.git', 'info'), { recursive: true });
+      await appendFile(exclude, '\n# MediGen Lab: the last check results are not part of a checkpoint\n.medigen/results/\n');
+    }
     const file = '.medigen/progress.json';
     if (!(await this.git.raw(['ls-files', '--', file])).trim()) return;
-    const exclude = join(this.root, '.git', 'info', 'exclude');
     await mkdir(join(this.root, '.git', 'info'), { recursive: true });
     await appendFile(exclude, `\n# MediGen Lab: progress is not part of a checkpoint\n/${file}\n`);
     await this.git.raw(['rm', '--cached', '-q', '--', file]);
