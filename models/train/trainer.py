@@ -11,8 +11,8 @@ The run folder (the config's "run_dir"; relative paths in the config are relativ
 step, RNG state), adapter/ (the final PEFT adapter, safetensors), metrics.jsonl, the resolved
 config, and live-rouge/step-N.jsonl (with training.liveRougeSamples > 0: greedy notes for the first N
 validation examples, before training and at each evaluation, with their reference notes; MediGen Lab
-scores them with ACI-BENCH's ROUGE, models/train/liveRouge.ts). Progress goes to stdout as JSON lines, {"medigen": 1, "type": ...} (see
-models/train/protocol.ts); everything else (library warnings) goes to stderr, which the launcher
+scores them with ACI-BENCH's ROUGE, models/train/liveRouge.ts). Progress goes to stdout as JSON
+lines, {"medigen": 1, "type": ...} (see models/train/protocol.ts); everything else (library warnings) goes to stderr, which the launcher
 writes to a log file. On SIGTERM the trainer saves a checkpoint and exits cleanly.
 
 Devices: the config's "device" is "auto" (default: CUDA, and an error when no GPU is visible),
