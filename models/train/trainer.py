@@ -167,7 +167,7 @@ use_cuda = not on_cpu
 OutOfMemory = (getattr(torch, "OutOfMemoryError", None) or torch.cuda.OutOfMemoryError) if not missing else MemoryError
 try:
     import transformers
-    from transformers import AutoModelForCausalLM, AutoTokenizer, get_scheduler
+    from transformers import AutoModelForCausalLM, AutoTokenizer, StoppingCriteria, StoppingCriteriaList, get_scheduler
 except ImportError:
     missing.append("transformers")
 try:
@@ -444,6 +444,13 @@ def evaluate():
     return total / max(1, count), int(count)
 
 
+class StopWhenAsked(StoppingCriteria):
+    """Ends a live-ROUGE generation at the next token once a stop (SIGTERM) was asked for."""
+
+    def __call__(self, input_ids, scores, **kwargs):
+        return torch.full((input_ids.shape[0],), stop_requested, dtype=torch.bool, device=input_ids.device)
+
+
 @torch.no_grad()
 def write_live_notes(step):
     """Greedy notes for the live-ROUGE sample with the current adapter (main process; batches of the
@@ -468,7 +475,10 @@ def write_live_notes(step):
                     mask[i, n - len(c["prompt"]):] = 1
                 with autocast():
                     gen = m.generate(input_ids=ids.to(device), attention_mask=mask.to(device), max_new_tokens=rouge_max_tokens, do_sample=False,
-                                     pad_token_id=tok.pad_token_id, eos_token_id=tok.eos_token_id, use_cache=True)
+                                     pad_token_id=tok.pad_token_id, eos_token_id=tok.eos_token_id, use_cache=True,
+                                     stopping_criteria=StoppingCriteriaList([StopWhenAsked()]))
+                if stop_requested:
+                    break
                 for i, c in enumerate(chunk):
                     new = gen[i, n:].tolist()
                     ended = tok.eos_token_id in new
@@ -489,7 +499,9 @@ def write_live_notes(step):
                  "The log file has the details; set training.liveRougeSamples to 0 to leave it off.")
         finally:
             model.train()
-        if live_rows:
+        if stop_requested:
+            emit("log", level="info", message=f"Live ROUGE at step {step} was left unfinished: the run is stopping.")
+        elif live_rows:
             folder = os.path.join(run_dir, "live-rouge")
             os.makedirs(folder, exist_ok=True)
             path = os.path.join(folder, f"step-{step}.jsonl")

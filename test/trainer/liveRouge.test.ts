@@ -21,21 +21,26 @@ describe('live ROUGE: the task metric at each evaluation of a real CPU run', fun
   let state: RunState;
   let messages: TrainerMessage[];
 
-  before(async () => {
-    const python = requireVenv();
-    const model = await tinyHfModel();
+  let python: string;
+  let model: string;
+  function config(name: string, training: Partial<TrainConfig['training']>): TrainConfig {
     const d = defaultTrainConfig();
-    const cfg: TrainConfig = {
+    return {
       ...d,
       baseModel: model,
       device: 'cpu',
-      name: 'live-rouge',
+      name,
       runsDir: join(scratchDir(), 'runs'),
       data: { ...d.data, train: 'train', valid: 'valid', corpus: CORPUS, maxSeqLength: 128 },
       lora: { ...d.lora, r: 8, alpha: 16, dropout: 0 },
-      training: { ...d.training, maxSteps: MAX_STEPS, learningRate: 1e-2, batchSize: 3, gradientAccumulation: 2, gradientCheckpointing: false, warmupRatio: 0.05, logEvery: 5, evalEvery: EVAL_EVERY, checkpointEvery: MAX_STEPS, liveRougeSamples: SAMPLES, liveRougeMaxTokens: MAX_TOKENS },
+      training: { ...d.training, maxSteps: MAX_STEPS, learningRate: 1e-2, batchSize: 3, gradientAccumulation: 2, gradientCheckpointing: false, warmupRatio: 0.05, logEvery: 5, evalEvery: EVAL_EVERY, checkpointEvery: MAX_STEPS, ...training },
     };
-    const { paths } = await prepareRun(cfg);
+  }
+
+  before(async () => {
+    python = requireVenv();
+    model = await tinyHfModel();
+    const { paths } = await prepareRun(config('live-rouge', { liveRougeSamples: SAMPLES, liveRougeMaxTokens: MAX_TOKENS }));
     dir = paths.dir;
     messages = [];
     const p = launchTrainer({ python, configFile: paths.config, logFile: paths.log, protocolFile: paths.protocol, env: { OMP_NUM_THREADS: '1' }, onMessage: (m) => messages.push(m) });
@@ -95,5 +100,21 @@ describe('live ROUGE: the task metric at each evaluation of a real CPU run', fun
     const heading = (file: string) => readLiveNotes(file).filter((n) => n.prediction.startsWith('CHIEF COMPLAINT')).length;
     assert.equal(heading(first.file), 0, 'the untrained model writes no heading');
     assert.equal(heading(last.file), SAMPLES, 'every trained note opens with CHIEF COMPLAINT, as the references do');
+  });
+
+  it('a cancel during the notes ends their generation at once: no half-scored step, a checkpoint, stopped', async () => {
+    // 3 notes of up to 1,800 tokens before the first step: the SIGTERM sent at "started" lands in (or before) them.
+    const { paths } = await prepareRun(config('live-rouge-cancel', { liveRougeSamples: SAMPLES, liveRougeMaxTokens: 1800 }));
+    const seen: TrainerMessage[] = [];
+    const p = launchTrainer({ python, configFile: paths.config, logFile: paths.log, protocolFile: paths.protocol, env: { OMP_NUM_THREADS: '1' }, onMessage: (m) => {
+      seen.push(m);
+      if (m.type === 'started') p.cancel(120_000);
+    } });
+    const final = await p.done;
+    assert.equal(final.status, 'stopped', JSON.stringify(final.error));
+    assert.equal(p.child.signalCode, null, 'the trainer exited by itself, not by the SIGKILL after the grace time');
+    assert.ok(!seen.some((m) => m.type === 'samples' || m.type === 'rouge'), 'nothing was written or scored for the unfinished notes');
+    assert.ok(final.logTail.some((l) => /Live ROUGE at step 0 was left unfinished: the run is stopping/.test(l)), final.logTail.join('\n'));
+    assert.deepEqual(final.checkpoints.map((c) => c.step), [0]);
   });
 });
