@@ -192,7 +192,8 @@ const runs = defineCommand({
     if (!all.length) ctx.out.write('No runs yet. Start one with: medigen train --config medigen-train.json\n');
     for (const r of all) {
       const loss = r.state.trainLoss.at(-1)?.value;
-      ctx.out.write(`${r.name}  ${r.state.status.padEnd(8)} step ${r.state.step}/${r.state.totalSteps || '?'}${loss !== undefined ? `  loss ${loss.toFixed(3)}` : ''}${r.state.error ? `  ${r.state.error.message.split('\n')[0]}` : ''}\n`);
+      const rouge = r.state.liveRouge.at(-1);
+      ctx.out.write(`${r.name}  ${r.state.status.padEnd(8)} step ${r.state.step}/${r.state.totalSteps || '?'}${loss !== undefined ? `  loss ${loss.toFixed(3)}` : ''}${rouge ? `  ROUGE-L ${(rouge.rougeL * 100).toFixed(2)}` : ''}${r.state.error ? `  ${r.state.error.message.split('\n')[0]}` : ''}\n`);
     }
     return EXIT.ok;
   },
@@ -267,6 +268,7 @@ async function follow(out: NodeJS.WritableStream, err: NodeJS.WriteStream, o: Pa
       if (m.type === 'started') out.write(`Training on ${m.device}: ${m.totalSteps} steps, ${(m.trainableParams / 1e6).toFixed(1)} M trainable parameters, ${m.quantization}.\n`);
       else if (m.type === 'step') err.write(`step ${m.step}/${s.totalSteps}  loss ${m.loss.toFixed(4)}  lr ${m.lr.toExponential(2)}  ${m.tokensPerSecond.toFixed(0)} tok/s  ${formatGiB(m.gpuMemoryPeak)} peak${s.eta !== undefined ? `  ~${Math.ceil(s.eta / 60)} min left` : ''}\n`);
       else if (m.type === 'eval') out.write(`validation loss at step ${m.step}: ${m.evalLoss.toFixed(4)}\n`);
+      else if (m.type === 'rouge') out.write(`live ROUGE-1/2/L at step ${m.step}: ${[m.rouge1, m.rouge2, m.rougeL].map((v) => (v * 100).toFixed(2)).join(' / ')} (${m.notes} validation notes${m.cut ? `, ${m.cut} cut at the token limit` : ''}${m.empty ? `, ${m.empty} empty` : ''})\n`);
       else if (m.type === 'checkpoint') out.write(`checkpoint saved: ${m.path}\n`);
       else if (m.type === 'log') err.write(`${m.message}\n`);
     },

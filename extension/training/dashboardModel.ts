@@ -1,6 +1,6 @@
 /**
  * What the run dashboard shows, computed from a run's state (models/train/protocol.ts RunState):
- * status, figures, the loss and learning-rate charts (inline SVG), the log tail, an error with
+ * status, figures, the loss, live-ROUGE and learning-rate charts (inline SVG), the log tail, an error with
  * its category and what to do, which buttons apply, and the base-vs-fine-tuned scores once the
  * adapter has been evaluated. Pure functions, unit-tested without VS Code.
  */
@@ -28,6 +28,10 @@ export interface DashboardView {
   percent: number;
   figures: Figure[];
   lossChart: string;
+  /** Live ROUGE-1/2/L (×100) of the fixed validation sample by step (models/train/liveRouge.ts). */
+  rougeChart: string;
+  /** What the last live-ROUGE point rests on (notes cut at the token limit, empty notes), when worth saying. */
+  rougeNote?: string;
   lrChart: string;
   logTail: string[];
   error?: { category: ErrorCategory; title: string; message: string; hint: string; advice: string[] };
@@ -104,6 +108,31 @@ function statusText(s: RunState): string {
   }
 }
 
+/** The live-ROUGE curves (F1 ×100), one series per metric. */
+export function rougeSeries(s: RunState): { name: string; points: { step: number; value: number }[]; className: string }[] {
+  const series = (k: 'rouge1' | 'rouge2' | 'rougeL', name: string) => ({ name, className: `series-${k}`, points: s.liveRouge.map((p) => ({ step: p.step, value: p[k] * 100 })) });
+  return [series('rouge1', 'ROUGE-1'), series('rouge2', 'ROUGE-2'), series('rougeL', 'ROUGE-L')];
+}
+
+function rougeFigures(s: RunState): Figure[] {
+  const last = s.liveRouge.at(-1);
+  if (!last) return [];
+  const out: Figure[] = [{ label: `Live ROUGE-1 / 2 / L (step ${last.step})`, value: `${pct(last.rouge1)} / ${pct(last.rouge2)} / ${pct(last.rougeL)}` }];
+  if (s.liveRougeCost) out.push({ label: 'Live ROUGE cost', value: `${s.liveRougeCost.notes} notes of ≤ ${s.liveRougeCost.maxNewTokens} tokens: ${formatDuration(s.liveRougeCost.seconds)} an evaluation` });
+  return out;
+}
+
+function rougeNote(s: RunState): string | undefined {
+  const last = s.liveRouge.at(-1);
+  if (!last) return undefined;
+  const parts: string[] = [];
+  if (last.empty) parts.push(`${last.empty} of ${last.notes} notes were empty`);
+  const limit = s.liveRougeCost ? `${s.liveRougeCost.maxNewTokens}-token` : 'token';
+  if (last.cut) parts.push(`${last.cut} of ${last.notes} notes stopped at the ${limit} limit`);
+  const base = `Scored with ACI-BENCH's ROUGE on the first ${last.notes} validation encounters (the same ones at every step); step 0 is the model before training.`;
+  return parts.length ? `${base} At step ${last.step}, ${parts.join(' and ')}: cut notes score low against full-length references, so read the trend, not the level (raise training.liveRougeMaxTokens to see whole notes).` : base;
+}
+
 function pct(v: number): string {
   return (v * 100).toFixed(2);
 }
@@ -124,6 +153,7 @@ export function dashboardView(run: { name: string; dir: string }, s: RunState, o
     { label: 'Time left', value: s.status === 'running' ? formatDuration(s.eta) : s.status === 'finished' ? 'done' : '–' },
   ];
   if (s.device) figures.push({ label: 'Device', value: s.device });
+  figures.push(...rougeFigures(s));
   const view: DashboardView = {
     runName: run.name,
     runDir: run.dir,
@@ -140,6 +170,10 @@ export function dashboardView(run: { name: string; dir: string }, s: RunState, o
       ],
       { title: 'Training and validation loss by step', emptyText: 'The loss appears here after the first steps.' },
     ),
+    rougeChart: lineChartSvg(rougeSeries(s), {
+      title: 'Live ROUGE-1, ROUGE-2 and ROUGE-L (F1 ×100) of the validation sample by step',
+      emptyText: 'ROUGE of notes written during training appears here after the first evaluation (off when training.liveRougeSamples is 0).',
+    }),
     lrChart: lineChartSvg([{ name: 'learning rate', points: s.learningRate, className: 'series-lr' }], { title: 'Learning rate by step', height: 160, formatY: (v) => (v === 0 ? '0' : Number(v.toPrecision(3)).toExponential()) }),
     logTail: s.logTail.slice(-50),
     canCancel: opts.active && (s.status === 'running' || s.status === 'starting'),
@@ -147,6 +181,8 @@ export function dashboardView(run: { name: string; dir: string }, s: RunState, o
     canEvaluate: !opts.active && s.status === 'finished' && !!s.adapterDir,
   };
   if (s.adapterDir) view.adapterDir = s.adapterDir;
+  const note = rougeNote(s);
+  if (note) view.rougeNote = note;
   if (s.error) view.error = { category: s.error.category, title: ERROR_TITLES[s.error.category] ?? ERROR_TITLES.unknown, message: s.error.message, hint: s.error.hint, advice: errorAdvice(s.error.category) };
   if (opts.evaluation) {
     const e = opts.evaluation;

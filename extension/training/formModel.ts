@@ -89,9 +89,21 @@ export const TRAIN_FORM_GROUPS: FormGroup[] = [
       { path: 'training.logEvery', label: 'Log every (steps)', kind: 'number', help: 'How often the loss is reported.' },
       { path: 'training.evalEvery', label: 'Validate every (steps)', kind: 'number', help: 'How often the validation loss is computed.' },
       { path: 'training.checkpointEvery', label: 'Checkpoint every (steps)', kind: 'number', help: 'How often a resumable checkpoint is saved.' },
+      { path: 'training.liveRougeSamples', label: 'Live ROUGE: notes per evaluation', kind: 'number', help: 'Before training and at each validation, notes are written for this many validation encounters (always the same ones) and scored with ACI-BENCH\'s ROUGE, drawn beside the loss. 0 turns it off.' },
+      { path: 'training.liveRougeMaxTokens', label: 'Live ROUGE: max tokens per note', kind: 'number', help: 'Longest note live ROUGE writes. Longer notes score more truly but take longer.' },
     ],
   },
 ];
+
+/** The cost of live ROUGE with these inputs, in words (the form shows it under the live-ROUGE fields); '' when they are not valid numbers. */
+export function liveRougeCostText(samples: unknown, maxTokens: unknown): string {
+  const n = Number(samples);
+  const t = Number(maxTokens);
+  if (String(samples).trim() === '' || !Number.isInteger(n) || n < 0) return '';
+  if (n === 0) return 'Live ROUGE is off: only the losses are drawn while the model trains.';
+  if (String(maxTokens).trim() === '' || !Number.isInteger(t) || t < 1) return '';
+  return `Cost: generates ${n} note${n === 1 ? '' : 's'} of up to ${t} tokens before training and at each validation, so every validation takes longer (on a GPU, seconds to a minute for an 8B model; the dashboard shows the time it took).`;
+}
 
 /** Every field, in display order. */
 export function formFields(): FormField[] {

@@ -1,6 +1,6 @@
 /**
  * Run history: the "Fine-Tuning Runs" tree in the MediGen Lab view, listing every run of the
- * known runs folders (newest first) with its status, step and last loss. Clicking a run opens its
+ * known runs folders (newest first) with its status, step, last loss and last live ROUGE-L. Clicking a run opens its
  * dashboard; the context menu resumes, evaluates or compares it.
  */
 import { existsSync } from 'node:fs';
@@ -23,7 +23,8 @@ export class RunItem extends vscode.TreeItem {
     super(run.name, vscode.TreeItemCollapsibleState.None);
     const s = run.state;
     const loss = s.trainLoss.at(-1)?.value;
-    this.description = `${s.status} · step ${s.step}${s.totalSteps ? `/${s.totalSteps}` : ''}${loss !== undefined ? ` · loss ${loss.toFixed(3)}` : ''}`;
+    const rouge = s.liveRouge.at(-1);
+    this.description = `${s.status} · step ${s.step}${s.totalSteps ? `/${s.totalSteps}` : ''}${loss !== undefined ? ` · loss ${loss.toFixed(3)}` : ''}${rouge ? ` · ROUGE-L ${(rouge.rougeL * 100).toFixed(1)}` : ''}`;
     this.iconPath = new vscode.ThemeIcon(ICONS[s.status]);
     this.contextValue = `trainingRun-${s.status}`;
     this.id = run.dir;
@@ -31,6 +32,7 @@ export class RunItem extends vscode.TreeItem {
     const tip = new vscode.MarkdownString(undefined, false);
     tip.appendMarkdown(`**${run.name}** — ${s.status}\n\n`);
     tip.appendText(`Base model: ${run.config.baseModel}\nFolder: ${run.dir}\nCreated: ${run.created.toLocaleString()}`);
+    if (rouge) tip.appendText(`\nLive ROUGE-1/2/L ×100 at step ${rouge.step}: ${[rouge.rouge1, rouge.rouge2, rouge.rougeL].map((v) => (v * 100).toFixed(2)).join(' / ')} (${rouge.notes} validation notes)`);
     if (s.error) tip.appendText(`\n${s.error.message.split('\n')[0]}`);
     this.tooltip = tip;
     this.command = { command: 'medigenLab.openTrainingRun', title: 'Open Run Dashboard', arguments: [run.dir] };

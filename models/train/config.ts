@@ -44,6 +44,15 @@ export interface TrainConfig {
     logEvery: number;
     evalEvery: number;
     checkpointEvery: number;
+    /**
+     * Live ROUGE: at each evaluation (and once before training) the trainer writes notes for the
+     * first N validation encounters with the current adapter, and MediGen Lab scores them with
+     * ACI-BENCH's ROUGE. 0 turns it off. Costs N notes of up to `liveRougeMaxTokens` tokens per
+     * evaluation. Defaults to 4.
+     */
+    liveRougeSamples?: number;
+    /** Longest note (new tokens) live ROUGE generates. Defaults to 512. */
+    liveRougeMaxTokens?: number;
   };
   /** Where runs are kept: each run gets `<runsDir>/<run name>/`. */
   runsDir: string;
@@ -75,6 +84,8 @@ export function defaultTrainConfig(): TrainConfig {
       logEvery: 1,
       evalEvery: 25,
       checkpointEvery: 50,
+      liveRougeSamples: 4,
+      liveRougeMaxTokens: 512,
     },
     runsDir: 'runs',
   };
@@ -85,7 +96,7 @@ export interface ConfigProblem {
   message: string;
 }
 
-type Rule = { type: 'number'; min?: number; max?: number; int?: boolean } | { type: 'string'; oneOf?: string[]; optional?: boolean } | { type: 'boolean' } | { type: 'string[]' };
+type Rule = { type: 'number'; min?: number; max?: number; int?: boolean; optional?: boolean } | { type: 'string'; oneOf?: string[]; optional?: boolean } | { type: 'boolean' } | { type: 'string[]' };
 
 const RULES: Record<string, Rule> = {
   baseModel: { type: 'string' },
@@ -117,6 +128,8 @@ const RULES: Record<string, Rule> = {
   'training.logEvery': { type: 'number', min: 1, int: true },
   'training.evalEvery': { type: 'number', min: 1, int: true },
   'training.checkpointEvery': { type: 'number', min: 1, int: true },
+  'training.liveRougeSamples': { type: 'number', min: 0, max: 1000, int: true, optional: true },
+  'training.liveRougeMaxTokens': { type: 'number', min: 1, max: 32768, int: true, optional: true },
   runsDir: { type: 'string' },
   name: { type: 'string', optional: true },
 };
@@ -155,7 +168,7 @@ export function validateTrainConfig(raw: unknown): ConfigProblem[] {
   for (const [path, rule] of Object.entries(RULES)) {
     const v = get(raw, path);
     if (v === undefined) {
-      if (!(rule.type === 'string' && rule.optional)) problems.push({ path, message: `"${path}" is missing.` });
+      if (!((rule.type === 'string' || rule.type === 'number') && rule.optional)) problems.push({ path, message: `"${path}" is missing.` });
       continue;
     }
     if (rule.type === 'number') {

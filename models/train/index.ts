@@ -2,7 +2,8 @@ export { KNOWN_ARCHITECTURES, architectureFromConfig, blockLinears, parameterCou
 export { DEFAULT_TARGET_MODULES, defaultTrainConfig, loadTrainConfig, validateTrainConfig, type ConfigProblem, type TrainConfig } from './config';
 export { adviseFit, estimateMemory, formatGiB, memorySettingsFor, type FitAdvice, type MemoryEstimate, type MemorySettings } from './memory';
 export { checkTrainingEnvironment, launchTrainer, trainerScript, type LaunchOptions, type TrainingProcess } from './launcher';
-export { PROTOCOL_VERSION, initialRunState, parseTrainerLine, reduceRun, type EnvironmentReport, type ErrorCategory, type RunState, type TrainerMessage } from './protocol';
+export { PROTOCOL_VERSION, initialRunState, parseTrainerLine, reduceRun, type EnvironmentReport, type ErrorCategory, type LiveRougePoint, type RunState, type TrainerMessage } from './protocol';
+export { readLiveNotes, rougeForSamples, scoreLiveNotes, type LiveNote } from './liveRouge';
 export { slurmScript, type SlurmOptions } from './slurm';
 export { explainTorchWithoutGpu, parseNvidiaSmi, queryNvidiaSmi, type SmiGpu, type SmiReport } from './gpus';
 export { SUMMARY_GROUPS, SUMMARY_METRICS, evaluateAdapter, evaluationPaths, readEvaluation, summaryRows, type EvaluateAdapterOptions, type EvaluationSummary } from './evaluate';

@@ -1,7 +1,8 @@
 /**
  * Launches `trainer.py` as a child process and follows it: protocol messages from stdout, stderr
  * into the run's log file, cancel by SIGTERM (the trainer checkpoints and exits), and a crash
- * (killed process, Python traceback, no final message) turned into a clear error message.
+ * (killed process, Python traceback, no final message) turned into a clear error message. Live-ROUGE
+ * notes the trainer announces (`samples`) are scored here, in order, and recorded as `rouge`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, existsSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { projectRoot } from '../../core/index';
 import { queryNvidiaSmi } from './gpus';
+import { rougeForSamples } from './liveRouge';
 import { initialRunState, parseTrainerLine, reduceRun, type EnvironmentReport, type RunState, type TrainerMessage } from './protocol';
 
 export function trainerScript(): string {
@@ -67,10 +69,13 @@ export function launchTrainer(o: LaunchOptions): TrainingProcess {
   const protocol = o.protocolFile ? createWriteStream(o.protocolFile, { flags: 'a' }) : undefined;
   let state = initialRunState();
   const lines = createInterface({ input: child.stdout! });
+  // Live-ROUGE scoring runs beside the trainer, one evaluation after the other; exit waits for it.
+  let scoring = Promise.resolve();
   lines.on('line', (line) => {
     const m = parseTrainerLine(line);
     if (!m) return;
     record(m);
+    if (m.type === 'samples') scoring = scoring.then(async () => record(await rougeForSamples(m)));
   });
   const record = (m: TrainerMessage) => {
     protocol?.write(`${JSON.stringify(m)}\n`);
@@ -84,6 +89,7 @@ export function launchTrainer(o: LaunchOptions): TrainingProcess {
     child.on('close', async (code, signal) => {
       if (killTimer) clearTimeout(killTimer);
       await new Promise<void>((r) => log.end(r));
+      await scoring;
       if (spawnError) {
         const m: TrainerMessage = { type: 'error', category: 'missing_dependency', message: `Could not start Python (${python}): ${spawnError.message}.`, hint: 'Set up the training environment first ("MediGen Lab: Set up training environment" or `medigen train setup`).' };
         record(m);

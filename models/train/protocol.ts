@@ -2,6 +2,11 @@
  * The trainer ↔ extension protocol: versioned JSON lines on the trainer's stdout (stderr goes to a
  * log file). `trainer.py` writes these messages; `parseTrainerLine` reads them; `reduceRun` folds
  * them into the state the dashboard draws.
+ *
+ * Version 1 grew compatibly: `samples` (the trainer wrote live-ROUGE notes, since issue 13) is a
+ * trainer message; `rouge` is never read from the trainer's stdout: the launcher writes it after
+ * scoring those notes itself with ACI-BENCH's ROUGE (models/train/liveRouge.ts), so a run's
+ * protocol.jsonl keeps both and its history replays the ROUGE curve without scoring again.
  */
 import type { SmiReport } from './gpus';
 
@@ -24,16 +29,48 @@ export type TrainerMessage =
   | { type: 'step'; step: number; epoch: number; loss: number; lr: number; tokensPerSecond: number; gpuMemory: number; gpuMemoryPeak: number; elapsed: number }
   | { type: 'eval'; step: number; evalLoss: number; /** Validation examples evaluated (over all processes). */ examples?: number }
   | { type: 'checkpoint'; step: number; path: string }
+  | {
+      type: 'samples';
+      step: number;
+      /** live-rouge/step-N.jsonl: one {index, reference, prediction, tokens, cut} per note. */
+      file: string;
+      count: number;
+      /** Positions of the notes' examples in the validation data (the fixed sample). */
+      indices: number[];
+      maxNewTokens: number;
+      /** New tokens generated over all notes. */
+      tokens: number;
+      /** Notes stopped at maxNewTokens before the model ended them. */
+      cut: number;
+      /** Seconds the generation took (the cost of live ROUGE at this evaluation). */
+      elapsed: number;
+    }
+  | ({ type: 'rouge' } & LiveRougePoint)
   | { type: 'log'; level: 'info' | 'warning'; message: string }
   | { type: 'stopped'; step: number; checkpoint: string | null; reason: string }
   | { type: 'finished'; step: number; adapterDir: string; trainLoss: number; bestEvalLoss: number | null; elapsed: number; gpuMemoryPeak: number }
   | { type: 'error'; category: ErrorCategory; message: string; hint: string };
 
+/** ACI-BENCH ROUGE (mean F1 over the notes, 0..1) of one evaluation's live-ROUGE notes. */
+export interface LiveRougePoint {
+  step: number;
+  rouge1: number;
+  rouge2: number;
+  rougeL: number;
+  rougeLsum: number;
+  /** Notes scored, and how many of them were empty or cut at the token limit. */
+  notes: number;
+  empty: number;
+  cut: number;
+  /** The notes file that was scored. */
+  file: string;
+}
+
 /** Wire names (snake_case, as Python writes them) → our field names. */
 const FIELDS: Record<string, string> = {
   run_id: 'runId', total_steps: 'totalSteps', memory_total: 'memoryTotal', trainable_params: 'trainableParams', total_params: 'totalParams',
   resumed_from_step: 'resumedFromStep', tokens_per_second: 'tokensPerSecond', gpu_memory: 'gpuMemory', gpu_memory_peak: 'gpuMemoryPeak',
-  eval_loss: 'evalLoss', memory_free: 'memoryFree', adapter_dir: 'adapterDir', train_loss: 'trainLoss', best_eval_loss: 'bestEvalLoss',
+  eval_loss: 'evalLoss', max_new_tokens: 'maxNewTokens', memory_free: 'memoryFree', adapter_dir: 'adapterDir', train_loss: 'trainLoss', best_eval_loss: 'bestEvalLoss',
 };
 
 function camel(v: unknown): unknown {
@@ -42,7 +79,8 @@ function camel(v: unknown): unknown {
   return v;
 }
 
-const TYPES = new Set(['environment', 'started', 'step', 'eval', 'checkpoint', 'log', 'stopped', 'finished', 'error']);
+/** Types the trainer may send ('rouge' is the launcher's own, see above). */
+const TYPES = new Set(['environment', 'started', 'step', 'eval', 'samples', 'checkpoint', 'log', 'stopped', 'finished', 'error']);
 
 /**
  * Reads one stdout line. Lines that are not protocol messages (a library printing to stdout) come
@@ -91,6 +129,10 @@ export interface RunState {
   /** Seconds left, from the pace of the steps seen so far. */
   eta?: number;
   checkpoints: { step: number; path: string }[];
+  /** Live ROUGE at step 0 (the base model) and at each evaluation, in the order scored. */
+  liveRouge: LiveRougePoint[];
+  /** Seconds the last live-ROUGE generation took, and its settings. */
+  liveRougeCost?: { seconds: number; notes: number; maxNewTokens: number };
   adapterDir?: string;
   error?: { category: ErrorCategory; message: string; hint: string };
   logTail: string[];
@@ -98,7 +140,7 @@ export interface RunState {
 }
 
 export function initialRunState(): RunState {
-  return { status: 'starting', totalSteps: 0, step: 0, trainLoss: [], evalLoss: [], learningRate: [], gpuMemoryPeak: 0, elapsed: 0, checkpoints: [], logTail: [], resumedFromStep: 0 };
+  return { status: 'starting', totalSteps: 0, step: 0, trainLoss: [], evalLoss: [], learningRate: [], gpuMemoryPeak: 0, elapsed: 0, checkpoints: [], liveRouge: [], logTail: [], resumedFromStep: 0 };
 }
 
 const LOG_TAIL = 200;
@@ -128,6 +170,12 @@ export function reduceRun(s: RunState, m: TrainerMessage): RunState {
     }
     case 'eval':
       return { ...s, evalLoss: [...s.evalLoss, { step: m.step, value: m.evalLoss }] };
+    case 'samples':
+      return { ...s, liveRougeCost: { seconds: m.elapsed, notes: m.count, maxNewTokens: m.maxNewTokens } };
+    case 'rouge': {
+      const { type: _t, ...point } = m;
+      return { ...s, liveRouge: [...s.liveRouge, point] };
+    }
     case 'checkpoint':
       return { ...s, checkpoints: [...s.checkpoints, { step: m.step, path: m.path }] };
     case 'log':

@@ -105,7 +105,7 @@ export class RunManager extends EventEmitter<RunManagerEvents> {
         if (m.type === 'started' && resume) {
           // Steps after the checkpoint are trained again: their old points are replaced.
           const keep = <T extends { step: number }>(p: T[]) => p.filter((x) => x.step <= m.resumedFromStep);
-          state = { ...state, trainLoss: keep(state.trainLoss), evalLoss: keep(state.evalLoss), learningRate: keep(state.learningRate) };
+          state = { ...state, trainLoss: keep(state.trainLoss), evalLoss: keep(state.evalLoss), learningRate: keep(state.learningRate), liveRouge: keep(state.liveRouge) };
         }
         run.state = state;
         this.emit('state', dir, state, m);

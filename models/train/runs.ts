@@ -133,6 +133,10 @@ export function listRuns(runsDir: string): RunSummary[] {
     .sort((a, b) => b.created.getTime() - a.created.getTime());
 }
 
+const ROUGE_NAMES = { rouge1: 'ROUGE-1', rouge2: 'ROUGE-2', rougeL: 'ROUGE-L' } as const;
+const scaled = (v: number | undefined) => (v === undefined ? undefined : v * 100);
+const bestRouge = (s: RunState, k: keyof typeof ROUGE_NAMES) => (s.liveRouge.length ? Math.max(...s.liveRouge.map((p) => p[k])) : undefined);
+
 /** Two runs side by side: the settings that differ and their final figures. */
 export function compareRuns(a: RunSummary, b: RunSummary): { settings: { key: string; a: unknown; b: unknown }[]; figures: { key: string; a: number | undefined; b: number | undefined }[] } {
   const flat = (o: unknown, prefix = ''): Record<string, unknown> =>
@@ -154,6 +158,11 @@ export function compareRuns(a: RunSummary, b: RunSummary): { settings: { key: st
     { key: 'steps', a: a.state.step, b: b.state.step },
     { key: 'final train loss', a: last(a.state.trainLoss), b: last(b.state.trainLoss) },
     { key: 'best validation loss', a: best(a.state.evalLoss), b: best(b.state.evalLoss) },
+    // Live ROUGE (×100): the last evaluation's and the best, on each run's fixed validation sample.
+    ...(['rouge1', 'rouge2', 'rougeL'] as const).flatMap((k) => [
+      { key: `live ${ROUGE_NAMES[k]} ×100 (last evaluation)`, a: scaled(a.state.liveRouge.at(-1)?.[k]), b: scaled(b.state.liveRouge.at(-1)?.[k]) },
+      { key: `live ${ROUGE_NAMES[k]} ×100 (best)`, a: scaled(bestRouge(a.state, k)), b: scaled(bestRouge(b.state, k)) },
+    ]),
     { key: 'peak GPU memory (GiB)', a: a.state.gpuMemoryPeak / 1024 ** 3, b: b.state.gpuMemoryPeak / 1024 ** 3 },
     { key: 'minutes', a: a.state.elapsed / 60, b: b.state.elapsed / 60 },
   ];

@@ -8,9 +8,11 @@ Resume:       python trainer.py --config run/config.json --resume     (from the 
 Environment:  python trainer.py --check-env                            (what is installed, GPUs)
 
 The run folder (the config's "run_dir"; relative paths in the config are relative to its folder) gets: checkpoints/step-N/ (adapter, optimizer, scheduler,
-step, RNG state), adapter/ (the final PEFT adapter, safetensors), metrics.jsonl, and the resolved
-config. Progress goes to stdout as JSON lines, {"medigen": 1, "type": ...} (see
-models/train/protocol.ts); everything else (library warnings) goes to stderr, which the launcher
+step, RNG state), adapter/ (the final PEFT adapter, safetensors), metrics.jsonl, the resolved
+config, and live-rouge/step-N.jsonl (with training.liveRougeSamples > 0: greedy notes for the first N
+validation examples, before training and at each evaluation, with their reference notes; MediGen Lab
+scores them with ACI-BENCH's ROUGE, models/train/liveRouge.ts). Progress goes to stdout as JSON
+lines, {"medigen": 1, "type": ...} (see models/train/protocol.ts); everything else (library warnings) goes to stderr, which the launcher
 writes to a log file. On SIGTERM the trainer saves a checkpoint and exits cleanly.
 
 Devices: the config's "device" is "auto" (default: CUDA, and an error when no GPU is visible),
@@ -165,7 +167,7 @@ use_cuda = not on_cpu
 OutOfMemory = (getattr(torch, "OutOfMemoryError", None) or torch.cuda.OutOfMemoryError) if not missing else MemoryError
 try:
     import transformers
-    from transformers import AutoModelForCausalLM, AutoTokenizer, get_scheduler
+    from transformers import AutoModelForCausalLM, AutoTokenizer, StoppingCriteria, StoppingCriteriaList, get_scheduler
 except ImportError:
     missing.append("transformers")
 try:
@@ -239,7 +241,7 @@ def encode(system, user, note):
         if len(user_ids) > budget:
             p = prompt_ids(system, tok.decode(user_ids[:budget]))
         p = p[-(max_len - len(t)):] if len(p) > max_len - len(t) else p
-    return {"input_ids": p + t, "labels": [-100] * len(p) + t}
+    return {"input_ids": p + t, "labels": [-100] * len(p) + t, "prompt_len": len(p)}
 
 
 def load_jsonl(path):
@@ -257,6 +259,27 @@ def load_jsonl(path):
 
 
 train_rows, valid_rows = load_jsonl(train_file), load_jsonl(valid_file)
+
+# Live ROUGE: a fixed sample (the first N validation examples) whose notes are generated at each
+# evaluation with the prompt training uses (the same truncation); MediGen Lab scores them.
+rouge_samples = int(T.get("liveRougeSamples", 0) or 0)
+rouge_max_tokens = int(T.get("liveRougeMaxTokens", 512) or 512)
+
+
+def live_samples(path, n):
+    rows = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if len(rows) >= n:
+                break
+            if line.strip():
+                system, user, note = example_messages(json.loads(line), path, system_default)
+                enc = encode(system, user, note)
+                rows.append({"index": len(rows), "prompt": enc["input_ids"][: enc["prompt_len"]], "reference": note})
+    return rows
+
+
+live_rows = live_samples(valid_file, rouge_samples) if rouge_samples > 0 else []
 
 
 def collate(batch):
@@ -421,6 +444,76 @@ def evaluate():
     return total / max(1, count), int(count)
 
 
+class StopWhenAsked(StoppingCriteria):
+    """Ends a live-ROUGE generation at the next token once a stop (SIGTERM) was asked for."""
+
+    def __call__(self, input_ids, scores, **kwargs):
+        return torch.full((input_ids.shape[0],), stop_requested, dtype=torch.bool, device=input_ids.device)
+
+
+@torch.no_grad()
+def write_live_notes(step):
+    """Greedy notes for the live-ROUGE sample with the current adapter (main process; batches of the
+    training batch size, left-padded), written to live-rouge/step-N.jsonl with their reference notes,
+    then a "samples" message. Running out of memory here turns live ROUGE off, not the run."""
+    global live_rows
+    if not live_rows:
+        return
+    if IS_MAIN:
+        t = time.time()
+        m = unwrap(model)
+        model.eval()
+        out, tokens, cut = [], 0, 0
+        try:
+            for k in range(0, len(live_rows), bs):
+                chunk = live_rows[k:k + bs]
+                n = max(len(c["prompt"]) for c in chunk)
+                ids = torch.full((len(chunk), n), tok.pad_token_id, dtype=torch.long)
+                mask = torch.zeros((len(chunk), n), dtype=torch.long)
+                for i, c in enumerate(chunk):
+                    ids[i, n - len(c["prompt"]):] = torch.tensor(c["prompt"])
+                    mask[i, n - len(c["prompt"]):] = 1
+                with autocast():
+                    gen = m.generate(input_ids=ids.to(device), attention_mask=mask.to(device), max_new_tokens=rouge_max_tokens, do_sample=False,
+                                     pad_token_id=tok.pad_token_id, eos_token_id=tok.eos_token_id, use_cache=True,
+                                     stopping_criteria=StoppingCriteriaList([StopWhenAsked()]))
+                if stop_requested:
+                    break
+                for i, c in enumerate(chunk):
+                    new = gen[i, n:].tolist()
+                    ended = tok.eos_token_id in new
+                    new = new[: new.index(tok.eos_token_id)] if ended else new
+                    tokens += len(new)
+                    cut += 0 if ended else 1
+                    out.append({"index": c["index"], "reference": c["reference"], "prediction": tok.decode(new, skip_special_tokens=True).strip(), "tokens": len(new), "cut": not ended})
+        except OutOfMemory:
+            live_rows = []
+            if use_cuda:
+                torch.cuda.empty_cache()
+            emit("log", level="warning", message=f"Live ROUGE ran out of GPU memory at step {step}, so it is off for the rest of this run (training goes on). "
+                 "Lower training.liveRougeSamples or training.liveRougeMaxTokens for the next run.")
+        except Exception as e:  # noqa: BLE001  (generation is a side measurement: it never stops the training)
+            live_rows = []
+            traceback.print_exc(file=sys.stderr)
+            emit("log", level="warning", message=f"Live ROUGE could not generate notes at step {step} ({e}), so it is off for the rest of this run (training goes on). "
+                 "The log file has the details; set training.liveRougeSamples to 0 to leave it off.")
+        finally:
+            model.train()
+        if stop_requested:
+            emit("log", level="info", message=f"Live ROUGE at step {step} was left unfinished: the run is stopping.")
+        elif live_rows:
+            folder = os.path.join(run_dir, "live-rouge")
+            os.makedirs(folder, exist_ok=True)
+            path = os.path.join(folder, f"step-{step}.jsonl")
+            with open(path + ".tmp", "w", encoding="utf-8") as f:
+                f.write("".join(json.dumps(r) + "\n" for r in out))
+            os.replace(path + ".tmp", path)
+            emit("samples", step=step, file=path, count=len(out), indices=[r["index"] for r in out], max_new_tokens=rouge_max_tokens,
+                 tokens=tokens, cut=cut, elapsed=time.time() - t)
+    if accelerator and world > 1:
+        accelerator.wait_for_everyone()
+
+
 # ---------------------------------------------------------------------------------------------
 # the loop
 emit("started", run_id=os.path.basename(os.path.normpath(run_dir)), total_steps=total_steps,
@@ -439,6 +532,8 @@ def record(rec):
 model.train()
 if use_cuda:
     torch.cuda.reset_peak_memory_stats()
+if start_step == 0:
+    write_live_notes(0)  # the curve's first point: the base model (a fresh LoRA adapter changes nothing)
 step, t0, tokens, best_eval, last_loss = start_step, time.time(), 0, None, float("nan")
 epoch, skip = int(position["epoch"]), int(position["batches_done"])  # batches of that epoch done before the checkpoint
 try:
@@ -483,6 +578,7 @@ try:
                 best_eval = ev if best_eval is None else min(best_eval, ev)
                 emit("eval", step=step, eval_loss=ev, examples=n_eval)
                 record({"type": "eval", "step": step, "eval_loss": ev, "examples": n_eval})
+                write_live_notes(step)
             if step % int(T["checkpointEvery"]) == 0:
                 save_checkpoint(step)
             if step >= total_steps or stop_requested:

@@ -3,7 +3,9 @@
  * writing a file the CLI's loader accepts), a launch with the protocol fixture trainer
  * (test/fixtures/train/protocol_trainer.py: speaks trainer.py's protocol without torch), the
  * dashboard drawing step 3, Cancel → stopped, Resume, the run in the history tree, two runs
- * compared, and Evaluate Adapter on a finished run (tiny GGUF model + a PEFT adapter written here).
+ * compared, Evaluate Adapter on a finished run (tiny GGUF model + a PEFT adapter written here), and
+ * the live ROUGE curve (test/fixtures/train/live_rouge_trainer.py writes notes files; the launcher
+ * scores them) on the dashboard and in the history.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -23,6 +25,7 @@ import { writeTinyPeftAdapter } from '../unit/models/train/tinyPeft';
 // This bundle lives in <repo>/out/test/integration/.
 const repoRoot = join(__dirname, '..', '..', '..');
 const fixtureTrainer = join(repoRoot, 'test', 'fixtures', 'train', 'protocol_trainer.py');
+const liveRougeTrainer = join(repoRoot, 'test', 'fixtures', 'train', 'live_rouge_trainer.py');
 
 /** Polls until `fn` returns a value other than undefined/false, or fails after `ms`. */
 async function until<T>(fn: () => T | undefined | false, what: string, ms = 45_000): Promise<T> {
@@ -190,5 +193,23 @@ describe('Fine-tuning in VS Code', function () {
     } finally {
       for (const k of ['model', 'threads', 'maxTokens', 'evaluateLimit']) await s.update(k, undefined, vscode.ConfigurationTarget.Global);
     }
+  });
+
+  it('draws the live ROUGE curve the launcher scored, and the history shows the last ROUGE-L', async () => {
+    const d = defaultTrainConfig();
+    const cfg = { ...d, name: 'run-rouge', runsDir: join(folder, 'runs'), device: 'cpu' as const, data: { ...d.data, corpus: join(repoRoot, 'datasets', 'sample'), maxSeqLength: 512 }, training: { ...d.training, liveRougeSamples: 2 } };
+    const run = await api.training.manager.launch(cfg, folder, { script: liveRougeTrainer });
+    const final = await run.done;
+    assert.equal(final.status, 'finished');
+    assert.deepEqual(final.liveRouge.map((p) => p.step), [0, 2, 4]);
+    const dashboard = (await vscode.commands.executeCommand<DashboardPanel>('medigenLab.openTrainingRun', run.dir))!;
+    await dashboard.whenRendered((r) => r.status === 'finished');
+    const view = dashboard.view();
+    for (const c of ['series-rouge1', 'series-rouge2', 'series-rougeL']) assert.match(view.rougeChart, new RegExp(`class="chart-line ${c}"`));
+    const last = final.liveRouge.at(-1)!;
+    assert.equal(view.figures.find((f) => f.label === 'Live ROUGE-1 / 2 / L (step 4)')?.value, [last.rouge1, last.rouge2, last.rougeL].map((v) => (v * 100).toFixed(2)).join(' / '));
+    await vscode.commands.executeCommand('medigenLab.refreshTrainingRuns');
+    const item = api.training.history.getChildren().find((i) => i.id === run.dir);
+    assert.match(String(item?.description), new RegExp(`ROUGE-L ${(last.rougeL * 100).toFixed(1)}$`));
   });
 });

@@ -36,7 +36,7 @@ describe('medigen run: a recipe from ACI-BENCH to a results table (tiny llama, C
     const cfg = JSON.parse(text);
     cfg.output = 'recipe';
     cfg.data.limit = 3;
-    cfg.training = { device: 'cpu', maxSeqLength: 128, quantization: { load4bit: false }, lora: { r: 8, alpha: 16, dropout: 0 }, training: { maxSteps: 6, batchSize: 2, gradientAccumulation: 1, gradientCheckpointing: false, learningRate: 1e-2, logEvery: 1, evalEvery: 3, checkpointEvery: 3 } };
+    cfg.training = { device: 'cpu', maxSeqLength: 128, quantization: { load4bit: false }, lora: { r: 8, alpha: 16, dropout: 0 }, training: { maxSteps: 6, batchSize: 2, gradientAccumulation: 1, gradientCheckpointing: false, learningRate: 1e-2, logEvery: 1, evalEvery: 3, checkpointEvery: 3, liveRougeSamples: 2, liveRougeMaxTokens: 16 } };
     cfg.generation = { ...cfg.generation, maxTokens: 16, gpu: 'cpu', threads: 1 };
     cfg.evaluation = { resamples: 200, permutations: 500, seed: 0 };
     cfg.python = VENV_PYTHON;

@@ -25,7 +25,8 @@ function tinyConfig(model: string, name: string, over: Partial<TrainConfig['trai
     data: { ...d.data, train: 'train', valid: 'valid', corpus: CORPUS, maxSeqLength: 128 },
     lora: { ...d.lora, r: 8, alpha: 16, dropout: 0 },
     // batch 3 × accumulation 2: 23 micro-batches an epoch (67 encounters), 11 steps and one leftover micro-batch dropped.
-    training: { ...d.training, maxSteps: MAX_STEPS, learningRate: 1e-2, batchSize: 3, gradientAccumulation: 2, gradientCheckpointing: false, warmupRatio: 0.05, logEvery: 1, evalEvery: CHECKPOINT_EVERY, checkpointEvery: CHECKPOINT_EVERY, ...over },
+    // Live ROUGE kept small here (2 notes of 32 tokens); test/trainer/liveRouge.test.ts measures it.
+    training: { ...d.training, maxSteps: MAX_STEPS, learningRate: 1e-2, batchSize: 3, gradientAccumulation: 2, gradientCheckpointing: false, warmupRatio: 0.05, logEvery: 1, evalEvery: CHECKPOINT_EVERY, checkpointEvery: CHECKPOINT_EVERY, liveRougeSamples: 2, liveRougeMaxTokens: 32, ...over },
   };
 }
 
@@ -157,6 +158,8 @@ describe('the real (Q)LoRA trainer on CPU: tiny random llama, ACI-BENCH train/va
     const evals = messages.flatMap((m) => (m.type === 'eval' ? [m] : []));
     assert.deepEqual(evals.map((e) => [e.step, e.examples]), [[6, 20], [12, 20]], 'each evaluation covers all 20 validation encounters');
     assert.deepEqual(state.checkpoints.map((c) => c.step), [6, 12]);
+    // Live ROUGE: the main process writes the notes while the other waits; each is scored once.
+    assert.deepEqual(messages.flatMap((m) => (m.type === 'rouge' ? [m.step] : [])), [0, 6, 12]);
     assert.ok(existsSync(join(paths.dir, 'adapter', 'adapter_model.safetensors')));
   });
 

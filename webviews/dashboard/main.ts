@@ -95,7 +95,9 @@ function render(v: DashboardView): void {
   parts.push(figures);
 
   const charts = el('div', 'charts');
-  charts.append(svgBox('chart-loss', 'Loss', v.lossChart), svgBox('chart-lr', 'Learning rate', v.lrChart));
+  const rouge = svgBox('chart-rouge', 'Live ROUGE (notes written during training)', v.rougeChart);
+  if (v.rougeNote) rouge.appendChild(el('p', 'muted rouge-note', v.rougeNote));
+  charts.append(svgBox('chart-loss', 'Loss', v.lossChart), rouge, svgBox('chart-lr', 'Learning rate', v.lrChart));
   parts.push(charts);
 
   if (v.evaluation) {

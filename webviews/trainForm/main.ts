@@ -7,7 +7,7 @@
 import { provideVSCodeDesignSystem, vsCodeButton, vsCodeCheckbox, vsCodeDropdown, vsCodeOption, vsCodeProgressRing, vsCodeTextField } from '@vscode/webview-ui-toolkit';
 import type { ConfigProblem } from '../../models/train/config';
 import type { FormField, FormGroup } from '../../extension/training/formModel';
-import { displayValue } from '../../extension/training/formModel';
+import { displayValue, getPath, liveRougeCostText } from '../../extension/training/formModel';
 import type { FromFormMessage, ToFormMessage } from '../../extension/training/messages';
 import type { EnvironmentView, MemoryView } from '../../models/train/preflight';
 import './form.css';
@@ -27,6 +27,7 @@ let envBox: HTMLElement;
 let memBox: HTMLElement;
 let setupLine: HTMLElement;
 let debounce: number | undefined;
+let rougeCost: HTMLElement | undefined;
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls?: string, text?: string): HTMLElementTagNameMap[K];
 function el(tag: string, cls?: string, text?: string): HTMLElement;
@@ -59,6 +60,7 @@ function dropdown(options: string[], value: string): Input {
 function collect(): FromFormMessage {
   const values: Record<string, string | boolean> = {};
   for (const [path, { field, el: e }] of inputs) values[path] = field.kind === 'checkbox' ? e.checked : e.value;
+  if (rougeCost) rougeCost.textContent = liveRougeCostText(values['training.liveRougeSamples'], values['training.liveRougeMaxTokens']);
   return { type: 'change', inputs: values, estimateAs: estimateAs?.value ?? 'auto', freeGiB: freeGiB?.value ?? '' };
 }
 
@@ -92,6 +94,10 @@ function fieldRow(f: FormField, config: unknown): HTMLElement {
   row.appendChild(input);
   if (f.path === 'baseModel') row.appendChild(button('Browse…', () => vscode.postMessage({ type: 'browseModel' })));
   row.appendChild(el('div', 'help', f.help));
+  if (f.path === 'training.liveRougeMaxTokens') {
+    rougeCost = el('div', 'help cost', liveRougeCostText(getPath(config, 'training.liveRougeSamples'), getPath(config, 'training.liveRougeMaxTokens')));
+    row.appendChild(rougeCost);
+  }
   const problem = el('div', 'problem');
   problem.setAttribute('role', 'alert');
   row.appendChild(problem);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { initialRunState, parseTrainerLine, reduceRun, type RunState, type TrainerMessage } from '../../../../models/train/index';
-import { compareTableHtml, dashboardView, formatDuration, formatGpuMemory } from '../../../../extension/training/dashboardModel';
+import { compareTableHtml, dashboardView, formatDuration, formatGpuMemory, rougeSeries } from '../../../../extension/training/dashboardModel';
 
 const GiB = 1024 ** 3;
 
@@ -72,6 +72,35 @@ describe('training dashboard view', () => {
     assert.deepEqual(v.evaluation!.rows[1], { group: 'ALL', metric: 'rouge2', base: '20.00', finetuned: '15.00', delta: '-5.00', better: false, worse: true });
     // while the trainer process is still alive, the adapter is not evaluated yet
     assert.equal(dashboardView(run, s, { active: true }).canEvaluate, false);
+  });
+
+  it('draws live ROUGE-1/2/L (×100) beside the loss, with the last figures, their cost and what cut notes mean', () => {
+    const samples = (n: number) => ({ type: 'samples', step: n, file: `f${n}`, count: 4, indices: [0, 1, 2, 3], max_new_tokens: 256, tokens: 900, cut: 3, elapsed: 42 });
+    const lines = [started, samples(0), step(1), step(2), { type: 'eval', step: 2, eval_loss: 1.5 }, samples(2), step(3)];
+    // 'rouge' is the launcher's own message (it scores the notes), recorded next to the trainer's.
+    const rougeAt = (n: number, r1: number, cut: number, empty = 0): TrainerMessage => ({ type: 'rouge', step: n, rouge1: r1, rouge2: r1 / 3, rougeL: r1 / 2, rougeLsum: r1 / 2, notes: 4, empty, cut, file: `f${n}` });
+    let s = fold(lines.slice(0, 2));
+    s = reduceRun(s, rougeAt(0, 0.05, 4, 1));
+    for (const l of lines.slice(2)) s = reduceRun(s, parseTrainerLine(JSON.stringify({ medigen: 1, ...l }))!);
+    s = reduceRun(s, rougeAt(2, 0.3, 3));
+    const v = dashboardView(run, s, { active: true });
+    assert.deepEqual(rougeSeries(s).map((x) => [x.name, x.className, x.points.map((p) => [p.step, Number(p.value.toFixed(6))])]), [
+      ['ROUGE-1', 'series-rouge1', [[0, 5], [2, 30]]],
+      ['ROUGE-2', 'series-rouge2', [[0, 1.666667], [2, 10]]],
+      ['ROUGE-L', 'series-rougeL', [[0, 2.5], [2, 15]]],
+    ]);
+    for (const c of ['series-rouge1', 'series-rouge2', 'series-rougeL']) assert.match(v.rougeChart, new RegExp(`class="chart-line ${c}"`));
+    assert.match(v.rougeChart, /aria-label="Live ROUGE-1, ROUGE-2 and ROUGE-L/);
+    const fig = Object.fromEntries(v.figures.map((f) => [f.label, f.value]));
+    assert.equal(fig['Live ROUGE-1 / 2 / L (step 2)'], '30.00 / 10.00 / 15.00');
+    assert.equal(fig['Live ROUGE cost'], '4 notes of ≤ 256 tokens: 42 s an evaluation');
+    assert.match(v.rougeNote!, /first 4 validation encounters \(the same ones at every step\); step 0 is the model before training/);
+    assert.match(v.rougeNote!, /At step 2, 3 of 4 notes stopped at the 256-token limit: cut notes score low/);
+    // Before any evaluation (or with live ROUGE off) the chart says what will appear, and no figure pretends.
+    const early = dashboardView(run, fold([started, step(1)]), { active: true });
+    assert.match(early.rougeChart, /class="chart-empty"[^>]*>ROUGE of notes written during training appears here/);
+    assert.equal(early.rougeNote, undefined);
+    assert.ok(!early.figures.some((f) => /ROUGE/.test(f.label)));
   });
 
   it('formats durations and memory for people', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { defaultTrainConfig, validateTrainConfig } from '../../../../models/train/index';
-import { TRAIN_FORM_GROUPS, applyFormInputs, displayValue, formFields, getPath, parseFieldInput, setPath } from '../../../../extension/training/formModel';
+import { TRAIN_FORM_GROUPS, applyFormInputs, displayValue, formFields, getPath, liveRougeCostText, parseFieldInput, setPath } from '../../../../extension/training/formModel';
 
 /** Every setting path of a config, as validateTrainConfig names them. */
 function leafPaths(o: Record<string, unknown>, prefix = ''): string[] {
@@ -42,6 +42,18 @@ describe('training run form model', () => {
     const problems = validateTrainConfig(cfg);
     assert.deepEqual(problems.map((p) => p.path).sort(), ['lora.r', 'training.batchSize']);
     assert.match(problems.find((p) => p.path === 'lora.r')!.message, /must be a number/);
+  });
+
+  it('shows the live-ROUGE settings and says what they cost', () => {
+    const paths = formFields().map((f) => f.path);
+    assert.ok(paths.includes('training.liveRougeSamples') && paths.includes('training.liveRougeMaxTokens'));
+    const cfg = applyFormInputs(defaultTrainConfig(), { 'training.liveRougeSamples': '6', 'training.liveRougeMaxTokens': '300' });
+    assert.deepEqual([cfg.training.liveRougeSamples, cfg.training.liveRougeMaxTokens], [6, 300]);
+    assert.match(liveRougeCostText('6', '300'), /^Cost: generates 6 notes of up to 300 tokens before training and at each validation/);
+    assert.match(liveRougeCostText(1, 512), /generates 1 note of up to 512 tokens/);
+    assert.equal(liveRougeCostText('0', '512'), 'Live ROUGE is off: only the losses are drawn while the model trains.');
+    assert.equal(liveRougeCostText('two', '512'), '', 'nothing is claimed for an invalid entry (validation names it)');
+    assert.equal(liveRougeCostText('4', ''), '');
   });
 
   it('sets and reads dotted paths without changing the original', () => {
