@@ -10,17 +10,24 @@
  *   and the TypeScript sources student code runs through `medigen-lab` (curriculum/runtime/lab.ts
  *   and the files it imports, found by esbuild).
  * - node_modules: only packages that cannot be bundled, with what they depend on:
- *   node-llama-cpp (+ its linux-x64 CPU binary), @huggingface/transformers (+ onnxruntime-node,
+ *   node-llama-cpp (+ the target's CPU binary), @huggingface/transformers (+ onnxruntime-node,
  *   sharp), tsx (+ esbuild's binary: it runs the TypeScript of checks and student code), and
  *   @types/node + @types/mocha (the student's editor type-checks exercise files with them).
  *   Other platforms' binaries, GPU variants, source maps, type declarations, docs and
  *   node-llama-cpp's llama.cpp source bundle (only for building from source) are left out.
+ *
+ * Each .vsix is for one platform (./targets.ts). Native packages of another platform than this
+ * computer's (@esbuild/*, @img/sharp-*, @node-llama-cpp/*) are not in node_modules: they come
+ * from the npm registry once, into .cache/platform-packages (./fetch.ts), at the version and
+ * integrity package-lock.json records.
  */
-import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { dirname, join, relative, sep } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import * as esbuild from 'esbuild';
 import { MedigenError } from '../../core/index';
+import { fetchPackage } from './fetch';
+import { fitsTarget, isExcludedPackage, type PlatformFields, type Target } from './targets';
 
 /** One file of the package. */
 export interface PackagedFile {
@@ -34,25 +41,8 @@ export interface PackagedFile {
   size: number;
 }
 
-/** The platform the package is for (its native binaries). */
-export const TARGET = { os: 'linux', cpu: 'x64', vsceTarget: 'linux-x64' } as const;
-
 /** Packages loaded from node_modules at run time: by the extension (esbuild leaves them out of the bundle) and by student code through the `medigen-lab` sources (minisearch, for the retrieval baseline). */
 export const RUNTIME_PACKAGES = ['node-llama-cpp', '@huggingface/transformers', 'minisearch', 'tsx', '@types/node', '@types/mocha'];
-
-/**
- * Packages left out although a shipped package depends on them: onnxruntime-web (transformers'
- * Node build carries its own copy inline and never loads the package). Of node-llama-cpp's
- * binaries only `@node-llama-cpp/linux-x64` (CPU) ships: GPU builds and other CPUs' builds
- * (linux-arm64 claims x64 too, as a cross build) stay out.
- */
-export const EXCLUDED_PACKAGES = ['onnxruntime-web'];
-
-/** Whether package `name` stays out of the .vsix (see {@link EXCLUDED_PACKAGES}). */
-export function isExcludedPackage(name: string): boolean {
-  if (EXCLUDED_PACKAGES.includes(name)) return true;
-  return name.startsWith('@node-llama-cpp/') && name !== `@node-llama-cpp/${TARGET.os}-${TARGET.cpu}`;
-}
 
 /** Project files and folders shipped as they are. */
 const PROJECT_ENTRIES = [
@@ -144,72 +134,97 @@ export function packageNameOf(specifier: string): string {
   return specifier.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
 }
 
-interface PackageJson {
+interface PackageJson extends PlatformFields {
   name?: string;
+  version?: string;
   dependencies?: Record<string, string>;
   optionalDependencies?: Record<string, string>;
-  os?: string[];
-  cpu?: string[];
 }
 
-/** Whether a package's `os`/`cpu` fields allow the target platform (no field: any platform). */
-export function fitsTarget(pkg: Pick<PackageJson, 'os' | 'cpu'>): boolean {
-  const allows = (list: string[] | undefined, value: string) => {
-    if (!list || list.length === 0) return true;
-    if (list.includes(`!${value}`)) return false;
-    return list.some((v) => !v.startsWith('!')) ? list.includes(value) : true;
-  };
-  return allows(pkg.os, TARGET.os) && allows(pkg.cpu, TARGET.cpu);
+/** package-lock.json's `packages`: every package npm placed or would place, by location (`node_modules/a/node_modules/b`), with its version and platform fields. */
+type Lockfile = Record<string, PackageJson & { integrity?: string }>;
+
+function readLockfile(root: string): Lockfile {
+  const file = join(root, 'package-lock.json');
+  if (!existsSync(file)) return {};
+  return (JSON.parse(readFileSync(file, 'utf8')) as { packages?: Lockfile }).packages ?? {};
 }
 
-/** Where Node would find package `name` from `fromDir` (its real folder), or undefined. */
-function resolvePackageDir(name: string, fromDir: string, root: string): string | undefined {
-  for (let dir = fromDir; ; dir = dirname(dir)) {
-    const candidate = join(dir, 'node_modules', name);
-    if (existsSync(join(candidate, 'package.json'))) return realpathSync(candidate);
-    if (dir === root || dirname(dir) === dir) return undefined;
+/** The locations where Node looks for package `name` from the package at location `from` ('' for the project), nearest first. */
+export function lookupLocations(from: string, name: string): string[] {
+  const out: string[] = [];
+  for (let loc = from; ; ) {
+    out.push(loc ? `${loc}/node_modules/${name}` : `node_modules/${name}`);
+    if (!loc) return out;
+    const i = loc.lastIndexOf('/node_modules/');
+    loc = i < 0 ? '' : loc.slice(0, i);
   }
 }
 
 /** A package folder included in the .vsix. */
 export interface PackagedModule {
   name: string;
-  /** Folder on disk (absolute). */
+  /** Folder on disk (absolute): in node_modules, or a package fetched for another platform. */
   dir: string;
   /** Path inside the extension folder, e.g. `node_modules/tsx`. */
   path: string;
 }
 
+/** Options of {@link dependencyClosure}. */
+export interface ClosureOptions {
+  /** The platform the .vsix is for. */
+  target: Target;
+  /** Packages shipped from another folder than node_modules (name → folder), e.g. node-llama-cpp's binary for the target. Defaults to none. */
+  substitutes?: Map<string, string>;
+  /**
+   * Gets a package package-lock.json lists for the target but node_modules lacks (another
+   * platform's binary) and returns its folder. Defaults to {@link fetchPackage} (npm registry,
+   * cached in .cache/platform-packages).
+   */
+  fetch?: (name: string, version: string, integrity?: string) => string;
+}
+
 /**
- * The packages to ship: `roots` and, recursively, their dependencies and installed optional
- * dependencies that fit the target platform, minus {@link isExcludedPackage}. Throws when a
- * required (non-optional) dependency is not installed.
+ * The packages to ship: `roots` and, recursively, their dependencies and the optional
+ * dependencies that fit the target platform, minus {@link isExcludedPackage}. A package is found
+ * where Node would find it (node_modules, nested ones first); one that is for the target but not
+ * installed here (package-lock.json knows it) is fetched. Throws when a required dependency is
+ * not installed.
  */
-export function dependencyClosure(root: string, roots: string[] = RUNTIME_PACKAGES): PackagedModule[] {
+export function dependencyClosure(root: string, roots: string[], opts: ClosureOptions): PackagedModule[] {
+  const lock = readLockfile(root);
+  const fetch = opts.fetch ?? ((name: string, version: string, integrity?: string) => fetchPackage(root, name, version, integrity));
   const found = new Map<string, PackagedModule>();
-  const queue: { name: string; from: string; optional: boolean }[] = roots.map((name) => ({ name, from: root, optional: false }));
+  const queue: { name: string; from: string; optional: boolean }[] = roots.map((name) => ({ name, from: '', optional: false }));
   while (queue.length) {
     const { name, from, optional } = queue.shift()!;
-    if (isExcludedPackage(name)) continue;
-    const dir = resolvePackageDir(name, from, root);
-    if (!dir) {
+    if (isExcludedPackage(name, opts.target)) continue;
+    const candidates = lookupLocations(from, name);
+    const location = candidates.find((c) => existsSync(join(root, c, 'package.json')) || lock[c]) ?? (opts.substitutes?.has(name) ? candidates.at(-1)! : undefined);
+    if (!location) {
       if (optional) continue;
-      throw new MedigenError(`The package ${name} (needed by ${relative(root, from) || 'MediGen Lab'}) is not installed.`, 'Run "npm install" in the project folder, then package again.');
+      throw new MedigenError(`The package ${name} (needed by ${from || 'MediGen Lab'}) is not installed.`, 'Run "npm install" in the project folder, then package again.');
     }
-    if (found.has(dir)) continue;
+    if (found.has(location)) continue;
+    const installed = existsSync(join(root, location, 'package.json'));
+    let dir = opts.substitutes?.get(name) ?? (installed ? join(root, location) : undefined);
+    const platform: PackageJson = dir ? (JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as PackageJson) : lock[location]!;
+    if (!fitsTarget(platform, opts.target)) continue;
+    if (!dir) {
+      const entry = lock[location]!;
+      if (!entry.version) throw new MedigenError(`package-lock.json has no version for ${location}.`, 'Run "npm install" to repair package-lock.json, then package again.');
+      dir = fetch(name, entry.version, entry.integrity);
+    }
     const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as PackageJson;
-    if (!fitsTarget(pkg)) continue;
-    const rel = toPosix(relative(root, dir));
-    if (rel.startsWith('..')) throw new MedigenError(`The package ${name} is installed outside the project (${dir}).`, 'Install the packages inside the project folder ("npm install"), then package again.');
-    found.set(dir, { name, dir, path: rel });
-    for (const dep of Object.keys(pkg.dependencies ?? {})) queue.push({ name: dep, from: dir, optional: false });
-    for (const dep of Object.keys(pkg.optionalDependencies ?? {})) queue.push({ name: dep, from: dir, optional: true });
+    found.set(location, { name, dir, path: location });
+    for (const dep of Object.keys(pkg.dependencies ?? {})) queue.push({ name: dep, from: location, optional: false });
+    for (const dep of Object.keys(pkg.optionalDependencies ?? {})) queue.push({ name: dep, from: location, optional: true });
   }
   return [...found.values()].sort((a, b) => a.path.localeCompare(b.path));
 }
 
 /** Files inside a shipped package that are left out (see the file comment). */
-function skipPackageFile(pkg: PackagedModule, rel: string, isDir: boolean): boolean {
+function skipPackageFile(pkg: PackagedModule, rel: string, isDir: boolean, target: Target): boolean {
   const name = rel.slice(rel.lastIndexOf('/') + 1);
   if (isDir) {
     if (name === 'node_modules') return true; // nested packages come in through the closure
@@ -217,14 +232,14 @@ function skipPackageFile(pkg: PackagedModule, rel: string, isDir: boolean): bool
     if (pkg.name === '@huggingface/transformers' && rel === 'src') return true;
     // onnxruntime-node: bin/napi-v6/<os>/<cpu>
     const m = /^bin\/napi-v\d+\/([^/]+)(?:\/([^/]+))?$/.exec(rel);
-    if (pkg.name === 'onnxruntime-node' && m) return m[1] !== TARGET.os || (m[2] !== undefined && m[2] !== TARGET.cpu);
+    if (pkg.name === 'onnxruntime-node' && m) return m[1] !== target.os || (m[2] !== undefined && m[2] !== target.cpu);
     return false;
   }
   if (pkg.name === 'node-llama-cpp' && rel === 'llama/gitRelease.bundle') return true;
   // transformers: only its Node builds (package.json "exports" → node), not the web builds or sources.
   if (pkg.name === '@huggingface/transformers' && rel.startsWith('dist/')) return !/^dist\/transformers\.node\.[cm]js$/.test(rel);
-  // A copy of @esbuild/linux-x64's binary for esbuild's command line; the JS API that tsx uses
-  // runs the one in @esbuild/linux-x64.
+  // A copy of the platform package's binary (@esbuild/<os>-<cpu>) for esbuild's command line; the
+  // JS API that tsx uses runs the one in the platform package.
   if (pkg.name === 'esbuild' && rel === 'bin/esbuild') return true;
   if (name.endsWith('.map')) return true;
   if (!pkg.name.startsWith('@types/') && /\.d\.[cm]?ts$/.test(name)) return true;
@@ -232,8 +247,11 @@ function skipPackageFile(pkg: PackagedModule, rel: string, isDir: boolean): bool
   return false;
 }
 
-/** The whole content of the .vsix's `extension/` folder, sorted by path. */
-export async function packageFiles(root: string): Promise<PackagedFile[]> {
+/** Options of {@link packageFiles}: the target platform and how its packages are found. */
+export type PackageFilesOptions = ClosureOptions;
+
+/** The whole content of the .vsix's `extension/` folder for `opts.target`, sorted by path. */
+export async function packageFiles(root: string, opts: PackageFilesOptions): Promise<PackagedFile[]> {
   const files = new Map<string, PackagedFile>();
   const add = (f: PackagedFile) => files.set(f.path, f);
   for (const entry of PROJECT_ENTRIES) {
@@ -250,8 +268,8 @@ export async function packageFiles(root: string): Promise<PackagedFile[]> {
   add(fileOf(license, 'LICENSE.txt'));
   const lab = await labSourceFiles(root);
   for (const f of lab.files) add(fileOf(join(root, f), f));
-  for (const pkg of dependencyClosure(root, [...new Set([...RUNTIME_PACKAGES, ...lab.packages])])) {
-    for (const f of walk(pkg.dir, (rel, isDir) => skipPackageFile(pkg, rel, isDir))) add(fileOf(f, `${pkg.path}/${toPosix(relative(pkg.dir, f))}`));
+  for (const pkg of dependencyClosure(root, [...new Set([...RUNTIME_PACKAGES, ...lab.packages])], opts)) {
+    for (const f of walk(pkg.dir, (rel, isDir) => skipPackageFile(pkg, rel, isDir, opts.target))) add(fileOf(f, `${pkg.path}/${toPosix(relative(pkg.dir, f))}`));
   }
   return [...files.values()].sort((a, b) => a.path.localeCompare(b.path));
 }

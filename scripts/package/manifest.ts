@@ -2,7 +2,7 @@
  * The two OPC files every .vsix has beside `extension/`: `extension.vsixmanifest` (identity,
  * engine, target platform, assets) and `[Content_Types].xml` (a content type per file).
  */
-import { TARGET } from './files';
+import type { Target } from './targets';
 
 /** The package.json fields the manifest reads. */
 export interface ExtensionPackageJson {
@@ -18,8 +18,8 @@ export interface ExtensionPackageJson {
 
 const xml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
 
-/** `extension.vsixmanifest` for `pkg`, built for {@link TARGET} (its native binaries are linux-x64). */
-export function vsixManifest(pkg: ExtensionPackageJson): string {
+/** `extension.vsixmanifest` for `pkg`, built for `target` (VS Code installs it only on that platform). */
+export function vsixManifest(pkg: ExtensionPackageJson, target: Target): string {
   const props: [string, string][] = [
     ['Microsoft.VisualStudio.Code.Engine', pkg.engines.vscode],
     ['Microsoft.VisualStudio.Code.ExtensionDependencies', ''],
@@ -32,7 +32,7 @@ export function vsixManifest(pkg: ExtensionPackageJson): string {
   return `<?xml version="1.0" encoding="utf-8"?>
 <PackageManifest Version="2.0.0" xmlns="http://schemas.microsoft.com/developer/vsx-schema/2011" xmlns:d="http://schemas.microsoft.com/developer/vsx-schema-design/2011">
   <Metadata>
-    <Identity Language="en-US" Id="${xml(pkg.name)}" Version="${xml(pkg.version)}" Publisher="${xml(pkg.publisher)}" TargetPlatform="${TARGET.vsceTarget}"/>
+    <Identity Language="en-US" Id="${xml(pkg.name)}" Version="${xml(pkg.version)}" Publisher="${xml(pkg.publisher)}" TargetPlatform="${target.name}"/>
     <DisplayName>${xml(pkg.displayName ?? pkg.name)}</DisplayName>
     <Description xml:space="preserve">${xml(pkg.description ?? '')}</Description>
     <Tags>${xml((pkg.keywords ?? []).join(','))}</Tags>
