@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import nodePath, { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -13,4 +13,22 @@ export function projectRoot(): string {
     dir = resolve(dir, '..');
   }
   throw new Error('MediGen Lab could not find its own install folder (package.json). Reinstall it.');
+}
+
+/** The parts of node:path that path checks use: `path` on this computer, `path.win32` / `path.posix` to reason about another. */
+export type PathApi = Pick<typeof import('node:path'), 'relative' | 'isAbsolute' | 'sep' | 'resolve'>;
+
+/**
+ * True when `child` is `parent` itself or lies inside it, read by `paths`' rules: on Windows
+ * (`path.win32`) `\` and `/` both separate, and drive letters and names compare without case
+ * (VS Code hands out `c:\Users\…` where Node says `C:\Users\…`). No symlinks resolved.
+ */
+export function isWithin(child: string, parent: string, paths: PathApi = nodePath): boolean {
+  const rel = paths.relative(paths.resolve(parent), paths.resolve(child));
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${paths.sep}`) && !paths.isAbsolute(rel));
+}
+
+/** `p` with `/` separators, for files other tools read on any platform (a tsconfig's `paths`, a git path): `C:\a\b` → `C:/a/b`. */
+export function forwardSlashes(p: string, paths: { sep: string } = nodePath): string {
+  return paths.sep === '\\' ? p.replace(/\\/g, '/') : p;
 }

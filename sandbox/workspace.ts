@@ -94,7 +94,9 @@ export class Sandbox {
       const existing = await Sandbox.existingEntries(root);
       const ownIgnore = !existsSync(join(root, '.gitignore'));
       await sb.git.init();
-      await sb.git.addConfig('user.name', AUTHOR.name).addConfig('user.email', AUTHOR.email).addConfig('commit.gpgsign', 'false');
+      // core.autocrlf false: a checkpoint keeps the bytes as written (a file saved with Windows
+      // line endings comes back with them), whatever Git for Windows' global setting says.
+      await sb.git.addConfig('user.name', AUTHOR.name).addConfig('user.email', AUTHOR.email).addConfig('commit.gpgsign', 'false').addConfig('core.autocrlf', 'false');
       if (ownIgnore) await writeFile(join(root, '.gitignore'), IGNORED);
       const keep = [...existing, ...(ownIgnore ? [] : ['.gitignore'])].map((n) => `/${n.replace(/([*?[\]\\!#])/g, '\\$1')}`);
       if (keep.length || !ownIgnore) await appendFile(join(root, '.git', 'info', 'exclude'), `\n# MediGen Lab: the folder's own files, never checkpointed\n${keep.join('\n')}\n${ownIgnore ? '' : IGNORED}`);
@@ -271,7 +273,7 @@ export class Sandbox {
     return this.git.show([`${hash}:${relPath.split(sep).join('/')}`]);
   }
 
-  /** Student files of an exercise, relative to the exercise folder. */
+  /** Student files of an exercise, relative to the exercise folder, with `/` separators on every platform. */
   async exerciseFiles(ex: Pick<ExerciseRef, 'moduleId' | 'exerciseId'>): Promise<string[]> {
     const base = join(this.root, exercisePath(ex));
     const out: string[] = [];
@@ -279,7 +281,7 @@ export class Sandbox {
       for (const d of await readdir(dir, { withFileTypes: true })) {
         const p = join(dir, d.name);
         if (d.isDirectory()) await walk(p);
-        else out.push(relative(base, p));
+        else out.push(relative(base, p).split(sep).join('/'));
       }
     };
     if (existsSync(base)) await walk(base);

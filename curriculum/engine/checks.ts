@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { MedigenError } from '../../core/index';
+import { killProcessTree, MedigenError } from '../../core/index';
 import type { Progress } from '../../core/index';
 import { projectRoot } from '../../core/index';
 import type { ChildConfig, ChildEvent, SerializedError } from './checkChild';
@@ -147,7 +147,8 @@ export async function runChecks(opts: RunChecksOptions): Promise<CheckRun> {
     adopted?.child ??
     spawn(process.execPath, ['--import', tsxLoader, how.script], {
       cwd: workDir,
-      detached: true,
+      detached: true, // its own process group (Linux, macOS), so the student's process goes with it
+      windowsHide: true, // no console window of its own on Windows
       stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
       env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', MEDIGEN_EXERCISE_DIR: workDir, TSX_TSCONFIG_PATH: tsconfig, MEDIGEN_CHECK_CONFIG: JSON.stringify(config), NODE_OPTIONS: '' },
     });
@@ -195,13 +196,7 @@ export async function runChecks(opts: RunChecksOptions): Promise<CheckRun> {
 
   let killedFor: 'timeout' | 'aborted' | 'protocol' | undefined;
   let hung: { fullTitle: string; kind: 'test' | 'hook' | 'load' } | undefined;
-  const killGroup = () => {
-    try {
-      process.kill(-child.pid!, 'SIGKILL');
-    } catch {
-      child.kill('SIGKILL');
-    }
-  };
+  const killGroup = () => killProcessTree(child.pid);
   const kill = (why: 'timeout' | 'aborted' | 'protocol') => {
     if (killedFor) return;
     killedFor = why;

@@ -26,7 +26,8 @@ function diffLines(a: string[], b: string[]): Op[] {
   return ops;
 }
 
-const split = (t: string) => (t === '' ? [] : t.replace(/\n$/, '').split('\n'));
+// Lines end with \n or \r\n (a file saved on Windows): the same line either way.
+const split = (t: string) => (t === '' ? [] : t.replace(/\r?\n$/, '').split(/\r?\n/));
 
 /**
  * Unified diff of two texts (`--- from`, `+++ to`, `@@` hunks with `context` lines around each

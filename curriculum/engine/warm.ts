@@ -10,6 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { killProcessTree } from '../../core/index';
 import type { WarmStart } from './checkChild';
 
 /** An unused process ends after this long. */
@@ -36,13 +37,7 @@ let waiting: Warm | undefined;
 
 const keyOf = (s: CheckSpawn) => JSON.stringify(s);
 
-function killGroup(child: ChildProcess): void {
-  try {
-    process.kill(-child.pid!, 'SIGKILL');
-  } catch {
-    child.kill('SIGKILL');
-  }
-}
+const killGroup = (child: ChildProcess) => killProcessTree(child.pid); // the group; taskkill /T on Windows
 
 function discard(w: Warm): void {
   clearTimeout(w.timer);
@@ -67,6 +62,7 @@ export function prepareWarmCheck(s: CheckSpawn): void {
   const child = spawn(process.execPath, ['--import', s.tsxLoader, s.script], {
     cwd: tmp,
     detached: true,
+    windowsHide: true, // no console window of its own on Windows
     stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
     env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', TSX_TSCONFIG_PATH: tsconfig, MEDIGEN_CHECK_WARM: '1', MEDIGEN_CHECK_PRELOAD: JSON.stringify(s.preload), NODE_OPTIONS: '' },
   });

@@ -1,6 +1,6 @@
 import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { projectRoot } from '../../core/index';
+import { dirname, join, resolve, sep } from 'node:path';
+import { forwardSlashes, projectRoot } from '../../core/index';
 import { MANIFEST_FILE, type Exercise } from './types';
 
 /**
@@ -21,9 +21,13 @@ export function labEntryFile(): string {
   return join(projectRoot(), 'curriculum', 'runtime', 'lab.ts');
 }
 
-/** A tsconfig that maps `medigen-lab` to the library (used by the check runner and written into workspaces). */
-export function labTsconfig(): object {
-  const root = projectRoot();
+/**
+ * A tsconfig that maps `medigen-lab` to the library (used by the check runner and written into
+ * workspaces). Its paths use `/` on every platform (`C:/Users/…` on Windows), as TypeScript and
+ * tsx read them the same way everywhere.
+ */
+export function labTsconfig(root = projectRoot(), paths: { sep: string; join(...parts: string[]): string } = { sep, join }): object {
+  const at = (...parts: string[]) => forwardSlashes(paths.join(root, ...parts), paths);
   return {
     compilerOptions: {
       target: 'ES2022',
@@ -33,8 +37,8 @@ export function labTsconfig(): object {
       skipLibCheck: true,
       noEmit: true,
       types: ['node', 'mocha'],
-      typeRoots: [join(root, 'node_modules', '@types')],
-      paths: { [LAB_MODULE]: [labEntryFile()], 'medigen-lab/checks': [join(root, 'curriculum', 'runtime', 'checks.ts')] },
+      typeRoots: [at('node_modules', '@types')],
+      paths: { [LAB_MODULE]: [at('curriculum', 'runtime', 'lab.ts')], 'medigen-lab/checks': [at('curriculum', 'runtime', 'checks.ts')] },
     },
   };
 }
@@ -45,7 +49,7 @@ export const CHECKS_MODULE = 'medigen-lab/checks';
 /** The tsconfig of the check process: `medigen-lab` and `medigen-lab/checks` mapped. */
 export function checkTsconfig(): object {
   const base = labTsconfig() as { compilerOptions: { paths: Record<string, string[]> } };
-  return { ...base, compilerOptions: { ...base.compilerOptions, paths: { ...base.compilerOptions.paths, [CHECKS_MODULE]: [join(projectRoot(), 'curriculum', 'runtime', 'checks.ts')] } } };
+  return { ...base, compilerOptions: { ...base.compilerOptions, paths: { ...base.compilerOptions.paths, [CHECKS_MODULE]: [forwardSlashes(join(projectRoot(), 'curriculum', 'runtime', 'checks.ts'))] } } };
 }
 
 /** Options of `prepareWorkspace`. */

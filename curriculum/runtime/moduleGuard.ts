@@ -1,9 +1,18 @@
 import { existsSync } from 'node:fs';
 import Module, { register } from 'node:module';
-import { dirname, join, resolve, sep } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import nodePath, { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const MANIFEST = 'medigen-module.json';
+
+/**
+ * True when `child` is `parent` or lies inside it, by `paths`' rules (`path.win32`: `\` or `/`,
+ * drive letters and names without case, since VS Code says `c:\…` where Node says `C:\…`).
+ */
+export function isWithin(child: string, parent: string, paths: Pick<typeof nodePath, 'relative' | 'resolve' | 'isAbsolute' | 'sep'> = nodePath): boolean {
+  const rel = paths.relative(paths.resolve(parent), paths.resolve(child));
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${paths.sep}`) && !paths.isAbsolute(rel));
+}
 
 /**
  * The module folder (one holding medigen-module.json) that `file` lies in, when the student's
@@ -11,10 +20,9 @@ const MANIFEST = 'medigen-module.json';
  * answer, which student code must not load. Undefined for every other file.
  */
 export function moduleFolderOf(file: string, workDir: string): string | undefined {
-  const work = resolve(workDir) + sep;
   let dir = dirname(resolve(file));
   for (;;) {
-    if (existsSync(join(dir, MANIFEST))) return work.startsWith(dir + sep) ? undefined : dir;
+    if (existsSync(join(dir, MANIFEST))) return isWithin(workDir, dir) ? undefined : dir;
     const up = dirname(dir);
     if (up === dir) return undefined;
     dir = up;
@@ -36,9 +44,9 @@ export function guardImports(workDir: string): void {
   const original = M._resolveFilename;
   M._resolveFilename = function (this: unknown, request: string, ...rest: unknown[]): string {
     const file = original.call(this, request, ...rest);
-    const moduleDir = file.startsWith(sep) || /^[A-Za-z]:\\/.test(file) ? moduleFolderOf(file, workDir) : undefined;
+    const moduleDir = nodePath.isAbsolute(file) ? moduleFolderOf(file, workDir) : undefined;
     if (moduleDir) throw new Error(refusal(file, moduleDir));
     return file;
   };
-  register(pathToFileURL(join(import.meta.dirname ?? dirname(new URL(import.meta.url).pathname), 'guardHooks.mjs')).href, { data: { workDir: resolve(workDir) } });
+  register(pathToFileURL(join(import.meta.dirname ?? dirname(fileURLToPath(import.meta.url)), 'guardHooks.mjs')).href, { data: { workDir: resolve(workDir) } });
 }

@@ -29,6 +29,19 @@ describe('sandbox: student work is checkpointed and never lost', () => {
     assert.equal(attempts[0]!.reason, 'start');
   });
 
+  it('keeps a file saved with Windows line endings (CRLF) byte for byte through a checkpoint and a restore', async () => {
+    const sb = await Sandbox.open(join(dir, 'ws'));
+    assert.equal(execFileSync('git', ['config', 'core.autocrlf'], { cwd: join(dir, 'ws'), encoding: 'utf8' }).trim(), 'false');
+    const folder = await sb.startExercise(ex());
+    const crlf = 'export function countTurns() {\r\n  return 1;\r\n}\r\n';
+    writeFileSync(join(folder, 'exercise.ts'), crlf);
+    await sb.checkpoint('check', 'check');
+    const saved = (await sb.attempts(ex()))[0]!.hash;
+    writeFileSync(join(folder, 'exercise.ts'), 'broken\n');
+    await sb.restoreAttempt(ex(), saved);
+    assert.equal(readFileSync(join(folder, 'exercise.ts'), 'utf8'), crlf);
+  });
+
   it('opened on a folder that already has files: keeps its .gitignore byte for byte and never commits what was there', async () => {
     const ws = join(dir, 'ws');
     mkdirSync(join(ws, 'notes'), { recursive: true });
