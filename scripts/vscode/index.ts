@@ -6,6 +6,7 @@
 export { CODE_SERVER_VERSION, findRuntime } from './runtime';
 export type { FindRuntimeOptions, VscodeRuntime } from './runtime';
 export { startCodeServer } from './server';
+export { freePort, openClassroomProfile, portIsFree, rememberPort, type ClassroomProfile } from './profile';
 export type { CodeServer, CodeServerOptions } from './server';
 export { CHROMIUM_ARGS, openWorkbench, workbenchUrl } from './workbench';
 export type { OpenWorkbenchOptions, Workbench, WorkbenchTarget } from './workbench';

@@ -1,9 +1,10 @@
 /**
  * Starts a private code-server (a real VS Code server + Node extension host) on a free localhost
- * port, with throwaway user-data, extensions and config folders, and stops it with all its children.
+ * port, with throwaway user-data, extensions and config folders (or a kept profile: profile.ts),
+ * and stops it with all its children, whichever way this process ends (see {@link watchParent}).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MedigenError } from '../../core/index';
@@ -32,6 +33,14 @@ export interface CodeServerOptions {
    * before VS Code starts, as a user installs MediGen Lab. Defaults to none.
    */
   installExtensions?: string[];
+  /**
+   * Folders kept between starts (the classroom of `npm start`, profile.ts): user data and
+   * extensions live there and survive stop(); settings already there are kept (the defaults
+   * below fill in only what is missing). Defaults to throwaway folders.
+   */
+  profile?: { userDataDir: string; extensionsDir: string; xdgDir: string };
+  /** More user settings on top of the quiet defaults (the test harness turns MediGen Lab's first-start pages off). Defaults to none. */
+  settings?: Record<string, unknown>;
 }
 
 /** A running code-server. */
@@ -46,6 +55,8 @@ export interface CodeServer {
   logTail(lines?: number): string;
   /** Stops code-server and every process it started; removes the throwaway folders. */
   stop(): Promise<void>;
+  /** Settles when code-server exits, by stop() or on its own (a crash): its exit code, or the signal that ended it. */
+  exited: Promise<number | NodeJS.Signals | null>;
 }
 
 // Quiet, offline, no first-run pages: what a test run needs.
@@ -70,6 +81,43 @@ const UNTRUSTED_SETTINGS = {
   'security.workspace.trust.banner': 'always',
 };
 
+/**
+ * A small watcher process of its own (it survives this process being killed with SIGKILL, which
+ * runs no handler): twice a second it looks whether this process still exists; once it does not,
+ * it kills code-server's process group and removes the throwaway folder. It ends by itself once
+ * code-server's group is gone.
+ */
+function watchParent(groupPid: number, tempDir: string | undefined): void {
+  const code = `
+    const { rmSync } = require('node:fs');
+    const [ppid, pgid, tmp] = [Number(process.argv[1]), Number(process.argv[2]), process.argv[3]];
+    const exists = (pid) => { try { process.kill(pid, 0); return true; } catch (e) { return e.code === 'EPERM'; } };
+    setInterval(() => {
+      const parent = exists(ppid);
+      if (parent && exists(-pgid)) return;
+      if (!parent) { try { process.kill(-pgid, 'SIGKILL'); } catch {} }
+      if (tmp) rmSync(tmp, { recursive: true, force: true });
+      process.exit(0);
+    }, 500);`;
+  const watcher = spawn(process.execPath, ['-e', code, String(process.pid), String(groupPid), tempDir ?? ''], { detached: true, stdio: 'ignore', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', NODE_OPTIONS: '' } });
+  watcher.unref();
+}
+
+/** Our quiet defaults in `file`, without replacing a setting already there (a kept profile). */
+function writeSettings(file: string, defaults: Record<string, unknown>): void {
+  let current: Record<string, unknown> = {};
+  if (existsSync(file)) {
+    try {
+      current = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    } catch {
+      return; // VS Code writes JSON with comments: a file we cannot read is left as it is
+    }
+  }
+  const merged = { ...defaults, ...current };
+  if (existsSync(file) && Object.keys(merged).length === Object.keys(current).length) return;
+  writeFileSync(file, JSON.stringify(merged, null, 2));
+}
+
 function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   if (child.pid === undefined) return;
   try {
@@ -80,12 +128,12 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
-/** Installs `vsix` into the extensions folder of `stateDir` with code-server's own installer. */
-function installExtension(runtime: VscodeRuntime, stateDir: string, vsix: string): void {
+/** Installs `vsix` into the extensions folder of `dirs` with code-server's own installer. */
+function installExtension(runtime: VscodeRuntime, stateDir: string, dirs: NonNullable<CodeServerOptions['profile']>, vsix: string): void {
   const r = spawnSync(
     runtime.codeServer,
-    ['--user-data-dir', join(stateDir, 'user-data'), '--extensions-dir', join(stateDir, 'extensions'), '--install-extension', vsix],
-    { encoding: 'utf8', env: { EXTENSIONS_GALLERY: '{}', ...process.env, XDG_CONFIG_HOME: join(stateDir, 'xdg'), XDG_DATA_HOME: join(stateDir, 'xdg'), XDG_CACHE_HOME: join(stateDir, 'xdg') }, timeout: 300_000 },
+    ['--user-data-dir', dirs.userDataDir, '--extensions-dir', dirs.extensionsDir, '--install-extension', vsix],
+    { encoding: 'utf8', env: { EXTENSIONS_GALLERY: '{}', ...process.env, XDG_CONFIG_HOME: dirs.xdgDir, XDG_DATA_HOME: dirs.xdgDir, XDG_CACHE_HOME: dirs.xdgDir }, timeout: 300_000 },
   );
   if (r.status !== 0) {
     rmSync(stateDir, { recursive: true, force: true });
@@ -103,9 +151,10 @@ function installExtension(runtime: VscodeRuntime, stateDir: string, vsix: string
 export async function startCodeServer(runtime: VscodeRuntime, options: CodeServerOptions = {}, signal?: AbortSignal): Promise<CodeServer> {
   const stateDir = mkdtempSync(join(tmpdir(), 'medigen-vscode-'));
   const folder = options.folder ?? join(stateDir, 'workspace');
-  for (const d of ['user-data/User', 'extensions', 'xdg', 'workspace']) mkdirSync(join(stateDir, d), { recursive: true });
-  writeFileSync(join(stateDir, 'user-data', 'User', 'settings.json'), JSON.stringify(options.untrusted ? UNTRUSTED_SETTINGS : USER_SETTINGS, null, 2));
-  for (const vsix of options.installExtensions ?? []) installExtension(runtime, stateDir, vsix);
+  const dirs = options.profile ?? { userDataDir: join(stateDir, 'user-data'), extensionsDir: join(stateDir, 'extensions'), xdgDir: join(stateDir, 'xdg') };
+  for (const d of [join(dirs.userDataDir, 'User'), dirs.extensionsDir, dirs.xdgDir, join(stateDir, 'workspace')]) mkdirSync(d, { recursive: true });
+  writeSettings(join(dirs.userDataDir, 'User', 'settings.json'), { ...(options.untrusted ? UNTRUSTED_SETTINGS : USER_SETTINGS), ...options.settings });
+  for (const vsix of options.installExtensions ?? []) installExtension(runtime, stateDir, dirs, vsix);
   const config = join(stateDir, 'config.yaml');
   writeFileSync(config, `bind-addr: 127.0.0.1:${options.port ?? 0}\nauth: none\ncert: false\n`);
   const logFile = join(stateDir, 'code-server.log');
@@ -115,8 +164,8 @@ export async function startCodeServer(runtime: VscodeRuntime, options: CodeServe
     runtime.codeServer,
     [
       '--config', config,
-      '--user-data-dir', join(stateDir, 'user-data'),
-      '--extensions-dir', join(stateDir, 'extensions'),
+      '--user-data-dir', dirs.userDataDir,
+      '--extensions-dir', dirs.extensionsDir,
       '--disable-telemetry', '--disable-update-check',
       ...(options.untrusted ? [] : ['--disable-workspace-trust']),
       '--disable-getting-started-override', '--ignore-last-opened',
@@ -127,9 +176,11 @@ export async function startCodeServer(runtime: VscodeRuntime, options: CodeServe
       stdio: ['ignore', 'pipe', 'pipe'],
       // EXTENSIONS_GALLERY {}: no marketplace, so no network traffic. XDG_*: nothing written into the
       // user's home folder.
-      env: { EXTENSIONS_GALLERY: '{}', ...process.env, XDG_CONFIG_HOME: join(stateDir, 'xdg'), XDG_DATA_HOME: join(stateDir, 'xdg'), XDG_CACHE_HOME: join(stateDir, 'xdg'), ...options.env },
+      env: { EXTENSIONS_GALLERY: '{}', ...process.env, XDG_CONFIG_HOME: dirs.xdgDir, XDG_DATA_HOME: dirs.xdgDir, XDG_CACHE_HOME: dirs.xdgDir, ...options.env },
     },
   );
+  const exited = new Promise<number | NodeJS.Signals | null>((r) => child.once('exit', (code, sig) => r(code ?? sig)));
+  if (child.pid !== undefined && process.platform !== 'win32') watchParent(child.pid, options.keepState ? undefined : stateDir);
   const onData = (d: Buffer) => {
     log += d.toString();
     if (log.length > 1_000_000) log = log.slice(-500_000);
@@ -191,5 +242,6 @@ export async function startCodeServer(runtime: VscodeRuntime, options: CodeServe
     stateDir,
     logTail: (lines = 30) => log.trimEnd().split('\n').slice(-lines).join('\n'),
     stop,
+    exited,
   };
 }
