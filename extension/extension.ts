@@ -7,6 +7,7 @@
 import * as vscode from 'vscode';
 import { LessonPanel, type LessonPageSnapshot, type LessonRenderTiming } from './lesson/panel';
 import { registerLabFeatures, type LabFeatures } from './register';
+import { FIRST_START_SHOWN, openOnFirstStart } from './firstStart';
 import { registerCleaningFeatures } from './cleaning/preview';
 import { registerGenerationFeatures } from './generation/index';
 import { registerReviewFeatures, type ReviewApi } from './review/index';
@@ -48,6 +49,10 @@ export interface MedigenLabApi {
   readonly lessonTiming: () => LessonRenderTiming | undefined;
   /** What the lesson panel shows now (page HTML and state), or undefined when no lesson is open. */
   readonly lessonPage: () => LessonPageSnapshot | undefined;
+  /** Settles once the first-start walkthrough and lesson are open (true), or were not due (false). */
+  readonly firstStart: Promise<boolean>;
+  /** Whether this VS Code profile has had its first start (globalState): then it never opens again. */
+  readonly firstStartShown: () => boolean;
 }
 
 /** Called by VS Code the first time a MediGen Lab command runs. */
@@ -64,7 +69,9 @@ export function activate(context: vscode.ExtensionContext): MedigenLabApi {
   const training = registerTrainingFeatures(context, output);
   const review = registerReviewFeatures(context, output);
   output.appendLine(`MediGen Lab ${version} started in VS Code ${vscode.version}.`);
-  return { version, output, lessons, training, review, lessonTiming: () => LessonPanel.active?.lastTiming, lessonPage: () => LessonPanel.active?.snapshot() };
+  // Not awaited: activation stays quick; the walkthrough and lesson open right after it.
+  const firstStart = openOnFirstStart(context, output);
+  return { version, output, lessons, training, review, lessonTiming: () => LessonPanel.active?.lastTiming, lessonPage: () => LessonPanel.active?.snapshot(), firstStart, firstStartShown: () => context.globalState.get(FIRST_START_SHOWN) === true };
 }
 
 /** Called by VS Code on shutdown; everything to dispose is in `context.subscriptions`. */

@@ -119,7 +119,12 @@ async function runSuite(suite: Suite, runtime: VscodeRuntime, values: RunValues,
     console.log(`Starting VS Code ${runtime.vscodeVersion} (code-server) for the ${suite.label} integration tests...`);
     server = await startCodeServer(
       runtime,
-      { folder: values.folder ? resolve(values.folder) : undefined, env, keepState: values.keep, startTimeoutMs: loadTimeoutS * 1000, untrusted: suite.untrusted, installExtensions: suite.vsix ? [suite.vsix] : undefined },
+      {
+        folder: values.folder ? resolve(values.folder) : undefined, env, keepState: values.keep, startTimeoutMs: loadTimeoutS * 1000, untrusted: suite.untrusted, installExtensions: suite.vsix ? [suite.vsix] : undefined,
+        // The walkthrough and first lesson of a first start would cover what the tests open; the
+        // test of the first start (activation.test.ts) turns it on for itself.
+        settings: { 'medigenLab.openOnFirstStart': false },
+      },
       abort.signal,
     );
     const url = workbenchUrl({ serverUrl: server.url, folder: server.folder, extensionDevelopmentPath: suite.vsix ? testHarnessExtension(join(stateDir, 'harness')) : root, extensionTestsPath: testsPath });

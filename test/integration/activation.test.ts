@@ -30,12 +30,37 @@ describe('MediGen Lab extension in a real VS Code', () => {
   });
 
   it('activates on "MediGen Lab: Show Version", which returns the real versions', async () => {
+    // A first start (fresh profile): the harness turns the first-start pages off; this file turns
+    // them on before the first activation, to see them open (the next test).
+    await vscode.workspace.getConfiguration('medigenLab').update('openOnFirstStart', true, vscode.ConfigurationTarget.Global);
     const info = await vscode.commands.executeCommand<VersionInfo>('medigenLab.showVersion');
     assert.equal(extension().isActive, true);
     assert.equal(info.extension, packageJson.version);
     assert.equal(info.vscode, vscode.version);
     assert.equal(info.node, process.versions.node);
     assert.match(info.message, new RegExp(`MediGen Lab ${packageJson.version.replace(/\./g, '\\.')} is running in VS Code`));
+  });
+
+  it('opens the walkthrough and the first lesson on the first start, and remembers it', async function () {
+    this.timeout(120_000);
+    try {
+      if (!extension().isActive) {
+        // Run alone (--grep): this is the first activation.
+        await vscode.workspace.getConfiguration('medigenLab').update('openOnFirstStart', true, vscode.ConfigurationTarget.Global);
+      }
+      const api = await extension().activate();
+      assert.equal(await api.firstStart, true, 'the first-start pages did not open (see the MediGen Lab output)');
+      const page = api.lessonPage();
+      assert.ok(page, 'no lesson panel is open');
+      assert.equal(page.moduleId, 'meet-the-data', 'the first module of the course');
+      assert.match(page.html, /Meet the data/i, 'the first lesson of the course');
+      assert.equal(api.firstStartShown(), true, 'remembered in globalState, so it opens only once');
+      const labels = vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => t.label));
+      assert.ok(labels.some((l) => /Welcome|Walkthrough|first passing check/i.test(l)), `no walkthrough tab among: ${labels.join(', ')}`);
+    } finally {
+      await vscode.workspace.getConfiguration('medigenLab').update('openOnFirstStart', false, vscode.ConfigurationTarget.Global);
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
   });
 
   it('runs in a VS Code that satisfies engines.vscode', () => {
