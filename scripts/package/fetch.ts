@@ -39,8 +39,11 @@ export function fetchPackage(root: string, name: string, version: string, integr
   try {
     const r = npm(['pack', `${name}@${version}`, '--pack-destination', tmp, '--json', '--prefer-offline', '--loglevel', 'error'], tmp);
     if (!r.ok) {
-      const why = r.err.split('\n').filter((l) => /npm error/.test(l)).slice(0, 3).join(' ').replace(/npm error\s*/g, '').trim() || r.err.trim().split('\n').pop() || 'no reason given';
-      if (/E404|ETARGET|No match(ing)? (found|version)/i.test(r.err)) throw new NotOnRegistryError(`${name}@${version} is not on the npm registry (${why}).`, 'Package for the platforms that have it, or update the dependency to a version published for every platform.');
+      const all = `${r.out}\n${r.err}`;
+      const why =
+        /"summary":\s*"([^"]+)"/.exec(all)?.[1] ??
+        (all.split('\n').filter((l) => /npm error/.test(l) && !/complete log/.test(l)).slice(0, 3).join(' ').replace(/npm error\s*/g, '').trim() || 'no reason given');
+      if (/E404|ETARGET|No match(ing)? (found|version)/i.test(all)) throw new NotOnRegistryError(`${name}@${version} is not on the npm registry (${why}).`, 'Package for the platforms that have it, or update the dependency to a version published for every platform.');
       throw new MedigenError(
         `Could not download ${name}@${version} from the npm registry: ${why}`,
         `The .vsix for another platform needs that platform's binaries, downloaded once into ${cache}. Connect to the npm registry and package again, or package for this computer only (--target ${process.platform}-${process.arch}), which downloads nothing.`,

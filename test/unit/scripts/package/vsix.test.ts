@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../../../../core/index';
-import { RUNTIME_PACKAGES, TARGETS, TARGET_NAMES, contentTypes, dependencyClosure, fitsTarget, isExcludedPackage, labSourceFiles, lookupLocations, packageFiles, packageNameOf, partOf, platformCacheDir, targetOf, vsixManifest, writeZip, type Target } from '../../../../scripts/package/index';
+import { RUNTIME_PACKAGES, TARGETS, TARGET_NAMES, contentTypes, dependencyClosure, fetchPackage, fitsTarget, isExcludedPackage, labSourceFiles, lookupLocations, packageFiles, packageNameOf, partOf, platformCacheDir, targetOf, vsixManifest, writeZip, type Target } from '../../../../scripts/package/index';
 import { platformOfPackage, vsixProblems } from '../../../../scripts/package/verify';
 
 const linux = TARGETS['linux-x64'];
@@ -169,6 +169,20 @@ describe('vsix packaging', () => {
       for (const n of ['node-llama-cpp', '@node-llama-cpp/linux-x64', 'tsx', 'esbuild', '@esbuild/linux-x64', 'onnxruntime-node', 'sharp', '@types/node']) assert.ok(names.has(n), `${n} is not in the closure`);
       for (const n of ['mocha', 'typescript', 'marked', 'playwright-core', 'onnxruntime-web', '@node-llama-cpp/linux-x64-cuda']) assert.ok(!names.has(n), `${n} should stay out`);
       assert.ok(mods.some((m) => m.path === 'node_modules/node-llama-cpp/node_modules/simple-git'), 'the nested simple-git of node-llama-cpp');
+    });
+
+    it('offline, a package not yet in the cache is refused with what to do (a real npm with no registry to reach)', function () {
+      this.timeout(120_000);
+      const saved = { ...process.env };
+      Object.assign(process.env, { npm_config_registry: 'http://127.0.0.1:9/', npm_config_cache: join(tmp, 'npm-cache'), npm_config_fetch_retries: '0' });
+      try {
+        assert.throws(
+          () => fetchPackage(join(tmp, 'offline'), '@esbuild/aix-ppc64', '0.28.2'),
+          (e: Error & { hint?: string }) => /Could not download @esbuild\/aix-ppc64@0\.28\.2 from the npm registry: .*ECONNREFUSED/.test(e.message) && /package for this computer only \(--target /.test(e.hint ?? ''),
+        );
+      } finally {
+        for (const k of ['npm_config_registry', 'npm_config_cache', 'npm_config_fetch_retries']) if (saved[k] === undefined) delete process.env[k]; else process.env[k] = saved[k];
+      }
     });
 
     it('tells a .vsix\'s file list right or wrong for its target', () => {
