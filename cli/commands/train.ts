@@ -17,6 +17,7 @@ import {
   type TrainConfig,
 } from '../../models/train/index';
 import { compareRuns, describeCorpus, listRuns, pickTrainingPython, prepareRun, type PreparedRun } from '../../models/train/index';
+import { describeMachine, prepareCourseSetting, runVerdict } from '../../models/train/index';
 import { withSigint } from '../options';
 import { EXIT, defineCommand, type Command } from '../command';
 import { DEFAULT_VENV, trainEnvCommands } from './trainEnv';
@@ -71,6 +72,30 @@ const init = defineCommand({
     const cfg = defaultTrainConfig();
     writeFileSync(out, JSON.stringify({ ...cfg, data: { ...cfg.data, corpus } }, null, 2) + '\n');
     ctx.out.write(`Wrote ${out}.\n  "baseModel": set it to your downloaded model folder.\n  "data.corpus": ${corpus ? `${corpus} (the ACI-BENCH folder split names are read from)` : 'empty, so `medigen train` would use the 3-encounter sample: set it to your ACI-BENCH folder (or pass --corpus)'}.\nThen run: medigen train --config ${out}\n`);
+    return EXIT.ok;
+  },
+});
+
+const course = defineCommand({
+  path: ['train', 'course'],
+  summary: 'The CPU course setting: make the small course model (once) and write a config that fine-tunes it on the CPU in a few minutes.',
+  usage: '[--out FILE] [--corpus DIR] [--python PY]',
+  options: { out: { type: 'string' }, corpus: { type: 'string' }, python: { type: 'string' } },
+  help: {
+    out: 'Where to write the config. Defaults to medigen-course.json.',
+    corpus: 'ACI-BENCH folder (written as "data.corpus"; the model\'s vocabulary is learned from its train split). Defaults to ACI_BENCH_DIR when set, else the sample.',
+    python: `Interpreter of the training environment. Defaults to ${DEFAULT_VENV} when it exists, else python3.`,
+  },
+  details: 'For a machine without a GPU: plain LoRA in float32 on a small llama MediGen Lab creates (kept in the models folder). Launch the written config with `medigen train --config medigen-course.json`.',
+  async run(ctx) {
+    const out = resolve(ctx.values.out ?? 'medigen-course.json');
+    if (existsSync(out)) throw new MedigenError(`${out} already exists; it was not overwritten.`, 'Launch it with `medigen train --config ' + out + '`, or choose another name with --out.');
+    const corpus = ctx.values.corpus ? resolve(ctx.values.corpus) : (process.env.ACI_BENCH_DIR ?? '');
+    const base = defaultTrainConfig();
+    ctx.out.write('Making the CPU course model (once; about half a minute)…\n');
+    const cfg = await prepareCourseSetting({ python: pickPython(ctx.values.python), base: { ...base, data: { ...base.data, ...(corpus ? { corpus } : {}) } } });
+    writeFileSync(out, JSON.stringify(cfg, null, 2) + '\n');
+    ctx.out.write(`Wrote ${out}: ${cfg.baseModel} on the CPU, LoRA r=${cfg.lora.r} in float32, ${cfg.training.epochs} epochs of batch ${cfg.training.batchSize}, sequences of ${cfg.data.maxSeqLength} tokens.\nThen run: medigen train --config ${out}\n`);
     return EXIT.ok;
   },
 });
@@ -222,6 +247,9 @@ const train = defineCommand({
     if (missing.length) throw new MedigenError(`The training environment (${python}) lacks ${missing.join(', ')}.`, 'Run `medigen train setup` to install the pinned training packages.');
     const onCpu = cfg.device === 'cpu';
     if (!onCpu && (!env.cuda || !env.gpus.length)) throw new MedigenError(explainTorchWithoutGpu(env.nvidiaSmi, env.packages.torch) ?? 'No CUDA GPU is visible, and fine-tuning needs one.', 'Run on a machine with an NVIDIA GPU (check `nvidia-smi`), or use `medigen train slurm` for a cluster. To try the loop on a tiny model without a GPU, set "device": "cpu" in the config.');
+    const verdict = runVerdict(cfg, describeMachine(env));
+    if (!verdict.canRun) throw new MedigenError(`This run cannot start on this machine: ${verdict.reason}`, verdict.whatToDo ?? 'Change the config, then launch again.');
+    if (verdict.reason) ctx.out.write(`Note: ${verdict.reason}\n`);
     if (onCpu) ctx.out.write('Training on the CPU ("device": "cpu"): plain LoRA in float32, fine for tiny models and smoke runs, far too slow for real ones.\n');
     else if (existsSync(join(cfg.baseModel, 'config.json'))) {
       ctx.out.write(estimateTable(cfg, cfg.baseModel) + '\n');
@@ -291,4 +319,4 @@ async function follow(out: NodeJS.WritableStream, err: NodeJS.WriteStream, o: Pa
   throw new MedigenError(final.error?.message ?? 'Training failed.', final.error?.hint ?? `See the log: ${o.logFile}`);
 }
 
-export const trainCommands: Command[] = [train, init, prepare, estimate, ...trainEnvCommands, resume, runs, slurm];
+export const trainCommands: Command[] = [train, init, course, prepare, estimate, ...trainEnvCommands, resume, runs, slurm];

@@ -17,6 +17,7 @@ import { makeNonce, webviewPage } from './html';
 import { parseFormMessage, type ToFormMessage } from './messages';
 import { environmentView, memoryPreflight, type EnvironmentView, type MemoryView } from '../../models/train/index';
 import type { ActiveRun, RunManager } from '../../models/train/index';
+import { GPU_PATHS, prepareCourseSetting, runVerdict, type RunVerdict } from '../../models/train/index';
 import { trainerScriptSetting, trainingFolder, trainingPython } from './settings';
 
 /** The webview panel type of the run form. */
@@ -54,6 +55,8 @@ export class TrainFormPanel {
   config: TrainConfig;
   problems: ConfigProblem[] = [];
   memory: MemoryView | { error: string } | undefined;
+  /** Whether the run can start on this machine (undefined until the environment answered). */
+  verdict: RunVerdict | undefined;
 
   /** The form shown now, if any. */
   static get active(): TrainFormPanel | undefined {
@@ -143,6 +146,9 @@ export class TrainFormPanel {
         case 'checkEnvironment':
           await this.checkEnvironment();
           return;
+        case 'useCourseSetting':
+          await this.useCourseSetting();
+          return;
         case 'browseModel': {
           const picked = await vscode.window.showOpenDialog({ canSelectFolders: true, canSelectFiles: false, openLabel: 'Use this model folder', title: 'The downloaded Hugging Face model folder (with config.json)' });
           if (picked?.[0]) this.post({ type: 'setField', path: 'baseModel', value: picked[0].fsPath });
@@ -178,6 +184,24 @@ export class TrainFormPanel {
     const blocking = this.problems.filter((p) => MEMORY_PATHS.test(p.path));
     this.memory = blocking.length ? { error: 'Fix the settings marked in red to see the memory estimate.' } : memoryPreflight(this.config, this.estimateAs, this.freeBytes());
     this.post({ type: 'memory', memory: this.memory });
+    const machine = this.env?.machine;
+    this.verdict = machine ? runVerdict(this.config, machine) : undefined;
+    this.post({ type: 'verdict', verdict: this.verdict ?? { checking: true }, ...(machine ? { machine: machine.summary } : {}), gpuPaths: GPU_PATHS });
+  }
+
+  /** Makes the CPU course model when missing and fills the form with the CPU course setting. */
+  async useCourseSetting(): Promise<TrainConfig> {
+    this.post({ type: 'setup', running: true, text: 'Making the CPU course model (a small llama, once: about half a minute)…' });
+    try {
+      this.config = await prepareCourseSetting({ python: trainingPython(), base: this.config });
+    } catch (err) {
+      this.post({ type: 'setup', running: false, failed: true, text: 'The CPU course model could not be made: see the message in the corner for what to do.' });
+      throw err;
+    }
+    this.post({ type: 'setup', running: false, text: `CPU course setting: ${this.config.baseModel}, plain LoRA in float32 on the CPU (a few minutes).` });
+    this.post({ type: 'init', groups: TRAIN_FORM_GROUPS, config: this.config, estimateOptions: ['auto', ...Object.keys(KNOWN_ARCHITECTURES)], trainingFolder: trainingFolder() });
+    this.update();
+    return this.config;
   }
 
   /** Asks the training Python what it has, and shows it in the preflight panel. */
@@ -229,6 +253,7 @@ export class TrainFormPanel {
     const script = trainerScriptSetting();
     if (!script) {
       const env = await this.checkEnvironment();
+      if (this.verdict && !this.verdict.canRun) throw new MedigenError(`This run cannot start on this machine: ${this.verdict.reason}`, this.verdict.whatToDo ?? 'Change the settings, then launch again.');
       if (!env.ready) {
         const setUp = 'Set Up Training Environment';
         const pick = await vscode.window.showErrorMessage(`The run cannot start here yet. ${env.message}`, setUp);

@@ -5,7 +5,7 @@
 import type { ConfigProblem } from '../../models/train/index';
 import type { DashboardView } from './dashboardModel';
 import type { FormGroup } from './formModel';
-import type { EnvironmentView, MemoryView } from '../../models/train/index';
+import type { EnvironmentView, GpuPath, MemoryView, RunVerdict } from '../../models/train/index';
 
 /** Extension → run form. */
 export type ToFormMessage =
@@ -14,7 +14,9 @@ export type ToFormMessage =
   | { type: 'memory'; memory: MemoryView | { error: string } }
   | { type: 'environment'; environment: EnvironmentView | { checking: true } }
   | { type: 'setup'; running: boolean; text: string; failed?: boolean }
-  | { type: 'setField'; path: string; value: string };
+  | { type: 'setField'; path: string; value: string }
+  /** Whether the chosen run can start on this machine (Launch is disabled with the reason when not), what the machine can do, and the GPU paths. */
+  | { type: 'verdict'; verdict: RunVerdict | { checking: true }; machine?: string; gpuPaths: GpuPath[] };
 
 /** Run form → extension. */
 export type FromFormMessage =
@@ -25,6 +27,8 @@ export type FromFormMessage =
   | { type: 'setupEnvironment' }
   | { type: 'checkEnvironment' }
   | { type: 'browseModel' }
+  /** Makes the CPU course model (when missing) and fills in the CPU course setting. */
+  | { type: 'useCourseSetting' }
   /** Sent after each redraw: how many problems the page shows (lets tests see the page itself). */
   | { type: 'rendered'; problems: number; /** The validation drawn. */ seq: number };
 
@@ -58,6 +62,7 @@ export function parseFormMessage(raw: unknown): FromFormMessage | undefined {
     case 'setupEnvironment':
     case 'checkEnvironment':
     case 'browseModel':
+    case 'useCourseSetting':
       return { type: raw.type };
     case 'change': {
       if (!isRecord(raw.inputs)) return undefined;

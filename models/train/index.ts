@@ -13,3 +13,5 @@ export { convertPeftToGguf, type ConvertOptions as ConvertAdapterOptions, type C
 export { compareRuns, listRuns, prepareRun, replayRun, reusableConfig, runPaths, type PreparedRun, type RunPaths, type RunSummary } from './runs';
 export { READY_MARKER, chooseExistingPython, chosenPython, pickTrainingPython, readyVenvPython, setupTrainingEnvironment, venvPython, type SetupResult } from './environment';
 export { checkEncounters, checkInstructionLine, chooseCorpus, describeCorpus, readInstructionJsonl, trainingData, type CorpusChoice, type TrainingData } from './data';
+export { CPU_MAX_PARAMS, CPU_SLOW_PARAMS, GPU_PATHS, describeMachine, modelParameters, runVerdict, type GpuPath, type MachineView, type RunVerdict } from './machine';
+export { COURSE_MODEL_SHAPE, COURSE_MODEL_VERSION, courseModelDir, courseModelScript, cpuCourseConfig, makeCourseModel, prepareCourseSetting, type MakeCourseModelOptions } from './courseModel';

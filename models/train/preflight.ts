@@ -9,6 +9,7 @@ import { describeError } from '../../core/index';
 import { KNOWN_ARCHITECTURES, resolveArchitecture } from './architecture';
 import { explainTorchWithoutGpu } from './gpus';
 import type { TrainConfig } from './config';
+import { describeMachine, type MachineView } from './machine';
 import { adviseFit, estimateMemory, memorySettingsFor } from './memory';
 import type { EnvironmentReport } from './protocol';
 
@@ -100,6 +101,8 @@ export interface EnvironmentView {
   ready: boolean;
   /** What it means and what to do, in one or two sentences. */
   message: string;
+  /** What this machine can train (GPU or CPU only, 4-bit or not), when Python answered. */
+  machine?: MachineView;
 }
 
 /** Describes an environment report (or the failure to get one) for a config's device. */
@@ -114,10 +117,10 @@ export function environmentView(report: EnvironmentReport | { error: string }, i
   const hasGpu = report.cuda && report.gpus.length > 0;
   let message: string;
   if (missing.length) message = `Python ${report.python} (${interpreter}) lacks ${missing.join(', ')}. Click "Set Up Training Environment" to install the training packages (needs internet, several GB).`;
-  else if (needsGpu && !hasGpu) message = explainTorchWithoutGpu(report.nvidiaSmi, report.packages.torch) ?? 'The packages are installed, but no CUDA GPU is visible. Fine-tuning needs an NVIDIA GPU; to try the loop on a tiny model, set Device to cpu.';
-  else if (!hasGpu) message = 'Ready to train on the CPU (tiny models only: real models would take days).';
+  else if (needsGpu && !hasGpu) message = explainTorchWithoutGpu(report.nvidiaSmi, report.packages.torch) ?? 'The packages are installed, but no CUDA GPU is visible, so this machine trains on the CPU only. Choose the CPU course setting to do the module here, or a GPU path for real models.';
+  else if (!hasGpu) message = 'Ready to train on the CPU (small models only, such as the CPU course model: real models would take days).';
   else message = `Ready: ${report.gpus[0]!.name} with ${gpus[0]!.free} GiB free.`;
-  const view: EnvironmentView = { python: `${report.python} (${interpreter})`, packages, cuda: report.cuda, gpus, ready: missing.length === 0 && (!needsGpu || hasGpu), message };
+  const view: EnvironmentView = { python: `${report.python} (${interpreter})`, packages, cuda: report.cuda, gpus, ready: missing.length === 0 && (!needsGpu || hasGpu), message, machine: describeMachine(report) };
   if (hasGpu) view.freeBytes = report.gpus[0]!.memoryFree;
   return view;
 }

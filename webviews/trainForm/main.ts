@@ -26,6 +26,9 @@ let otherProblems: HTMLElement;
 let envBox: HTMLElement;
 let memBox: HTMLElement;
 let setupLine: HTMLElement;
+let machineBox: HTMLElement;
+let launchButton: HTMLElement;
+let launchReason: HTMLElement;
 let debounce: number | undefined;
 let rougeCost: HTMLElement | undefined;
 
@@ -127,6 +130,9 @@ function init(m: Extract<ToFormMessage, { type: 'init' }>): void {
 
   const side = el('aside', 'preflight');
   side.appendChild(el('h2', undefined, 'Preflight'));
+  side.appendChild(el('h3', undefined, 'This machine'));
+  machineBox = el('div', 'machine');
+  side.appendChild(machineBox);
   side.appendChild(el('h3', undefined, 'Training environment'));
   envBox = el('div', 'env');
   side.appendChild(envBox);
@@ -151,7 +157,10 @@ function init(m: Extract<ToFormMessage, { type: 'init' }>): void {
   app.appendChild(layout);
 
   const actions = el('footer', 'actions');
-  actions.append(button('Save Config', () => vscode.postMessage({ type: 'save' })), button('Launch', () => vscode.postMessage({ type: 'launch' }), 'primary'));
+  launchButton = button('Launch', () => vscode.postMessage({ type: 'launch' }), 'primary');
+  launchReason = el('p', 'launch-reason');
+  launchReason.setAttribute('role', 'status');
+  actions.append(button('Save Config', () => vscode.postMessage({ type: 'save' })), launchButton, launchReason);
   app.appendChild(actions);
 }
 
@@ -220,6 +229,27 @@ function showMemory(mem: MemoryView | { error: string }): void {
   }
 }
 
+function showVerdict(m: Extract<ToFormMessage, { type: 'verdict' }>): void {
+  machineBox.replaceChildren();
+  machineBox.appendChild(el('p', undefined, m.machine ?? 'Asking the training environment what this machine has…'));
+  machineBox.appendChild(button('Use the CPU Course Setting', () => vscode.postMessage({ type: 'useCourseSetting' })));
+  machineBox.appendChild(el('p', 'muted', 'A small model MediGen Lab creates, plain LoRA in float32: the whole module in a few minutes without a GPU.'));
+  const paths = el('details', 'gpu-paths');
+  paths.appendChild(el('summary', undefined, 'Train on a GPU instead'));
+  for (const g of m.gpuPaths) {
+    const item = el('div', 'gpu-path');
+    item.append(el('strong', undefined, g.title), el('p', undefined, `Needs: ${g.needs}`), el('p', 'muted', g.how));
+    paths.appendChild(item);
+  }
+  machineBox.appendChild(paths);
+  const v = m.verdict;
+  const blocked = !('checking' in v) && !v.canRun;
+  if (blocked) launchButton.setAttribute('disabled', '');
+  else launchButton.removeAttribute('disabled');
+  launchReason.className = `launch-reason ${blocked ? 'warn' : 'muted'}`;
+  launchReason.textContent = 'checking' in v ? '' : v.canRun ? (v.reason ?? '') : `Launch is off: ${v.reason} ${v.whatToDo ?? ''}`;
+}
+
 window.addEventListener('message', (ev: MessageEvent<ToFormMessage>) => {
   const m = ev.data;
   switch (m.type) {
@@ -238,6 +268,9 @@ window.addEventListener('message', (ev: MessageEvent<ToFormMessage>) => {
     case 'setup':
       setupLine.textContent = m.text;
       setupLine.className = `setup-line ${m.failed ? 'warn' : ''}`;
+      return;
+    case 'verdict':
+      showVerdict(m);
       return;
     case 'setField': {
       const target = inputs.get(m.path);
