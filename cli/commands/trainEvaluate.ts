@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { MedigenError, UsageError, streamProgress } from '../../core/index';
+import { resolveModelArtifact } from '../../models/convert/index';
 import { evaluateAdapter, evaluationPaths, replayRun, type EvaluationSummary, type TrainConfig } from '../../models/train/index';
 import { EXIT, defineCommand, type Command } from '../command';
 import { CORPUS_HELP, CORPUS_OPTION, MODEL_HELP, num, withSigint } from '../options';
@@ -57,7 +58,7 @@ const evaluate = defineCommand({
   usage: '<run-dir | adapter-dir> --model FILE.gguf [--split valid] [--limit N] [--max-tokens N] [--threads N] [--corpus DIR] [--json]',
   options: { model: { type: 'string' }, split: { type: 'string' }, limit: { type: 'string' }, 'max-tokens': { type: 'string' }, threads: { type: 'string' }, ...CORPUS_OPTION, json: { type: 'boolean' } },
   help: {
-    model: `The base model the adapter was trained on, as GGUF. ${MODEL_HELP} Required.`,
+    model: `The base model the adapter was trained on: a GGUF file, or its Hugging Face folder (converted to GGUF on the way, cached). ${MODEL_HELP} Required.`,
     split: "The encounters to generate notes for: a split name or an ACI-BENCH CSV. Defaults to the run's validation split, else valid.",
     limit: 'Only the first N encounters (a quick look; the figures are then not the whole split).',
     'max-tokens': 'Most tokens per note. Defaults to 1024.',
@@ -83,12 +84,14 @@ Examples:
     const limit = num(v.limit, 'limit', { min: 1, integer: true });
     const maxTokens = num(v['max-tokens'], 'max-tokens', { min: 1, integer: true });
     const threads = num(v.threads, 'threads', { min: 1, integer: true });
+    // A Hugging Face model folder (the CPU course model, or a downloaded one) is converted to GGUF on the way (cached).
+    const base = await resolveModelArtifact(v.model, { say: (m) => ctx.err.write(`${m}\n`) });
     const progress = streamProgress(ctx.err, 'Evaluating');
     const summary = await withSigint(ctx.err, 'Stopping; the notes already generated are kept. Run the same command again to finish.', (signal) =>
       evaluateAdapter({
         runDir: t.runDir,
         adapterDir: t.adapterDir,
-        baseModel: v.model!,
+        baseModel: base.path,
         split,
         ...(corpus ? { corpusDir: corpus } : {}),
         ...(limit ? { limit } : {}),

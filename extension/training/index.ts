@@ -142,7 +142,12 @@ export function registerTrainingFeatures(context: vscode.ExtensionContext, outpu
 
   const cmd = (id: string, fn: (...args: never[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, fn as (...args: unknown[]) => unknown));
 
-  cmd(TRAINING_COMMANDS.newRun, guarded(async (arg?: unknown) => TrainFormPanel.createOrShow({ ...deps, onLaunched, setUpEnvironment }, configFrom(arg))));
+  // "course" (the lessons' link): the form with the CPU course setting filled in (its model made when missing).
+  cmd(TRAINING_COMMANDS.newRun, guarded(async (arg?: unknown) => {
+    const form = await TrainFormPanel.createOrShow({ ...deps, onLaunched, setUpEnvironment }, arg === 'course' ? defaultTrainConfig() : configFrom(arg));
+    if (arg === 'course') await form.useCourseSetting();
+    return form;
+  }));
 
   cmd(TRAINING_COMMANDS.openRun, guarded(async (arg?: RunArg) => {
     const dir = await pickRun(arg, 'Which run do you want to see?');

@@ -90,3 +90,22 @@ export function parameterCounts(a: Architecture): ParameterCounts {
   const norms = a.hiddenSize * (2 * a.layers + 1);
   return { linear, embeddings, norms, total: linear + embeddings + norms };
 }
+
+const NAME_GUESSES: [RegExp, string][] = [
+  [/llama[-_ ]?3\.[12].*\b1b\b|llama[-_ ]?3\.[12][-_ ]?1b/i, 'llama-3.2-1b'],
+  [/llama[-_ ]?3\.[12].*\b3b\b|llama[-_ ]?3\.[12][-_ ]?3b/i, 'llama-3.2-3b'],
+  [/llama[-_ ]?3(\.1)?.*8b/i, 'llama-3-8b'],
+  [/llama[-_ ]?2.*7b/i, 'llama-2-7b'],
+  [/mistral.*7b/i, 'mistral-7b'],
+];
+
+/**
+ * What to estimate with: `estimateAs` when it is a known size; else the model folder when it has
+ * a config.json; else a known size guessed from the model's name (e.g. Meta-Llama-3-8B-Instruct →
+ * llama-3-8b); undefined when none applies.
+ */
+export function architectureRefFor(baseModel: string, estimateAs?: string): string | undefined {
+  if (estimateAs && estimateAs !== 'auto' && KNOWN_ARCHITECTURES[estimateAs]) return estimateAs;
+  if (baseModel && existsSync(join(baseModel, 'config.json'))) return baseModel;
+  return NAME_GUESSES.find(([re]) => re.test(baseModel))?.[1];
+}

@@ -4,9 +4,7 @@
  * bitsandbytes on a CUDA GPU; an 8B model cannot train on a CPU. Each refusal says why and what to
  * do (the CPU course setting, or one of the GPU paths). Pure: the form, the CLI and the recipe use it.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { KNOWN_ARCHITECTURES, parameterCounts, resolveArchitecture } from './architecture';
+import { architectureRefFor, parameterCounts, resolveArchitecture } from './architecture';
 import type { TrainConfig } from './config';
 import type { EnvironmentReport } from './protocol';
 
@@ -64,19 +62,15 @@ export const GPU_PATHS: GpuPath[] = [
   },
 ];
 
-/** The model's parameter count, when its size can be told (a model folder with config.json, or a known size's name). */
+/** The model's parameter count, when its size can be told (a model folder with config.json, or a known model's name). */
 export function modelParameters(baseModel: string): number | undefined {
+  const ref = architectureRefFor(baseModel);
+  if (!ref) return undefined;
   try {
-    if (baseModel && existsSync(join(baseModel, 'config.json'))) return parameterCounts(resolveArchitecture(baseModel)).total;
+    return parameterCounts(resolveArchitecture(ref)).total;
   } catch {
     return undefined;
   }
-  const guess = [
-    [/\b(7|8)b\b|[-_](7|8)b/i, 'llama-3-8b'],
-    [/\b3b\b|[-_]3b/i, 'llama-3.2-3b'],
-    [/\b1b\b|[-_]1b/i, 'llama-3.2-1b'],
-  ].find(([re]) => (re as RegExp).test(baseModel));
-  return guess ? parameterCounts(KNOWN_ARCHITECTURES[guess[1] as string]!).total : undefined;
 }
 
 function sizeInWords(params: number): string {

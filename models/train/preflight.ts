@@ -3,10 +3,8 @@
  * memory) and the GPU memory estimate for the chosen model, with what to change when it will not
  * fit. Plain Node (reads a model folder's config.json); the form panel sends the results as is.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { describeError } from '../../core/index';
-import { KNOWN_ARCHITECTURES, resolveArchitecture } from './architecture';
+import { KNOWN_ARCHITECTURES, architectureRefFor, resolveArchitecture } from './architecture';
 import { explainTorchWithoutGpu } from './gpus';
 import type { TrainConfig } from './config';
 import { describeMachine, type MachineView } from './machine';
@@ -18,26 +16,7 @@ const GiB = 1024 ** 3;
 /** Packages a real (Q)LoRA run cannot do without; bitsandbytes only for 4-bit loading. */
 export const REQUIRED_PACKAGES = ['torch', 'transformers', 'peft', 'accelerate', 'safetensors'];
 
-export { memorySettingsFor };
-
-const NAME_GUESSES: [RegExp, string][] = [
-  [/llama[-_ ]?3\.[12].*\b1b\b|llama[-_ ]?3\.[12][-_ ]?1b/i, 'llama-3.2-1b'],
-  [/llama[-_ ]?3\.[12].*\b3b\b|llama[-_ ]?3\.[12][-_ ]?3b/i, 'llama-3.2-3b'],
-  [/llama[-_ ]?3(\.1)?.*8b/i, 'llama-3-8b'],
-  [/llama[-_ ]?2.*7b/i, 'llama-2-7b'],
-  [/mistral.*7b/i, 'mistral-7b'],
-];
-
-/**
- * What to estimate with: `estimateAs` when it is a known size; else the model folder when it has
- * a config.json; else a known size guessed from the model's name (e.g. Meta-Llama-3-8B-Instruct →
- * llama-3-8b); undefined when none applies.
- */
-export function architectureRefFor(baseModel: string, estimateAs?: string): string | undefined {
-  if (estimateAs && estimateAs !== 'auto' && KNOWN_ARCHITECTURES[estimateAs]) return estimateAs;
-  if (baseModel && existsSync(join(baseModel, 'config.json'))) return baseModel;
-  return NAME_GUESSES.find(([re]) => re.test(baseModel))?.[1];
-}
+export { architectureRefFor, memorySettingsFor };
 
 /** The memory estimate as the form shows it. */
 export interface MemoryView {
