@@ -72,7 +72,7 @@ export interface LabUpdate extends UpdateResult {
 }
 
 /** The modules shipped with MediGen Lab, in course order. */
-export const SHIPPED_MODULES: readonly string[] = ['meet-the-data', 'cleaning-dialogues', 'instruction-prompts', 'scoring-notes', 'generating-notes', 'is-this-note-safe'];
+export const SHIPPED_MODULES: readonly string[] = ['meet-the-data', 'cleaning-dialogues', 'instruction-prompts', 'scoring-notes', 'generating-notes', 'fine-tuning', 'is-this-note-safe'];
 
 /** The shipped module folders (inside this MediGen Lab install), in course order. */
 export function shippedModuleDirs(root = projectRoot()): string[] {

@@ -165,6 +165,11 @@ export { readGgufHeader, summarizeGguf, type GgufSummary } from '../../models/gg
 // 5. Fine-tuning: settings, the memory estimate, runs, adapters and their evaluation.
 export {
   defaultTrainConfig,
+  DEFAULT_TARGET_MODULES,
+  cpuCourseConfig,
+  runVerdict,
+  describeMachine,
+  GPU_PATHS,
   loadTrainConfig,
   validateTrainConfig,
   KNOWN_ARCHITECTURES,
@@ -182,6 +187,7 @@ export {
   convertPeftToGguf,
   evaluateAdapter,
   readEvaluation,
+  evaluationPaths,
   type TrainConfig,
   type ConfigProblem,
   type Architecture,
@@ -192,6 +198,9 @@ export {
   type RunPaths,
   type RunSummary,
   type EvaluationSummary,
+  type RunVerdict,
+  type MachineView,
+  type GpuPath,
 } from '../../models/train/index';
 
 // 6. Is this note safe?: faithfulness tracing of a note against its dialogue, the identifier guard,

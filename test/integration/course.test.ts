@@ -1,5 +1,5 @@
 /**
- * The "Scoring notes", "Generating notes" and "Is this note safe?" modules in a REAL VS Code: for one exercise of each,
+ * The "Scoring notes", "Generating notes", "Fine-tuning with QLoRA" and "Is this note safe?" modules in a REAL VS Code: for one exercise of each,
  * the student's path from the lesson to a passing check, through the real commands (Start Lesson,
  * Run Check) and the real check runner (the generating exercise runs the generated tiny model).
  */
@@ -25,10 +25,11 @@ interface Walk {
 const WALKS: Walk[] = [
   { moduleId: 'scoring-notes', lessonId: 'what-rouge-counts', lessonTitle: 'What ROUGE counts', exerciseId: 'rouge1-by-hand', entry: 'rouge1.ts' },
   { moduleId: 'generating-notes', lessonId: 'a-model-on-your-computer', lessonTitle: 'A model on your own computer', exerciseId: 'one-note', entry: 'note.ts' },
+  { moduleId: 'fine-tuning', lessonId: 'judging-against-base', lessonTitle: 'Judging against the base model', exerciseId: 'judge-adapter', entry: 'judge.ts' },
   { moduleId: 'is-this-note-safe', lessonId: 'unsupported-details', lessonTitle: 'Details the visit never mentioned', exerciseId: 'find-unsupported', entry: 'unsupported.ts' },
 ];
 
-describe('The scoring, generating and safety modules, lesson to passing check, in a real VS Code', function () {
+describe('The scoring, generating, fine-tuning and safety modules, lesson to passing check, in a real VS Code', function () {
   this.timeout(600_000);
   let tmp: string;
   let sandbox: string;

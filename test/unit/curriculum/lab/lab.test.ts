@@ -27,7 +27,7 @@ describe('Lab: the sandbox and the curriculum engine in one place (plain Node)',
   });
 
   it('ships the course modules and installs them on first use outside the sandbox, in course order; only starters go into the sandbox', async () => {
-    const course = ['meet-the-data', 'cleaning-dialogues', 'instruction-prompts', 'scoring-notes', 'generating-notes', 'is-this-note-safe'];
+    const course = ['meet-the-data', 'cleaning-dialogues', 'instruction-prompts', 'scoring-notes', 'generating-notes', 'fine-tuning', 'is-this-note-safe'];
     assert.deepEqual(shippedModuleDirs(), course.map((id) => join(projectRoot(), 'curriculum', 'modules', id)));
     assert.equal(shippedModuleDirs()[0], shipped);
     assert.deepEqual(lab.modules.map((m) => m.id), course, 'modules are listed in course order, not by id');
@@ -153,7 +153,7 @@ describe('Lab: the sandbox and the curriculum engine in one place (plain Node)',
     assert.doesNotMatch(readFileSync(join(res.previousDir, 'exercises', 'count-turns', 'starter', 'turns.ts'), 'utf8'), /Updated by the instructor/);
     const attempts = await lab.attempts(k);
     assert.ok(attempts.some((a) => a.reason === 'update' && /Before updating/.test(a.message)), 'checkpointed before the update');
-    assert.deepEqual(lab.modules.map((m) => m.id), ['meet-the-data', 'cleaning-dialogues', 'instruction-prompts', 'scoring-notes', 'generating-notes', 'is-this-note-safe', 'course-copy'], 'a module installed by the student comes after the shipped course');
+    assert.deepEqual(lab.modules.map((m) => m.id), ['meet-the-data', 'cleaning-dialogues', 'instruction-prompts', 'scoring-notes', 'generating-notes', 'fine-tuning', 'is-this-note-safe', 'course-copy'], 'a module installed by the student comes after the shipped course');
   });
   it('moves modules an older version installed inside the sandbox out of it, keeping the student\'s files', async () => {
     const sb = join(tmp, 'old-sandbox');
