@@ -83,10 +83,10 @@ export function cpuCourseConfig(modelDir: string, base: TrainConfig = defaultTra
     ...base,
     baseModel: modelDir,
     device: 'cpu',
-    data: { ...base.data, maxSeqLength: 384 },
+    data: { ...base.data, maxSeqLength: 160 },
     quantization: { ...base.quantization, load4bit: false },
     lora: { ...base.lora, r: 16, alpha: 32, dropout: 0 },
-    training: { ...base.training, epochs: 5, maxSteps: 0, learningRate: 2e-2, batchSize: 2, gradientAccumulation: 1, schedule: 'cosine', warmupRatio: 0.05, gradientCheckpointing: false, logEvery: 5, evalEvery: 17, checkpointEvery: 1000 },
+    training: { ...base.training, epochs: 6, maxSteps: 0, learningRate: 2e-2, batchSize: 4, gradientAccumulation: 1, schedule: 'cosine', warmupRatio: 0.05, gradientCheckpointing: false, logEvery: 5, evalEvery: 17, checkpointEvery: 1000 },
   };
 }
 
