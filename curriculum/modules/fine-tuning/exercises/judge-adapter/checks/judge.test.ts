@@ -50,7 +50,7 @@ describe('judge-adapter', () => {
     assert.deepEqual(got?.rouge1, want.rouge1, `judgeRun should read whole-note ROUGE-1 ${JSON.stringify(want.rouge1)} from evaluation/summary.json; your code gave ${JSON.stringify(got?.rouge1)}`);
     assert.ok(Math.abs((got?.gain ?? NaN) - (want.rouge1.finetuned - want.rouge1.base)) < 1e-12, `judgeRun's gain should be fine-tuned minus base = ${want.rouge1.finetuned - want.rouge1.base}; your code gave ${got?.gain}`);
     assert.deepEqual(got?.withHeadings, want.withHeadings, `Of the ${r.notes} notes, ${want.withHeadings.base} (base) and ${want.withHeadings.finetuned} (fine-tuned) have a section heading on a line of its own; your code counted ${JSON.stringify(got?.withHeadings)}`);
-    assert.equal(got?.better, true, 'The fine-tuned notes score higher here: better should be true');
+    assert.equal(got?.better, want.better, `In this recorded run the fine-tuned notes score ${want.better ? 'higher' : 'lower'} ROUGE-1 than the base model's: better should be ${want.better}`);
   });
 
   it('judgeRun finds the ALL / rouge1 row wherever it is in the summary, and a worse adapter gives a negative gain', async () => {
