@@ -131,8 +131,10 @@ export function registerTestingModule(context: vscode.ExtensionContext, lab: Lab
     try {
       output.appendLine(`Checking ${key} (files in ${l.workDir(k)})...`);
       const res = await l.runCheck(k, { signal: abort.signal });
-      // The checks are the exercise's children, known after the first run.
+      // The checks are the exercise's children, known after the first run. Grading checks
+      // (exercises/<id>/grading/) are never installed or run for a student; none is ever listed.
       for (const r of res.results) {
+        if (/[\\/]grading[\\/][^\\/]+$/.test(r.file ?? '')) continue;
         const id = `${key}::${r.fullTitle}`;
         let child = item.children.get(id);
         if (!child) {
