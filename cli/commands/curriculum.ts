@@ -2,8 +2,9 @@ import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { streamProgress } from '../../core/index';
 import { UsageError } from '../../core/index';
-import { installModule, listInstalled, loadModule, MIN_WRONG_ANSWERS, runChecks, scaffoldModule, updateModule, validateModule, type CheckRun, type ModuleProblem } from '../../curriculum/engine';
+import { CI_WORKFLOW_FILE, installModule, listInstalled, loadModule, MIN_WRONG_ANSWERS, runChecks, scaffoldModule, updateModule, validateModule, type CheckRun, type ModuleProblem } from '../../curriculum/engine';
 import { defineCommand, EXIT, type Command } from '../command';
+import { release } from './curriculumRelease';
 
 const modulesOption = { modules: { type: 'string' } } as const;
 const modulesHelp = { modules: 'Modules folder. Defaults to MEDIGEN_MODULES_DIR, else ~/.medigen/modules.' };
@@ -48,7 +49,7 @@ function formatRun(run: CheckRun, base: string): string {
 
 const validate = defineCommand({
   path: ['curriculum', 'validate'],
-  summary: 'Check a curriculum module before publishing it (schema, files, solutions, starters, wrong answers)',
+  summary: 'Check a curriculum module before publishing it, in both editions (solutions, starters, wrong answers, the student edition)',
   usage: '<module-folder> [--json]',
   options: { json: { type: 'boolean' } },
   help: { json: 'Print the report as JSON.' },
@@ -57,7 +58,12 @@ that every lesson and exercise file exists, that lessons only link to existing e
 every reference solution passes all its checks, that every starter FAILS all of them (a check
 that passes on the starter cannot fail), that each check finishes within its time limit, and
 that each exercise has at least three wrong answers (wrong/<case>/ with a WHY.md), each failing
-at least one check. A check that no wrong answer makes fail is reported as a warning.
+at least one check. Grading checks (grading/*.test.ts) count like public ones here. A check that
+no wrong answer makes fail is reported as a warning, with its name and exercise.
+Then it writes the student edition (as \`medigen curriculum release\` would) into a temporary
+folder and runs its public checks there, without solution/, grading/ and wrong/: they must pass on
+a copy of the solution and fail on the starter. A check that imports or reads ../solution or a
+grading file breaks there and is reported.
 Example: medigen curriculum validate curriculum/modules/meet-the-data`,
   async run(ctx) {
     const dir = resolve(one(ctx.positionals, 'module folder', 'validate path/to/module'));
@@ -66,7 +72,13 @@ Example: medigen curriculum validate curriculum/modules/meet-the-data`,
     progress.end();
     if (ctx.values.json) {
       const brief = (r: CheckRun) => ({ status: r.status, passed: r.passed, failed: r.failed });
-      const exercises = report.exercises.map((e) => ({ id: e.exercise.id, solution: brief(e.solution), starter: brief(e.starter), wrong: e.wrong.map((w) => ({ name: w.answer.name, why: w.answer.why, ...brief(w.run) })) }));
+      const exercises = report.exercises.map((e) => ({
+        id: e.exercise.id,
+        solution: brief(e.solution),
+        starter: brief(e.starter),
+        wrong: e.wrong.map((w) => ({ name: w.answer.name, why: w.answer.why, ...brief(w.run) })),
+        ...(e.studentEdition ? { studentEdition: { solution: brief(e.studentEdition.solution), starter: brief(e.studentEdition.starter) } } : {}),
+      }));
       ctx.out.write(`${JSON.stringify({ ok: report.ok, problems: report.problems, warnings: report.warnings, exercises }, null, 2)}\n`);
       return report.ok ? EXIT.ok : EXIT.failed;
     }
@@ -78,17 +90,24 @@ Example: medigen curriculum validate curriculum/modules/meet-the-data`,
         const st = `${e.starter.failed}/${e.starter.results.length}`;
         const caught = e.wrong.filter((w) => w.run.status === 'failed' || w.run.status === 'timeout').length;
         const good = e.solution.status === 'passed' && e.starter.passed === 0 && e.starter.results.length > 0 && caught === e.wrong.length && e.wrong.length >= MIN_WRONG_ANSWERS;
-        ctx.out.write(`  ${good ? '✓' : '✗'} ${e.exercise.id}: solution passes ${sol} checks, starter fails ${st}, ${caught} of ${e.wrong.length} wrong answers caught\n`);
+        const grading = e.solution.results.filter((r) => e.exercise.gradingFiles.includes(r.file ?? '')).length;
+        ctx.out.write(`  ${good ? '✓' : '✗'} ${e.exercise.id}: solution passes ${sol} checks${grading ? ` (${grading} of them grading checks)` : ''}, starter fails ${st}, ${caught} of ${e.wrong.length} wrong answers caught\n`);
         for (const w of e.wrong) {
           const failing = w.run.results.filter((r) => r.status !== 'passed').length;
           const said = w.run.status === 'passed' ? 'passes every check (not caught)' : w.run.status === 'load-error' ? 'does not load' : `fails ${failing} of ${w.run.results.length} checks`;
           ctx.out.write(`      ${w.run.status === 'passed' || w.run.status === 'load-error' ? '✗' : '✓'} wrong/${w.answer.name}: ${said}\n`);
         }
+        const se = e.studentEdition;
+        if (se) {
+          const ok = se.solution.status === 'passed' && se.starter.passed === 0 && se.starter.status !== 'load-error';
+          const said = se.solution.status === 'load-error' || se.starter.status === 'load-error' ? 'its public checks do not load' : `public checks pass ${se.solution.passed}/${se.solution.results.length} on the solution, fail ${se.starter.failed}/${se.starter.results.length} on the starter`;
+          ctx.out.write(`      ${ok ? '✓' : '✗'} student edition: ${said}\n`);
+        }
       }
     }
-    if (report.warnings.length) ctx.out.write(`${report.warnings.length} warning(s) (the module is still valid):\n${formatProblems(report.warnings, dir)}\n`);
+    if (report.warnings.length) ctx.out.write(`${report.warnings.length} warning(s) (warnings alone do not fail the module):\n${formatProblems(report.warnings, dir)}\n`);
     if (report.ok) {
-      ctx.out.write(`The module is valid. To publish: raise "version" in medigen-module.json, commit, and tag the commit (git tag v${report.module!.version}).\n`);
+      ctx.out.write(`The module is valid, in both editions. To publish: raise "version" in medigen-module.json, write the student edition with \`medigen curriculum release ${displayPath(dir)} --out <folder>\`, then commit and tag it (git tag v${report.module!.version}).\n`);
       return EXIT.ok;
     }
     ctx.out.write(`${report.problems.length} problem(s) in ${dir}:\n${formatProblems(report.problems, dir)}\n`);
@@ -102,11 +121,12 @@ const create = defineCommand({
   usage: '<folder> [--id ID] [--title TITLE] [--author NAME]',
   options: { id: { type: 'string' }, title: { type: 'string' }, author: { type: 'string' } },
   help: { id: 'Module id (lowercase, dashes). Defaults to the folder name.', title: 'Module title. Defaults to the id in words.', author: 'Author name. Defaults to "Your name".' },
-  details: 'The new module passes `medigen curriculum validate` as it is; edit it from there.\nExample: medigen curriculum new my-module --title "Cleaning dialogues"',
+  details: 'The new module passes `medigen curriculum validate` as it is; edit it from there. It comes with a\nGitHub Actions workflow (.github/workflows/validate.yml) that runs validate on every push.\nExample: medigen curriculum new my-module --title "Cleaning dialogues"',
   async run(ctx) {
     const dir = resolve(one(ctx.positionals, 'folder', 'new my-module'));
     const files = scaffoldModule({ dir, ...(ctx.values.id ? { id: ctx.values.id } : {}), ...(ctx.values.title ? { title: ctx.values.title } : {}), ...(ctx.values.author ? { author: ctx.values.author } : {}) });
     ctx.out.write(`Created a module in ${dir}:\n${files.map((f) => `  ${f}`).join('\n')}\nNext: edit the lesson and exercise, then run \`medigen curriculum validate ${displayPath(dir)}\`.\n`);
+    ctx.out.write(`${CI_WORKFLOW_FILE} runs the same validation on GitHub for every push once the module is a repository there; it builds MediGen Lab from its source (it is not on npm), so set the repository variable MEDIGEN_LAB_REPO first (see the comments at its top).\n`);
     return EXIT.ok;
   },
 });
@@ -198,4 +218,4 @@ const check = defineCommand({
   },
 });
 
-export const curriculumCommands: Command[] = [validate, create, install, update, list, check];
+export const curriculumCommands: Command[] = [validate, create, install, update, list, check, release];

@@ -255,7 +255,7 @@ interface RawRun {
 function failureDetails(err: SerializedError, title: string, r: RawRun): Pick<CheckResult, 'message' | 'expected' | 'actual' | 'location' | 'checkLocation'> {
   const text = `${err.message}\n${err.stack}`;
   const location = firstLocationIn(text, r.workDir) ?? declarationNamedIn(title, r.workDir, studentFiles(r.workDir));
-  const checkLocation = firstLocationIn(err.stack, join(r.exerciseDir, 'checks'));
+  const checkLocation = firstLocationIn(err.stack, join(r.exerciseDir, 'checks')) ?? firstLocationIn(err.stack, join(r.exerciseDir, 'grading'));
   const syntax = err.message.match(/^Transform failed with \d+ errors?:\n(?:.*?):(\d+):(\d+): ERROR: (.*)/s);
   const message = syntax && location ? `TypeScript could not read ${relative(r.workDir, location.file)}: ${syntax[3]!.split('\n')[0]} (line ${syntax[1]}, column ${syntax[2]}). Fix the syntax there first; no check can run until the file loads.` : err.message;
   return {

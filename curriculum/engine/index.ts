@@ -1,10 +1,11 @@
-export { MANIFEST_FILE, DEFAULT_CHECK_TIME_LIMIT_MS, MIN_WRONG_ANSWERS, type WrongAnswer, type CurriculumModule, type Exercise, type Lesson, type LoadResult, type ModuleManifest, type ModuleProblem } from './types';
+export { MANIFEST_FILE, DEFAULT_CHECK_TIME_LIMIT_MS, MIN_WRONG_ANSWERS, INSTRUCTOR_ONLY_FOLDERS, type ModuleEdition, type WrongAnswer, type CurriculumModule, type Exercise, type Lesson, type LoadResult, type ModuleManifest, type ModuleProblem } from './types';
 export { readSchema, validateAgainstSchema, type JsonSchema, type SchemaError } from './schema';
 export { loadModule, linksLeaving, listFiles, parseHints, exerciseLinks, checkFilesLoad, mapLimit, type LoadModuleOptions } from './load';
 export { runChecks, checkFilesOf, gradingFilesOf, type RunChecksOptions, type CheckResult, type CheckRun } from './checks';
 export { stackLocations, firstLocationIn, declarationNamedIn, type SourceLocation } from './locate';
 export { validateModule, type ValidateOptions, type ValidationReport, type ExerciseValidation } from './validate';
-export { scaffoldModule, slugify, type ScaffoldOptions } from './scaffold';
+export { releaseModule, commitRelease, RELEASE_RECORD, type ReleaseOptions, type ReleaseResult, type CommittedRelease } from './release';
+export { scaffoldModule, slugify, ciWorkflow, CI_WORKFLOW_FILE, CI_VALIDATE_COMMAND, type ScaffoldOptions } from './scaffold';
 export { unifiedDiff } from './diff';
 export { jsonErrorPosition } from './jsonPosition';
 export {

@@ -13,7 +13,7 @@ import { prepareWorkspace } from './workspace';
  * file:// URL or a local path; tags pin versions). Layout of a modules folder:
  *
  *     <modules>/installed.json            what is installed: id, version, source, ref, commit
- *     <modules>/<id>/module/              the module exactly as published (replaced on update)
+ *     <modules>/<id>/module/              the module as published, less its grading/ checks (replaced on update)
  *     <modules>/<id>/work/<exercise-id>/  the student's files (starter copies; never overwritten once edited)
  *     <modules>/<id>/updates/<version>/   diffs of instructor changes to files the student had edited
  */
@@ -193,12 +193,20 @@ async function fetchModule(source: string, ref: string | undefined, signal?: Abo
     const list = loaded.problems.slice(0, 5).map((p) => `  - ${p.message}`).join('\n');
     fail(new MedigenError(`The module at ${source}${chosenRef ? ` (${chosenRef})` : ''} has ${loaded.problems.length} problem(s), so it was not installed:\n${list}`, 'Ask the module author to run `medigen curriculum validate` and publish a fixed version.'));
   }
+  // Grading checks run only when the instructor grades: they are never installed on a student's machine.
+  for (const ex of loaded.module!.exercises) {
+    rmSync(join(ex.dir, 'grading'), { recursive: true, force: true });
+    ex.gradingFiles = [];
+  }
   return { staging, module: loaded.module!, ...(chosenRef ? { ref: chosenRef } : {}), ...(commit ? { commit } : {}), tags };
 }
 
 /**
  * Installs a module from a folder or git repository into the modules folder and prepares the
- * student's work folder for each exercise (starter files copied). With `ref`, the module is
+ * student's work folder for each exercise (starter files copied). The module may be an
+ * instructor edition (its solutions and wrong answers stay in the modules folder, outside the
+ * student's folder, where student code cannot import them) or a student edition written by
+ * `releaseModule`; grading checks (grading/) are never installed. With `ref`, the module is
  * pinned to that tag. Fails when a module with the same id is already installed (use update).
  */
 export async function installModule(opts: InstallOptions): Promise<InstalledModule> {

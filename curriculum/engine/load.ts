@@ -1,9 +1,9 @@
 import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
-import { runChecks } from './checks';
+import { gradingFilesOf, runChecks } from './checks';
 import { jsonErrorPosition } from './jsonPosition';
 import { readSchema, validateAgainstSchema } from './schema';
-import { DEFAULT_CHECK_TIME_LIMIT_MS, MANIFEST_FILE, type CurriculumModule, type Exercise, type Lesson, type LoadResult, type ModuleManifest, type ModuleProblem, type WrongAnswer } from './types';
+import { DEFAULT_CHECK_TIME_LIMIT_MS, INSTRUCTOR_ONLY_FOLDERS, MANIFEST_FILE, type CurriculumModule, type Exercise, type Lesson, type LoadResult, type ModuleEdition, type ModuleManifest, type ModuleProblem, type WrongAnswer } from './types';
 
 /** Options of `loadModule`. */
 export interface LoadModuleOptions {
@@ -127,6 +127,7 @@ export async function loadModule(dir: string, opts: LoadModuleOptions = {}): Pro
   for (const e of validateAgainstSchema(raw, readSchema('module.schema.json'))) problems.push({ file: manifestFile, path: e.path, message: e.message, hint: e.hint });
 
   const m = isObj(raw) ? raw : {};
+  const edition: ModuleEdition = m.edition === 'student' ? 'student' : 'instructor';
   const lessons: Lesson[] = [];
   const exercises: Exercise[] = [];
   const lessonIds = new Map<string, string>();
@@ -161,7 +162,7 @@ export async function loadModule(dir: string, opts: LoadModuleOptions = {}): Pro
       if (!xdir) return;
       if (exerciseDirs.has(xdir)) problems.push({ file: manifestFile, path: `${xp}.dir`, message: `The folder ${xdir} is used by two exercises (also at ${exerciseDirs.get(xdir)}).`, hint: 'Give every exercise its own folder.' });
       exerciseDirs.set(xdir, `${xp}.dir`);
-      const ex = loadExercise(root, xdir, xp, manifestFile, problems);
+      const ex = loadExercise(root, xdir, xp, manifestFile, problems, edition);
       if (ex) {
         const full: Exercise = { ...ex, id: xid, title: str(x.title) ?? '', lessonId: id };
         lesson.exercises.push(full);
@@ -181,11 +182,11 @@ export async function loadModule(dir: string, opts: LoadModuleOptions = {}): Pro
   }
   if (problems.length) return { ok: false, problems };
   const manifest = raw as ModuleManifest;
-  const module: CurriculumModule = { dir: root, manifest, id: manifest.id, title: manifest.title, version: manifest.version, lessons, exercises };
+  const module: CurriculumModule = { dir: root, manifest, edition, id: manifest.id, title: manifest.title, version: manifest.version, lessons, exercises };
   return { ok: true, module, problems: [] };
 }
 
-function loadExercise(root: string, xdir: string, xp: string, manifestFile: string, problems: ModuleProblem[]): Omit<Exercise, 'id' | 'title' | 'lessonId'> | undefined {
+function loadExercise(root: string, xdir: string, xp: string, manifestFile: string, problems: ModuleProblem[], edition: ModuleEdition): Omit<Exercise, 'id' | 'title' | 'lessonId'> | undefined {
   const dir = resolve(root, xdir);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     problems.push({ file: manifestFile, path: `${xp}.dir`, message: `The exercise folder ${xdir} does not exist.`, hint: `Create ${dir} with starter/, solution/, checks/ and hints.md, or fix the folder name.` });
@@ -197,7 +198,11 @@ function loadExercise(root: string, xdir: string, xp: string, manifestFile: stri
   const solutionFiles = listFiles(solutionDir);
   const before = problems.length;
   if (!starterFiles.length) problems.push({ file: starterDir, message: `${xdir}/starter/ is missing or empty.`, hint: 'Put the files the student starts from in starter/ (e.g. starter/turns.ts with TODOs).' });
-  if (!solutionFiles.length) problems.push({ file: solutionDir, message: `${xdir}/solution/ is missing or empty.`, hint: 'Put a reference solution in solution/, with the same file names as starter/.' });
+  if (edition === 'student') {
+    for (const f of INSTRUCTOR_ONLY_FOLDERS.filter((f) => existsSync(join(dir, f)))) {
+      problems.push({ file: join(dir, f), message: `${xdir}/${f}/ is in a student edition (medigen-module.json says "edition": "student"), which must not hold solutions, grading checks or wrong answers.`, hint: 'Write the student edition again with `medigen curriculum release <module folder> --out <folder>` (it leaves these folders out); if you are a student, tell your instructor.' });
+    }
+  } else if (!solutionFiles.length) problems.push({ file: solutionDir, message: `${xdir}/solution/ is missing or empty.`, hint: 'Put a reference solution in solution/, with the same file names as starter/.' });
   else if (starterFiles.length) {
     for (const f of starterFiles.filter((f) => !solutionFiles.includes(f))) problems.push({ file: join(solutionDir, f), message: `${xdir}/solution/ has no ${f}, but starter/ does.`, hint: 'The solution must have the same file names as the starter.' });
     for (const f of solutionFiles.filter((f) => !starterFiles.includes(f))) problems.push({ file: join(solutionDir, f), message: `${xdir}/solution/${f} has no counterpart in starter/.`, hint: 'The solution must have the same file names as the starter: add it to starter/ or remove it.' });
@@ -228,9 +233,10 @@ function loadExercise(root: string, xdir: string, xp: string, manifestFile: stri
       }
     }
   }
-  const wrongAnswers = loadWrongAnswers(dir, xdir, starterFiles, problems);
+  const wrongAnswers = edition === 'student' ? [] : loadWrongAnswers(dir, xdir, starterFiles, problems);
+  const gradingFiles = edition === 'student' ? [] : gradingFilesOf(dir);
   if (problems.length > before) return undefined;
-  return { dir, starterDir, solutionDir, checkFiles, starterFiles, entry, timeLimitMs, points, hints, wrongAnswers };
+  return { dir, starterDir, solutionDir, checkFiles, gradingFiles, starterFiles, entry, timeLimitMs, points, hints, wrongAnswers };
 }
 
 /** wrong/<name>/: the starter's file names (no others) and a WHY.md each. */
@@ -259,9 +265,13 @@ function loadWrongAnswers(dir: string, xdir: string, starterFiles: string[], pro
   return out;
 }
 
-/** Loads an exercise's check files in a separate process (nothing runs) and reports those that do not load. */
+/**
+ * Loads an exercise's check files (public and grading) in a separate process (nothing runs) and
+ * reports those that do not load. In a student edition (no solution/) they load beside the starter.
+ */
 export async function checkFilesLoad(ex: Exercise, signal?: AbortSignal): Promise<ModuleProblem[]> {
-  const run = await runChecks({ exerciseDir: ex.dir, workDir: ex.solutionDir, dryRun: true, timeoutMs: 30_000, ...(signal ? { signal } : {}) });
+  const workDir = existsSync(ex.solutionDir) ? ex.solutionDir : ex.starterDir;
+  const run = await runChecks({ exerciseDir: ex.dir, workDir, dryRun: true, files: [...ex.checkFiles, ...ex.gradingFiles], timeoutMs: 30_000, ...(signal ? { signal } : {}) });
   if (run.status !== 'load-error' && run.status !== 'timeout') {
     if (run.results.length) return [];
     return [{ file: ex.checkFiles[0]!, message: `The checks of exercise "${ex.id}" define no tests.`, hint: 'Add it(...) tests to the check file.' }];

@@ -85,9 +85,72 @@ const WRONG: Record<string, { why: string; code: string }> = {
   },
 };
 
+/** Where `scaffoldModule` writes the CI workflow of the module's own repository. */
+export const CI_WORKFLOW_FILE = '.github/workflows/validate.yml';
+
+/** The command the CI workflow runs in the module's folder, with MediGen Lab built in ../medigen-lab. */
+export const CI_VALIDATE_COMMAND = 'node ../medigen-lab/dist/cli.mjs curriculum validate .';
+
+/**
+ * A GitHub Actions workflow that validates the module on every push and pull request. MediGen
+ * Lab's command line is not on npm (package.json is private) and the .vsix does not carry it, so
+ * the workflow builds it from a MediGen Lab source checkout named by repository variables.
+ */
+export function ciWorkflow(): string {
+  return `# Validates this MediGen Lab module on every push and pull request, with
+# \`medigen curriculum validate .\`: every solution passes the public and grading checks, every starter
+# and wrong answer fails them, and the student edition (what \`medigen curriculum release\` writes)
+# still works without solutions.
+#
+# What it needs, honestly:
+# - MediGen Lab's command line is not published on npm (its package.json is "private"), and the
+#   .vsix that students install does not include it. So this workflow clones MediGen Lab's source
+#   and builds it (npm ci, then node esbuild.mjs): a few minutes and a few hundred MB of packages,
+#   including the local-model runtimes the library loads.
+# - Set two repository variables (Settings > Secrets and variables > Actions > Variables):
+#     MEDIGEN_LAB_REPO  the git URL of MediGen Lab's source repository (or your course's copy of it)
+#     MEDIGEN_LAB_REF   the tag or branch your students' MediGen Lab was built from (default: main)
+# - Linux x64 runners only (MediGen Lab's supported platform) and Node.js 20.19 or newer.
+# - No secrets and no student data: the checks use made-up data and MediGen Lab's synthetic sample.
+name: validate
+
+on:
+  push:
+  pull_request:
+
+jobs:
+  validate:
+    runs-on: ubuntu-latest
+    timeout-minutes: 30
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          path: module
+      - uses: actions/setup-node@v4
+        with:
+          node-version: 20
+      - name: Build MediGen Lab's command line
+        env:
+          REPO: \${{ vars.MEDIGEN_LAB_REPO }}
+          REF: \${{ vars.MEDIGEN_LAB_REF || 'main' }}
+        run: |
+          if [ -z "$REPO" ]; then
+            echo "::error::Set the repository variable MEDIGEN_LAB_REPO to the git URL of MediGen Lab's source (see the top of this file)."
+            exit 1
+          fi
+          git clone --depth 1 --branch "$REF" "$REPO" medigen-lab
+          cd medigen-lab && npm ci && node esbuild.mjs
+      - name: Validate the module (instructor and student editions)
+        working-directory: module
+        run: ${CI_VALIDATE_COMMAND}
+`;
+}
+
 /**
  * Writes a new, valid module: manifest, one lesson, one exercise with starter, solution, checks,
- * three wrong answers (wrong/<case>/ with WHY.md), hints and exercise.json. The result passes `validateModule` as it is. Returns the files written.
+ * three wrong answers (wrong/<case>/ with WHY.md), hints and exercise.json, and a CI workflow for
+ * the module's own repository (`CI_WORKFLOW_FILE`). The result passes `validateModule` as it is.
+ * Returns the files written.
  */
 export function scaffoldModule(opts: ScaffoldOptions): string[] {
   const dir = resolve(opts.dir);
@@ -121,7 +184,8 @@ export function scaffoldModule(opts: ScaffoldOptions): string[] {
       ]),
     ),
     'exercises/note-length/exercise.json': `${JSON.stringify({ entry: 'note-length.ts', timeLimitMs: 5000 }, null, 2)}\n`,
-    'README.md': `# ${title}\n\nA MediGen Lab curriculum module. Check it with \`medigen curriculum validate .\` before every release,\nraise "version" in ${MANIFEST_FILE}, and tag the commit (e.g. \`git tag v0.1.0\`).\n`,
+    'README.md': `# ${title}\n\nA MediGen Lab curriculum module (the instructor edition: it holds the solutions, wrong answers and\nany grading checks). Check it with \`medigen curriculum validate .\` before every release (${CI_WORKFLOW_FILE}\ndoes it on every push), raise "version" in ${MANIFEST_FILE}, then write the student edition with\n\`medigen curriculum release . --out ../${id}-student\`, commit it and tag it (\`git tag v0.1.0\`).\n`,
+    [CI_WORKFLOW_FILE]: ciWorkflow(),
   };
   for (const [rel, text] of Object.entries(files)) {
     const file = join(dir, rel);

@@ -1,6 +1,11 @@
 /**
  * Types of the curriculum-module format: a folder with a `medigen-module.json` manifest, lesson
- * Markdown files and exercise folders (starter/, solution/, checks/, hints.md, exercise.json).
+ * Markdown files and exercise folders (starter/, solution/, checks/, grading/, wrong/, hints.md,
+ * exercise.json).
+ *
+ * A module comes in two editions. The instructor edition (the module folder as written) holds
+ * everything. The student edition (written by `releaseModule`, manifest `"edition": "student"`)
+ * has no solution/, grading/ or wrong/ folders: only what a student may see.
  */
 
 /** The manifest file name at the root of every module. */
@@ -22,6 +27,12 @@ export interface ModuleProblem {
   hint: string;
 }
 
+/** Which edition a module folder is: everything (instructor) or what a student may see (student). */
+export type ModuleEdition = 'instructor' | 'student';
+
+/** Folders of an exercise that only the instructor edition has: never released, never installed where a student works. */
+export const INSTRUCTOR_ONLY_FOLDERS = ['solution', 'grading', 'wrong'] as const;
+
 /** The manifest as written in `medigen-module.json`. */
 export interface ModuleManifest {
   id: string;
@@ -30,6 +41,8 @@ export interface ModuleManifest {
   author: string;
   minExtensionVersion: string;
   description: string;
+  /** "student" for an edition written by `releaseModule` (no solutions, grading checks or wrong answers); absent or "instructor" otherwise. */
+  edition?: ModuleEdition;
   lessons: { id: string; title: string; file: string; exercises: { id: string; title: string; dir: string }[] }[];
 }
 
@@ -56,10 +69,15 @@ export interface Exercise {
   dir: string;
   /** Absolute path of starter/. */
   starterDir: string;
-  /** Absolute path of solution/. */
+  /** Absolute path of solution/ (it does not exist in a student edition). */
   solutionDir: string;
-  /** Absolute paths of checks/*.test.ts, sorted. */
+  /** Absolute paths of checks/*.test.ts (the public checks: feedback while working), sorted. */
   checkFiles: string[];
+  /**
+   * Absolute paths of grading/*.test.ts, sorted: checks run only when grading (and by validate),
+   * never shown to or installed for a student. None in a student edition.
+   */
+  gradingFiles: string[];
   /** File names (relative to starter/) the student gets, sorted. */
   starterFiles: string[];
   /** The file to open first (relative to starter/). */
@@ -89,6 +107,8 @@ export interface CurriculumModule {
   /** Absolute path of the module folder. */
   dir: string;
   manifest: ModuleManifest;
+  /** "student" when the folder is a released student edition, else "instructor". */
+  edition: ModuleEdition;
   id: string;
   title: string;
   version: string;

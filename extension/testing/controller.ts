@@ -6,7 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { describeError } from '../../core/index';
-import type { CheckResult, SourceLocation } from '../../curriculum/engine/index';
+import { isGradingCheck, type CheckResult, type SourceLocation } from '../../curriculum/engine/index';
 import { progressKey, type ExerciseKey, type Lab, type LabCheckRun } from '../../curriculum/lab/index';
 import type { LabService } from '../lab/service';
 import type { CheckFailureView } from '../lesson/failures';
@@ -131,8 +131,10 @@ export function registerTestingModule(context: vscode.ExtensionContext, lab: Lab
     try {
       output.appendLine(`Checking ${key} (files in ${l.workDir(k)})...`);
       const res = await l.runCheck(k, { signal: abort.signal });
-      // The checks are the exercise's children, known after the first run.
+      // The checks are the exercise's children, known after the first run. Grading checks
+      // (exercises/<id>/grading/) are never installed or run for a student; none is ever listed.
       for (const r of res.results) {
+        if (isGradingCheck(r)) continue;
         const id = `${key}::${r.fullTitle}`;
         let child = item.children.get(id);
         if (!child) {

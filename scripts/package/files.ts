@@ -96,7 +96,8 @@ function walk(dir: string, skip: (rel: string, isDir: boolean) => boolean, base 
 /** Files in shipped project folders that are not needed: source maps, editor and OS litter. */
 function skipProjectFile(rel: string, isDir: boolean): boolean {
   const name = rel.slice(rel.lastIndexOf('/') + 1);
-  if (isDir) return name === 'node_modules' || name === '__pycache__' || name.startsWith('.');
+  // Grading checks of the shipped modules (exercises/<id>/grading/) are used only when grading: never on a student's machine.
+  if (isDir) return name === 'node_modules' || name === '__pycache__' || name.startsWith('.') || /(^|\/)exercises\/[^/]+\/grading$/.test(rel);
   return name.endsWith('.map') || name === '.DS_Store' || name.endsWith('.pyc');
 }
 

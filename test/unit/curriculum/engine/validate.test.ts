@@ -7,8 +7,8 @@ import { runCli } from '../../../helpers/cli';
 import { copyToTemp, fixture, shippedModule, tempDir } from './helpers';
 
 describe('curriculum validate', () => {
-  it('passes every shipped module under curriculum/modules/: solutions pass, starters and every wrong answer fail', async function () {
-    this.timeout(900_000);
+  it('passes every shipped module under curriculum/modules/ in both editions: solutions pass, starters and every wrong answer fail, the student edition works without solutions', async function () {
+    this.timeout(1_800_000);
     const root = join(projectRoot(), 'curriculum', 'modules');
     const dirs = readdirSync(root).map((d) => join(root, d)).filter((d) => existsSync(join(d, 'medigen-module.json')));
     assert.ok(dirs.includes(shippedModule()));
@@ -17,6 +17,7 @@ describe('curriculum validate', () => {
       assert.deepEqual(report.problems, [], dir);
       assert.equal(report.ok, true);
       assert.deepEqual(report.warnings.map((w) => w.message), [], `${dir}: every check catches at least one wrong answer`);
+      if (dir === shippedModule()) assert.ok(report.exercises.some((e) => e.solution.results.some((r) => e.exercise.gradingFiles.includes(r.file!) && r.status === 'passed')), 'meet-the-data ships a grading check');
       for (const e of report.exercises) {
         assert.equal(e.solution.status, 'passed', `${e.exercise.id}: ${JSON.stringify(e.solution.results)}`);
         assert.ok(e.solution.passed >= 3, `${e.exercise.id} has at least 3 checks`);
@@ -24,6 +25,11 @@ describe('curriculum validate', () => {
         assert.equal(e.starter.failed, e.solution.passed);
         assert.ok(e.wrong.length >= 3, `${e.exercise.id} has at least 3 wrong answers`);
         for (const w of e.wrong) assert.ok(w.run.failed > 0 && w.run.status === 'failed', `${e.exercise.id}/wrong/${w.answer.name} fails at least one check: ${JSON.stringify(w.run.results.map((r) => r.status))}`);
+        const se = e.studentEdition;
+        assert.ok(se, `${e.exercise.id}: the student edition was written`);
+        assert.equal(se.solution.status, 'passed', `${e.exercise.id}: the student edition's public checks pass on the solution`);
+        assert.equal(se.solution.passed, e.solution.results.filter((r) => e.exercise.checkFiles.includes(r.file!)).length);
+        assert.equal(se.starter.passed, 0, `${e.exercise.id}: no public check passes on the student edition's starter`);
       }
     }
   });
@@ -57,7 +63,8 @@ describe('curriculum validate', () => {
     }
   });
 
-  it('`medigen curriculum new` scaffolds a module that `medigen curriculum validate` accepts', async () => {
+  it('`medigen curriculum new` scaffolds a module that `medigen curriculum validate` accepts (both editions)', async function () {
+    this.timeout(600_000); // seven check runs: solution, starter, three wrong answers, and the student edition's two
     const tmp = tempDir();
     try {
       const dir = join(tmp.dir, 'triage-basics');
@@ -70,6 +77,7 @@ describe('curriculum validate', () => {
       assert.equal(v.code, 0, v.stdout + v.stderr);
       assert.match(v.stdout, /note-length: solution passes 3\/3 checks, starter fails 3\/3, 3 of 3 wrong answers caught/);
       assert.match(v.stdout, /wrong\/splits-on-spaces-only: fails \d of 3 checks/);
+      assert.match(v.stdout, /✓ student edition: public checks pass 3\/3 on the solution, fail 3\/3 on the starter/);
       assert.doesNotMatch(v.stdout, /warning/);
       assert.doesNotMatch(readFileSync(join(dir, 'exercises', 'note-length', 'checks', 'note-length.test.ts'), 'utf8'), /import[^\n]*solution/);
       assert.match(v.stdout, /The module is valid/);

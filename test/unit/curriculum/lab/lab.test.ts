@@ -38,6 +38,9 @@ describe('Lab: the sandbox and the curriculum engine in one place (plain Node)',
     assert.equal(rec!.workDir, join(tmp, 'sandbox', 'meet-the-data'));
     assert.ok(existsSync(join(lab.workDir(ex), 'turns.ts')));
     assert.ok(!existsSync(join(lab.modulesDir, 'meet-the-data', 'work')), 'the engine must not keep a second work folder');
+    // Grading checks (count-turns has one in the shipped module) are never installed.
+    assert.ok(existsSync(join(shipped, 'exercises', 'count-turns', 'grading')));
+    assert.ok(!existsSync(join(rec!.dir, 'exercises', 'count-turns', 'grading')), 'grading/ is not installed');
     // Nothing of the module but starter files is in the student's workspace: no solution, check or wrong answer.
     const inSandbox = listFiles(lab.sandboxRoot).filter((f) => !f.startsWith('.git/'));
     assert.ok(!existsSync(join(tmp, 'sandbox', '.medigen', 'modules')));
@@ -75,6 +78,7 @@ describe('Lab: the sandbox and the curriculum engine in one place (plain Node)',
     cpSync(join(shipped, 'exercises', 'count-turns', 'solution', 'turns.ts'), join(lab.workDir(ex), 'turns.ts'));
     const passing = await lab.runCheck(ex);
     assert.equal(passing.status, 'passed', JSON.stringify(passing.results.filter((r) => r.status !== 'passed')));
+    assert.deepEqual(passing.results.filter((r) => !r.file?.includes('/checks/')), [], 'only public checks run for a student');
     assert.ok(passing.checkpoint, 'the solution was checkpointed before the check');
     assert.equal(await lab.sandbox.fileAt(passing.checkpoint!, 'meet-the-data/count-turns/turns.ts'), readFileSync(join(lab.workDir(ex), 'turns.ts'), 'utf8'));
     const p = lab.progress.get('meet-the-data/count-turns');

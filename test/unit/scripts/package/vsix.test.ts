@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../../../../core/index';
@@ -222,6 +222,8 @@ describe('vsix packaging', () => {
       for (const p of ['package.json', 'README.md', 'LICENSE.txt', 'dist/extension.cjs', 'dist/checkChild.cjs', 'dist/webviews/lesson.js', 'extension/media/medigen.svg', 'curriculum/schema/module.schema.json', 'curriculum/modules/meet-the-data/exercises/count-turns/checks/turns.test.ts', 'datasets/sample/train.csv', 'models/train/trainer.py', 'models/train/requirements.txt', 'node_modules/tsx/dist/loader.mjs', 'node_modules/@node-llama-cpp/linux-x64/package.json', 'node_modules/@huggingface/transformers/dist/transformers.node.mjs']) {
         assert.ok(paths.has(p), `${p} is not packaged`);
       }
+      assert.ok(existsSync(join(root, 'curriculum', 'modules', 'meet-the-data', 'exercises', 'count-turns', 'grading')), 'a shipped module has grading checks');
+      assert.deepEqual([...paths].filter((p) => /^curriculum\/modules\/.*\/grading\//.test(p)), [], 'grading checks never go into the .vsix');
       const wrong = [...paths].filter((p) => /^(test|scripts|cli|out|sandbox|test-output|\.vscode-test|\.cache|\.git)\//.test(p) || p.endsWith('.map') || /^node_modules\/(mocha|typescript|esbuild\/bin|@node-llama-cpp\/linux-x64-)/.test(p) || p === 'node_modules/node-llama-cpp/llama/gitRelease.bundle' || /onnxruntime-node\/bin\/napi-v\d+\/(darwin|win32|linux\/arm64)\//.test(p));
       assert.deepEqual(wrong, []);
       assert.equal(files.find((f) => f.path === 'node_modules/@esbuild/linux-x64/bin/esbuild')!.mode & 0o111, 0o111, 'esbuild stays executable');
