@@ -47,7 +47,7 @@ describe('MediGen Lab lessons in a real VS Code', function () {
     const lab = await a.lessons.lab.get();
     assert.equal(lab.sandboxRoot, sandbox, 'the medigenLab.sandboxFolder setting is used');
     assert.equal(realpathSync(lab.installed().find((m) => m.id === 'meet-the-data')!.source), realpathSync(shipped));
-    assert.deepEqual(roots.filter((n) => n.kind === 'module').map((n) => n.label), ['Meet the data', 'Cleaning dialogues', 'Writing instruction prompts', 'Scoring notes', 'Generating notes'], 'the shipped modules appear in course order');
+    assert.deepEqual(roots.filter((n) => n.kind === 'module').map((n) => n.label), ['Meet the data', 'Cleaning dialogues', 'Writing instruction prompts', 'Scoring notes', 'Generating notes', 'Fine-tuning with QLoRA', 'Is this note safe?'], 'the shipped modules appear in course order');
   });
 
   it('"Start Lesson" creates the sandbox as a git repository with the starter files and opens the lesson webview', async () => {
