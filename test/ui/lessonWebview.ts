@@ -38,7 +38,8 @@ async function main(): Promise<void> {
   let server: CodeServer | undefined;
   let wb: Workbench | undefined;
   try {
-    server = await startCodeServer(runtime, { env: { MEDIGEN_SANDBOX_DIR: join(tmp, 'sandbox') } });
+    // The walkthrough and first lesson of a first start would cover the lesson this test opens.
+    server = await startCodeServer(runtime, { env: { MEDIGEN_SANDBOX_DIR: join(tmp, 'sandbox') }, settings: { 'medigenLab.openOnFirstStart': false } });
     const url = workbenchUrl({ serverUrl: server.url, folder: server.folder, extensionDevelopmentPath: root });
     wb = await openWorkbench(url, { chromium: runtime.chromium, ...(process.env.MEDIGEN_UI_VERBOSE ? { onConsole: (line: string, type: string) => console.log(`[VS Code ${type}] ${line.slice(0, 300)}`) } : {}) });
     await wb.runPaletteCommand('MediGen Lab: Continue Learning');
