@@ -90,7 +90,8 @@ describe('extension benchmark: activation → painted lesson, and a check round 
     copyFileSync(join(repoRoot, 'curriculum', 'modules', 'meet-the-data', 'exercises', 'count-turns', 'solution', 'turns.ts'), lab.entryFile(ex));
     await vscode.workspace.getConfiguration('medigenLab').update('sandboxFolder', sandbox, vscode.ConfigurationTarget.Global);
   });
-  after(() => rmSync(tmp, { recursive: true, force: true }));
+  // The lab records a check's result in git just after the check returns (not waited for): retry while it finishes.
+  after(() => rmSync(tmp, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 }));
 
   it('measures both and checks what they did', async () => {
     const ext = vscode.extensions.getExtension<MedigenLabApi>('medigen-lab.medigen-lab')!;

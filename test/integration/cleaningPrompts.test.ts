@@ -54,7 +54,8 @@ describe('The course after "Meet the data" in a real VS Code', function () {
     sandbox = join(tmp, 'sandbox');
     await vscode.workspace.getConfiguration('medigenLab').update('sandboxFolder', sandbox, vscode.ConfigurationTarget.Global);
   });
-  after(() => rmSync(tmp, { recursive: true, force: true }));
+  // The lab records a check's result in git just after the check returns (not waited for): retry while it finishes.
+  after(() => rmSync(tmp, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 }));
 
   it('installs the cleaning and prompts modules with the extension, right after Meet the data in the Lessons tree', async () => {
     await vscode.commands.executeCommand('workbench.view.extension.medigenLab');

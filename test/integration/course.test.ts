@@ -38,7 +38,8 @@ describe('The scoring, generating, fine-tuning and safety modules, lesson to pas
     sandbox = join(tmp, 'sandbox');
     await vscode.workspace.getConfiguration('medigenLab').update('sandboxFolder', sandbox, vscode.ConfigurationTarget.Global);
   });
-  after(() => rmSync(tmp, { recursive: true, force: true }));
+  // The lab records a check's result in git just after the check returns (not waited for): retry while it finishes.
+  after(() => rmSync(tmp, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 }));
 
   for (const w of WALKS) {
     describe(`${w.moduleId}: ${w.exerciseId}`, () => {

@@ -55,7 +55,8 @@ describe('Check feedback and the restore list in a real VS Code', function () {
       return run;
     };
   });
-  after(() => rmSync(tmp, { recursive: true, force: true }));
+  // The lab records a check's result in git just after the check returns (not waited for): retry while it finishes.
+  after(() => rmSync(tmp, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 }));
 
   it('the card shows what a failed deep-equal check expected and what the code gave; the Testing view counts the same checks', async () => {
     writeFileSync(file, nearMiss);
