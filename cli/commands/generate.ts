@@ -30,6 +30,7 @@ const generate = defineCommand({
     'top-p': { type: 'string' },
     seed: { type: 'string' },
     context: { type: 'string' },
+    'max-prompt-tokens': { type: 'string' },
     template: { type: 'string' },
     limit: { type: 'string' },
     restart: { type: 'boolean' },
@@ -52,6 +53,7 @@ const generate = defineCommand({
     'top-p': 'Nucleus sampling threshold. Defaults to 0.95.',
     seed: 'Sampling seed; same seed and settings give the same notes (with --parallel 1). Defaults to 0.',
     context: 'Tokens of context per note (prompt + note). Defaults to the smaller of the model\'s and 8192.',
+    'max-prompt-tokens': 'Cut each prompt to this many tokens (the dialogue\'s end goes), the way training cut examples: for an adapter trained on short sequences (medigen train evaluate does this from the run\'s config). Local models only. Defaults to no limit.',
     template: 'A text file with the instruction (may contain {{dialogue}}). Defaults to the built-in SOAP instruction.',
     limit: 'Only the first N encounters (for a quick try).',
     restart: 'Discard an interrupted earlier run instead of resuming it.',
@@ -80,10 +82,12 @@ Examples:
     if (!v.out) throw new UsageError('--out is required: the predictions CSV to write.', 'Example: --out preds.csv');
     if (v.grammar && v.grammar !== 'soap' && v.grammar !== 'free') throw new UsageError(`--grammar must be "soap" or "free", not "${v.grammar}".`);
     if (v.phi !== undefined && !v.endpoint) throw new UsageError('--phi applies only with --endpoint: a local model sends the dialogues nowhere.', 'Leave out --phi, or add --endpoint URL.');
+    if (v['max-prompt-tokens'] !== undefined && v.endpoint) throw new UsageError('--max-prompt-tokens applies only to a local model: an endpoint\'s tokens cannot be counted here.', 'Leave out --max-prompt-tokens, or generate locally with --model <file.gguf>.');
     if (v.endpoint) return generateRemote(ctx, v);
     Object.assign(v, await localArtifacts(v, ctx.err));
     const settings = runtimeSettings(v);
     const contextSize = num(v.context, 'context', { min: 256, integer: true });
+    const maxPromptTokens = num(v['max-prompt-tokens'], 'max-prompt-tokens', { min: 16, integer: true });
     return withSigint(ctx.err, STOPPING, async (signal) => {
       const download = streamProgress(ctx.err, 'Downloading model');
       let downloadEnded = false;
@@ -99,13 +103,13 @@ Examples:
         if (v['show-prompt']) {
           const first = loadSplit(v.split!, v.corpus).encounters[0];
           if (first) {
-            await using g = await NoteGenerator.create(loaded, { ...(contextSize ? { contextSize } : {}), ...(template ? { template } : {}) });
+            await using g = await NoteGenerator.create(loaded, { ...(contextSize ? { contextSize } : {}), ...(template ? { template } : {}), ...(maxPromptTokens ? { maxPromptTokens } : {}) });
             const p = g.renderPrompt(first);
-            ctx.err.write(`Prompt for ${first.encounterId} (${p.tokens.length} tokens):\n${p.text}\n---\n`);
+            ctx.err.write(`Prompt for ${first.encounterId} (${p.tokens.length} tokens${p.cutTokens ? `; the last ${p.cutTokens} tokens of the dialogue were cut to fit --max-prompt-tokens` : ''}):\n${p.text}\n---\n`);
           }
         }
         const progress = streamProgress(ctx.err, 'Generating notes');
-        const options = splitOptions(v, { template, contextSize, scale, progress, signal });
+        const options = { ...splitOptions(v, { template, contextSize, scale, progress, signal }), ...(maxPromptTokens ? { maxPromptTokens } : {}) };
         if ((options.parallel ?? 1) > 1) ctx.err.write(`Note: ${PARALLEL_NOT_EXACT}\n`);
         const r = await generateSplit(loaded, options);
         progress.end();

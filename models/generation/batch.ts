@@ -30,6 +30,8 @@ export interface GenerateSplitOptions extends Omit<GenerateOptions, 'onTextChunk
   /** Instruction template and system prompt. Default to the project's SOAP instruction. */
   template?: string;
   systemPrompt?: string;
+  /** Cut each prompt's user message to fit this many tokens, as training did (local models). Defaults to no limit. */
+  maxPromptTokens?: number;
   /** Generate only the first N encounters. Defaults to all. */
   limit?: number;
   /** Ignore (and delete) an earlier partial run instead of resuming it. Defaults to false. */
@@ -98,6 +100,7 @@ export function settingsChecksum(source: NoteSourceSpec, splitFile: string, o: G
     seed: o.seed ?? 0,
     grammar: o.grammar ?? 'free',
     contextSize: o.contextSize ?? null,
+    ...(o.maxPromptTokens ? { maxPromptTokens: o.maxPromptTokens } : {}),
     ...(o.scrubIdentifiers ? { scrubIdentifiers: true } : {}),
   };
   return createHash('sha256').update(JSON.stringify(settings)).digest('hex').slice(0, 16);
@@ -165,6 +168,7 @@ export async function generateSplit(source: NoteSourceSpec, o: GenerateSplitOpti
       ...(o.contextSize ? { contextSize: o.contextSize } : {}),
       ...(o.template ? { template: o.template } : {}),
       ...(o.systemPrompt ? { systemPrompt: o.systemPrompt } : {}),
+      ...(o.maxPromptTokens ? { maxPromptTokens: o.maxPromptTokens } : {}),
     });
     const queue = [...todo];
     const genOptions: GenerateOptions = {

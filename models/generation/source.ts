@@ -44,6 +44,8 @@ export interface OpenNoteSourceOptions extends InstructionOptions {
   contextSize?: number;
   /** Evaluation threads (local). Defaults to the loaded model's setting. */
   threads?: number;
+  /** Cut a longer prompt's user message to this many tokens, as training did (local only; see NoteGeneratorOptions). */
+  maxPromptTokens?: number;
 }
 
 /** True when the spec names an endpoint rather than a loaded model. */
@@ -76,6 +78,7 @@ export async function openNoteSource(spec: NoteSourceSpec, o: OpenNoteSourceOpti
   const instruction = { ...(o.template ? { template: o.template } : {}), ...(o.systemPrompt ? { systemPrompt: o.systemPrompt } : {}) };
   if (isRemoteSpec(spec)) {
     if (o.lora) throw new MedigenError('A LoRA adapter cannot be sent to a remote endpoint.', 'Load the adapter on the server (e.g. vLLM --lora-modules), or generate locally with --model and --lora.');
+    if (o.maxPromptTokens) throw new MedigenError('A prompt budget (maxPromptTokens) works only with local models: an endpoint\'s tokens cannot be counted here.', 'Leave out the prompt budget for an endpoint, or generate locally with a GGUF model.');
     return new RemoteSource(new RemoteNoteGenerator(spec, instruction));
   }
   return NoteGenerator.create(spec, {
@@ -84,5 +87,6 @@ export async function openNoteSource(spec: NoteSourceSpec, o: OpenNoteSourceOpti
     ...(o.lora ? { lora: o.lora } : {}),
     ...(o.contextSize ? { contextSize: o.contextSize } : {}),
     ...(o.threads ? { threads: o.threads } : {}),
+    ...(o.maxPromptTokens ? { maxPromptTokens: o.maxPromptTokens } : {}),
   });
 }

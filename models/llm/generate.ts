@@ -31,6 +31,12 @@ export interface NoteGeneratorOptions extends InstructionOptions {
   sequences?: number;
   /** Evaluation threads. Defaults to the loaded model's setting. */
   threads?: number;
+  /**
+   * Most tokens a prompt may have: a longer user message (instruction and dialogue) is cut at its
+   * end, exactly as the trainer cuts a training example, so a model fine-tuned on short sequences is
+   * asked the way it learned. Defaults to no limit (only the context size).
+   */
+  maxPromptTokens?: number;
 }
 
 /** Options of one generation. */
@@ -59,7 +65,10 @@ export interface RenderedPrompt {
   text: string;
   tokens: Token[];
   system: string;
+  /** The user message as sent (cut at its end when the prompt was longer than maxPromptTokens). */
   user: string;
+  /** Tokens of the user message cut off to fit maxPromptTokens (0: nothing was cut). */
+  cutTokens: number;
 }
 
 /** One generated note. */
@@ -110,6 +119,8 @@ export class NoteGenerator {
     readonly context: LlamaContext,
     private readonly instruction: InstructionOptions,
     private readonly lib: typeof import('node-llama-cpp'),
+    /** See NoteGeneratorOptions.maxPromptTokens. */
+    readonly maxPromptTokens?: number,
   ) {
     this.free = Array.from({ length: context.totalSequences }, () => context.getSequence());
     let wrapper = chatWrappers.get(loaded.model);
@@ -134,7 +145,10 @@ export class NoteGenerator {
       throw new MedigenError(`Could not create a ${contextSize}-token context${lora ? ` with the adapter ${lora.path}` : ''}: ${(e as Error).message}`, 'Use a smaller context (--context) or fewer parallel notes (--parallel); close other programs to free memory.', { cause: e });
     }
     const instruction = { ...(options.template ? { template: options.template } : {}), ...(options.systemPrompt ? { systemPrompt: options.systemPrompt } : {}) };
-    return new NoteGenerator(loaded, context, instruction, await nodeLlamaCpp());
+    if (options.maxPromptTokens !== undefined && (!Number.isInteger(options.maxPromptTokens) || options.maxPromptTokens < 16)) {
+      throw new MedigenError(`maxPromptTokens is ${options.maxPromptTokens}, which is not a whole number of at least 16.`, 'Give the prompt budget the model was trained with (the run\'s data.maxSeqLength leaves room for the note), or leave it out.');
+    }
+    return new NoteGenerator(loaded, context, instruction, await nodeLlamaCpp(), options.maxPromptTokens);
   }
 
   /** Tokens of context each sequence has. */
@@ -173,23 +187,46 @@ export class NoteGenerator {
     ];
   }
 
-  /** The prompt for a dialogue exactly as the model will see it, with its token count. */
+  private renderMessages(system: string, user: string): Token[] {
+    const { contextText } = this.chatWrapper.generateContextState({ chatHistory: this.history(system, user) });
+    return contextText.tokenize(this.loaded.model.tokenizer);
+  }
+
+  /**
+   * The prompt for a dialogue exactly as the model will see it, with its token count. With
+   * maxPromptTokens, a longer user message is cut at its end (in tokens, the trainer's rule), so
+   * the template's closing part stays.
+   */
   renderPrompt(input: string | Encounter): RenderedPrompt {
     const { system, user } = noteMessages(input, this.instruction);
-    const { contextText } = this.chatWrapper.generateContextState({ chatHistory: this.history(system, user) });
-    const tokens = contextText.tokenize(this.loaded.model.tokenizer);
-    return { text: this.loaded.model.detokenize(tokens, true), tokens, system, user };
+    let tokens = this.renderMessages(system, user);
+    let sent = user;
+    let cutTokens = 0;
+    const max = this.maxPromptTokens;
+    if (max !== undefined && tokens.length > max) {
+      const userTokens = this.loaded.model.tokenize(user, false);
+      const overhead = this.renderMessages(system, '').length;
+      let keep = Math.max(0, Math.min(userTokens.length, max - overhead));
+      // Detokenizing and tokenizing again can merge tokens differently: shrink until it fits.
+      for (;;) {
+        sent = this.loaded.model.detokenize(userTokens.slice(0, keep));
+        tokens = this.renderMessages(system, sent);
+        if (tokens.length <= max || keep === 0) break;
+        keep = Math.max(0, keep - Math.max(1, tokens.length - max));
+      }
+      cutTokens = userTokens.length - keep;
+    }
+    return { text: this.loaded.model.detokenize(tokens, true), tokens, system, user: sent, cutTokens };
   }
 
   /** Generates one note for a dialogue (or encounter). Waits for a free sequence when all are busy. */
   async generate(input: string | Encounter, options: GenerateOptions = {}): Promise<GenerationResult> {
     const maxTokens = options.maxTokens ?? 1024;
     const grammar = await this.grammar(options.grammar, maxTokens);
+    const prompt = this.renderPrompt(input);
     const sequence = await this.acquire();
-    const { system, user } = noteMessages(input, this.instruction);
-    const session = new this.lib.LlamaChatSession({ contextSequence: sequence, chatWrapper: this.chatWrapper, systemPrompt: system, autoDisposeSequence: false });
+    const session = new this.lib.LlamaChatSession({ contextSequence: sequence, chatWrapper: this.chatWrapper, systemPrompt: prompt.system, autoDisposeSequence: false });
     try {
-      const prompt = this.renderPrompt(input);
       if (prompt.tokens.length + maxTokens > sequence.contextSize) {
         throw new MedigenError(
           `The prompt is ${prompt.tokens.length} tokens and up to ${maxTokens} more may be generated, but the context holds ${sequence.contextSize}.`,
@@ -198,7 +235,7 @@ export class NoteGenerator {
       }
       let generated = 0;
       const start = performance.now();
-      const r = await session.promptWithMeta(user, {
+      const r = await session.promptWithMeta(prompt.user, {
         maxTokens,
         temperature: options.temperature ?? 0,
         topP: options.topP ?? 0.95,

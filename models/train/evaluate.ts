@@ -7,9 +7,10 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { MedigenError } from '../../core/index';
 import type { Progress } from '../../core/index';
+import { readTemplate } from '../../datasets/index';
 import { evaluateNotes, type Evaluation } from '../eval/index';
 import { loadGold, loadPredictions } from '../eval/index';
 import { generateSplit } from '../generation/index';
@@ -28,6 +29,8 @@ export interface EvaluationSummary {
   /** The GGUF base model and the converted adapter. */
   baseModel: string;
   adapter: string;
+  /** The prompt budget the notes were asked with (the run's training length; absent: uncut). */
+  maxPromptTokens?: number;
   /** One row per group and metric (F1, 0..1), e.g. ALL / rouge1. */
   rows: { group: string; metric: string; base: number; finetuned: number }[];
 }
@@ -54,6 +57,11 @@ export interface EvaluateAdapterOptions {
   threads?: number;
   /** Tokens per note. Defaults to the library's default (1024). */
   maxTokens?: number;
+  /**
+   * Ask with the prompts the run trained on (its system prompt, template and sequence length: see
+   * runPromptSettings). Defaults to true; false uses the library's default prompt, uncut.
+   */
+  runPrompt?: boolean;
   /** Steps done out of 4 (convert, base notes, fine-tuned notes, scores). */
   progress?: Progress;
   signal?: AbortSignal;
@@ -74,6 +82,40 @@ export function readEvaluation(runDir: string): EvaluationSummary | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** How a run's notes are asked for at evaluation: the prompt its trainer showed the model. */
+export interface RunPromptSettings {
+  systemPrompt?: string;
+  template?: string;
+  /**
+   * The longest prompt training showed the model next to a note of `maxTokens` tokens: the
+   * trainer keeps at least half of data.maxSeqLength for the note and cuts the dialogue's end,
+   * so a prompt may have max(maxSeqLength / 2, maxSeqLength - maxTokens) tokens. Asked with the
+   * whole 3,000-token dialogue, a model trained on short examples is somewhere it never was.
+   */
+  maxPromptTokens?: number;
+}
+
+/** The prompt settings of the run in `runDir` (its config.json) for notes of up to `maxTokens` tokens; {} without a config. */
+export function runPromptSettings(runDir: string, maxTokens = 1024): RunPromptSettings {
+  const file = join(runDir, 'config.json');
+  if (!existsSync(file)) return {};
+  let cfg: { data?: { maxSeqLength?: unknown; systemPrompt?: unknown; template?: unknown } };
+  try {
+    cfg = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    throw new MedigenError(`${file} is not valid JSON (${(e as Error).message}), so the run's prompt settings cannot be read.`, 'Restore the run folder\'s config.json (the trainer wrote it at the start), or evaluate the adapter folder on its own.');
+  }
+  const d = cfg.data ?? {};
+  const len = typeof d.maxSeqLength === 'number' && Number.isInteger(d.maxSeqLength) ? d.maxSeqLength : undefined;
+  // A template path was given relative to where the run was started, or to the run folder.
+  const template = typeof d.template === 'string' && d.template ? readTemplate([resolve(d.template), resolve(runDir, d.template)].find((f) => existsSync(f)) ?? resolve(d.template)) : undefined;
+  return {
+    ...(typeof d.systemPrompt === 'string' && d.systemPrompt ? { systemPrompt: d.systemPrompt } : {}),
+    ...(template ? { template } : {}),
+    ...(len ? { maxPromptTokens: Math.max(Math.floor(len / 2), len - maxTokens) } : {}),
+  };
 }
 
 /** Side-by-side rows (group × metric) of two evaluations. */
@@ -100,7 +142,9 @@ export async function evaluateAdapter(o: EvaluateAdapterOptions): Promise<Evalua
   await convertPeftToGguf({ adapterDir: o.adapterDir, baseModel: baseFile, out: p.adapterGguf, ...(o.signal ? { signal: o.signal } : {}) });
   o.signal?.throwIfAborted();
   const llm = await loadLlm(baseFile, { ...(o.threads ? { threads: o.threads } : {}), ...(o.signal ? { signal: o.signal } : {}) });
+  const prompt = o.runPrompt === false ? {} : runPromptSettings(o.runDir, o.maxTokens ?? 1024);
   const common = {
+    ...prompt,
     split: o.split,
     ...(o.corpusDir ? { corpusDir: o.corpusDir } : {}),
     ...(o.limit ? { limit: o.limit } : {}),
@@ -128,6 +172,7 @@ export async function evaluateAdapter(o: EvaluateAdapterOptions): Promise<Evalua
     encounters: encounters.length,
     baseModel: o.baseModel,
     adapter: p.adapterGguf,
+    ...(prompt.maxPromptTokens ? { maxPromptTokens: prompt.maxPromptTokens } : {}),
     rows: summaryRows(baseEval, tunedEval),
   };
   writeFileSync(p.summary, JSON.stringify(summary, null, 2) + '\n');

@@ -6,7 +6,7 @@ export { PROTOCOL_VERSION, initialRunState, parseTrainerLine, reduceRun, type En
 export { readLiveNotes, rougeForSamples, scoreLiveNotes, type LiveNote } from './liveRouge';
 export { slurmScript, type SlurmOptions } from './slurm';
 export { explainTorchWithoutGpu, parseNvidiaSmi, queryNvidiaSmi, type SmiGpu, type SmiReport } from './gpus';
-export { SUMMARY_GROUPS, SUMMARY_METRICS, evaluateAdapter, evaluationPaths, readEvaluation, summaryRows, type EvaluateAdapterOptions, type EvaluationSummary } from './evaluate';
+export { SUMMARY_GROUPS, SUMMARY_METRICS, evaluateAdapter, evaluationPaths, readEvaluation, runPromptSettings, summaryRows, type EvaluateAdapterOptions, type EvaluationSummary, type RunPromptSettings } from './evaluate';
 export { REQUIRED_PACKAGES, architectureRefFor, environmentView, memoryPreflight, type EnvironmentView, type MemoryView } from './preflight';
 export { RunManager, resolveConfigPaths, type ActiveRun, type TrainerSettings } from './runManager';
 export { convertPeftToGguf, type ConvertOptions as ConvertAdapterOptions, type ConvertResult as ConvertAdapterResult } from './peftToGguf';

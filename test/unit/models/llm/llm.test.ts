@@ -94,6 +94,28 @@ describe('local generation with node-llama-cpp (tiny model)', function () {
       assert.ok(p.text.endsWith('<|im_start|>assistant\n'), JSON.stringify(p.text.slice(-40)));
       assert.equal(p.tokens.length, loaded.model.tokenize(p.text, true).length);
     });
+
+    it('cuts the dialogue\'s end to fit maxPromptTokens (the trainer\'s rule) and keeps the template\'s closing part', async () => {
+      const full = gen.renderPrompt(DIALOGUE);
+      assert.equal(full.cutTokens, 0);
+      const max = full.tokens.length - 12;
+      await using cut = await NoteGenerator.create(loaded, { contextSize: 1024, maxPromptTokens: max });
+      const p = cut.renderPrompt(DIALOGUE);
+      assert.ok(p.tokens.length <= max, `${p.tokens.length} tokens > ${max}`);
+      assert.ok(p.tokens.length >= max - 4, `${p.tokens.length} tokens: cut far more than needed`);
+      assert.ok(p.cutTokens >= 12, String(p.cutTokens));
+      assert.ok(full.user.startsWith(p.user) && p.user.length < full.user.length, 'the user message is cut at its end');
+      assert.ok(p.text.endsWith('<|im_start|>assistant\n'), JSON.stringify(p.text.slice(-40)));
+      assert.ok(!p.text.includes('a little .'), 'the dialogue\'s last words are gone');
+      // The note is generated from the cut prompt.
+      const r = await cut.generate(DIALOGUE, { maxTokens: 12 });
+      assert.deepEqual(r.prompt.tokens, p.tokens);
+      assert.equal(r.generatedTokens, 12);
+      // A budget the prompt fits in changes nothing.
+      await using roomy = await NoteGenerator.create(loaded, { contextSize: 1024, maxPromptTokens: full.tokens.length });
+      assert.equal(roomy.renderPrompt(DIALOGUE).text, full.text);
+      await assert.rejects(NoteGenerator.create(loaded, { contextSize: 1024, maxPromptTokens: 3 }), (e: MedigenError) => /maxPromptTokens is 3/.test(e.message) && /leave it out/.test(e.hint ?? ''));
+    });
   });
 
   describe('generation', () => {
