@@ -64,6 +64,18 @@ describe('medigen models / generate (CLI)', function () {
     assert.ok('ALL' in JSON.parse(ev.stdout));
   });
 
+  it('generate --max-prompt-tokens cuts each prompt to fit (said with --show-prompt); refused with --endpoint', async () => {
+    const out = join(dir, 'cut.csv');
+    const r = await runCli(['generate', '--split', 'test1', '--model', models.model, '--out', out, '--max-tokens', '5', '--limit', '1', '--gpu', 'cpu', '--threads', '1', '--show-prompt', '--max-prompt-tokens', '200']);
+    assert.equal(r.code, 0, r.stderr);
+    const m = /Prompt for \S+ \((\d+) tokens; the last (\d+) tokens of the dialogue were cut to fit --max-prompt-tokens\)/.exec(r.stderr);
+    assert.ok(m, r.stderr.slice(0, 400));
+    assert.ok(Number(m[1]) <= 200 && Number(m[2]) > 100, m[0]);
+    const remote = await runCli(['generate', '--split', 'test1', '--endpoint', 'http://127.0.0.1:9/v1', '--model', 'm', '--out', join(dir, 'r.csv'), '--max-prompt-tokens', '200']);
+    assert.equal(remote.code, 2);
+    assert.match(remote.stderr, /--max-prompt-tokens applies only to a local model/);
+  });
+
   it('generate without --model exits 2 and suggests the tiny model', async () => {
     const r = await runCli(['generate', '--split', 'test1', '--out', join(dir, 'x.csv')]);
     assert.equal(r.code, 2);
