@@ -86,6 +86,20 @@ def render_prompt(tok, system, user):
     return (system + "\n\n" if system else "") + user + "\n\n"
 
 
+def render_prompt_ids(tok, system, user):
+    """The prompt's token ids as the generator feeds them: node-llama-cpp's chat wrappers start the
+    context with the model's BOS token, so a chat-templated prompt that does not begin with it (ChatML
+    has none) gets it in front here too. Without this, a model trained on short prompts meets a
+    token at generation that it never saw in training. Plain-text prompts take the tokenizer's own
+    special tokens."""
+    has_template = bool(getattr(tok, "chat_template", None))
+    ids = tok(render_prompt(tok, system, user), add_special_tokens=not has_template)["input_ids"]
+    bos = tok.bos_token_id
+    if has_template and bos is not None and (not ids or ids[0] != bos):
+        ids = [bos] + ids
+    return ids
+
+
 if args.print_prompts:
     ptok = None
     if args.tokenizer:
@@ -98,6 +112,7 @@ if args.print_prompts:
                 row = {"system": system, "user": user}
                 if ptok is not None:
                     row["text"] = render_prompt(ptok, system, user)
+                    row["ids"] = render_prompt_ids(ptok, system, user)
                 sys.stdout.write(json.dumps(row) + "\n")
     sys.exit(0)
 
@@ -225,7 +240,7 @@ def render(system, user):
 
 
 def prompt_ids(system, user):
-    return tok(render(system, user), add_special_tokens=not has_template)["input_ids"]
+    return render_prompt_ids(tok, system, user)
 
 
 def encode(system, user, note):
@@ -240,7 +255,11 @@ def encode(system, user, note):
         user_ids = tok(user, add_special_tokens=False)["input_ids"]
         if len(user_ids) > budget:
             p = prompt_ids(system, tok.decode(user_ids[:budget]))
-        p = p[-(max_len - len(t)):] if len(p) > max_len - len(t) else p
+        # Still too long (the system prompt alone is over budget): keep the prompt's end, after its
+        # first token (the BOS the generator always sends).
+        keep = max_len - len(t)
+        if len(p) > keep:
+            p = p[:1] + p[len(p) - keep + 1:] if keep > 1 else p[:keep]
     return {"input_ids": p + t, "labels": [-100] * len(p) + t, "prompt_len": len(p)}
 
 
