@@ -53,7 +53,14 @@ const NOTES_REF = 'medigen';
 const AUTHOR = { name: 'MediGen Lab', email: 'sandbox@medigen-lab.invalid' };
 
 /** What a sandbox never checkpoints. */
-const IGNORED = 'node_modules/\n.medigen/runs/\n.medigen/progress.json\n.medigen/results/\n/.vscode/settings.json\n';
+const IGNORED = 'node_modules/\n.medigen/runs/\n.medigen/progress.json\n.medigen/results/\n.medigen/sandbox.json\n/.vscode/settings.json\n';
+
+/**
+ * The file that marks a folder as a MediGen Lab sandbox (never checkpointed). VS Code activates the
+ * extension when a workspace contains it (`workspaceContains:` in package.json), so a student who
+ * opens the classroom sees the walkthrough and the first lesson without looking for them.
+ */
+export const SANDBOX_MARKER = '.medigen/sandbox.json';
 
 /** The sandbox's own workspace settings, written only when the folder has none. */
 const WORKSPACE_SETTINGS = { 'files.exclude': { '.medigen': true, '.gitignore': true } };
@@ -136,14 +143,19 @@ export class Sandbox {
 
   /** Hides the lab's own files in the Explorer (.vscode/settings.json), unless the folder has settings of its own. */
   private static async writeWorkspaceSettings(root: string): Promise<void> {
-    const file = join(root, '.vscode', 'settings.json');
+    await Sandbox.writeOwnFile(root, '.vscode/settings.json', `${JSON.stringify(WORKSPACE_SETTINGS, null, 2)}\n`);
+    await Sandbox.writeOwnFile(root, SANDBOX_MARKER, `${JSON.stringify({ medigenLab: 'sandbox', format: 1 }, null, 2)}\n`);
+  }
+
+  /** Writes one of the sandbox's own (never checkpointed) files when it is missing. */
+  private static async writeOwnFile(root: string, rel: string, text: string): Promise<void> {
+    const file = join(root, ...rel.split('/'));
     if (existsSync(file)) return;
-    await mkdir(join(root, '.vscode'), { recursive: true });
+    await mkdir(join(file, '..'), { recursive: true });
     // A sandbox made by an older version has no ignore line for it: git's local exclude file gets one.
-    const ignore = join(root, '.gitignore');
-    const listed = [ignore, join(root, '.git', 'info', 'exclude')].some((f) => existsSync(f) && readFileSync(f, 'utf8').includes('/.vscode/settings.json'));
-    if (!listed) await appendFile(join(root, '.git', 'info', 'exclude'), '\n/.vscode/settings.json\n');
-    await writeFile(file, `${JSON.stringify(WORKSPACE_SETTINGS, null, 2)}\n`, { flag: 'wx' }).catch(() => undefined);
+    const listed = [join(root, '.gitignore'), join(root, '.git', 'info', 'exclude')].some((f) => existsSync(f) && readFileSync(f, 'utf8').split('\n').some((l) => l.trim().replace(/^\//, '') === rel));
+    if (!listed) await appendFile(join(root, '.git', 'info', 'exclude'), `\n/${rel}\n`);
+    await writeFile(file, text, { flag: 'wx' }).catch(() => undefined);
   }
 
   /** Runs sandbox operations one at a time, so two clicks can't interleave git commands. */

@@ -8,6 +8,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { Lab } from '../../curriculum/lab/index';
+import { SANDBOX_MARKER } from '../../sandbox/index';
 
 /** The settings MediGen Lab reads (contributes.configuration in package.json). */
 export const SETTINGS = {
@@ -28,12 +29,14 @@ function expandHome(p: string): string {
 }
 
 /**
- * The sandbox folder: setting `medigenLab.sandboxFolder`, else env MEDIGEN_SANDBOX_DIR, else
- * ~/MediGenLab. The modules folder: setting `medigenLab.modulesFolder`, else inside the sandbox.
+ * The sandbox folder: setting `medigenLab.sandboxFolder`, else env MEDIGEN_SANDBOX_DIR, else the
+ * open folder when it is a sandbox (it holds the marker), else ~/MediGenLab. The modules folder:
+ * setting `medigenLab.modulesFolder`, else inside the sandbox.
  */
 export function labLocation(): LabLocation {
   const cfg = vscode.workspace.getConfiguration(SETTINGS.section);
-  const sandbox = cfg.get<string>(SETTINGS.sandboxFolder)?.trim() || process.env.MEDIGEN_SANDBOX_DIR || join(homedir(), 'MediGenLab');
+  const openSandbox = vscode.workspace.workspaceFolders?.find((f) => f.uri.scheme === 'file' && existsSync(join(f.uri.fsPath, SANDBOX_MARKER)))?.uri.fsPath;
+  const sandbox = cfg.get<string>(SETTINGS.sandboxFolder)?.trim() || process.env.MEDIGEN_SANDBOX_DIR || openSandbox || join(homedir(), 'MediGenLab');
   const modules = cfg.get<string>(SETTINGS.modulesFolder)?.trim();
   return { sandboxRoot: resolve(expandHome(sandbox)), ...(modules ? { modulesDir: resolve(expandHome(modules)) } : {}) };
 }

@@ -4,19 +4,22 @@
  * 1.100.3) on a free localhost port, its workbench opened in headless Chromium. Exits 0 only
  * when every test passed.
  *
- * Two suites: the trusted one (test/integration/*.test.ts, workspace trust off) and the untrusted
+ * Three suites: the trusted one (test/integration/*.test.ts, workspace trust off), the untrusted
  * one (test/integration/untrusted/, the folder opened in Restricted Mode, as for a folder the
- * student has not trusted). `--untrusted` runs the second, `--all` both (npm run test:vscode).
+ * student has not trusted) and the first start (test/integration/firstStart/: a fresh profile on
+ * a sandbox folder, first-start pages on). `--untrusted` runs the second, `--all` all three
+ * (npm run test:vscode).
  *
  * `--vsix FILE` runs a third suite (test/integration/vsix) against FILE installed into VS Code.
  *
- *   tsx scripts/vscode/runTests.ts [--all | --untrusted | --vsix FILE] [--grep TEXT] [--timeout S] [--screenshot FILE.png] [--verbose] [--keep]
+ *   tsx scripts/vscode/runTests.ts [--all | --untrusted | --first-start | --vsix FILE] [--grep TEXT] [--timeout S] [--screenshot FILE.png] [--verbose] [--keep]
  */
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describeError } from '../../core/index';
 import { projectRoot } from '../../core/index';
+import { Sandbox } from '../../sandbox/index';
 import type { IntegrationResult } from '../../test/integration/index';
 import { findRuntime, type VscodeRuntime } from './runtime';
 import { startCodeServer, type CodeServer } from './server';
@@ -28,9 +31,12 @@ const USAGE = `Runs MediGen Lab's integration tests inside a real VS Code (code-
 Usage: tsx scripts/vscode/runTests.ts [options]     (npm run test:vscode builds first, then runs this)
 
 Options:
-  --all               run the trusted suite, then the untrusted one (what npm run test:vscode does)
+  --all               run the trusted suite, the untrusted one, then the first start in a sandbox
+                      folder (what npm run test:vscode does)
   --untrusted         run only the untrusted suite (test/integration/untrusted): the folder opens in
                       Restricted Mode, as a folder the student has not trusted
+  --first-start       run only the first-start suite (test/integration/firstStart): a fresh profile
+                      on a sandbox folder, nothing clicked
   --vsix FILE         install FILE (a .vsix from npm run package) into the throwaway VS Code and run
                       the installed-extension suite (test/integration/vsix) against it, not this
                       checkout (what npm run test:vsix does)
@@ -62,9 +68,13 @@ function readResult(file: string): IntegrationResult | undefined {
 const SUITES = {
   trusted: { label: 'trusted', runner: 'index.cjs', untrusted: false },
   untrusted: { label: 'untrusted (Restricted Mode)', runner: join('untrusted', 'index.cjs'), untrusted: true },
+  firstStart: { label: 'first start (a sandbox folder, fresh profile)', runner: join('firstStart', 'index.cjs'), untrusted: false, firstStart: true },
 } as const;
-/** A suite; `vsix`: the .vsix installed before VS Code starts, and the tests run against it. */
-type Suite = { label: string; runner: string; untrusted: boolean; vsix?: string };
+/**
+ * A suite; `vsix`: the .vsix installed before VS Code starts, and the tests run against it;
+ * `firstStart`: VS Code opens a sandbox made beforehand, with the first-start pages on.
+ */
+type Suite = { label: string; runner: string; untrusted: boolean; vsix?: string; firstStart?: boolean };
 
 /** The installed-extension suite for `vsix` (--vsix). */
 const vsixSuite = (vsix: string): Suite => ({ label: 'installed .vsix', runner: join('vsix', 'index.cjs'), untrusted: false, vsix: resolve(vsix) });
@@ -110,6 +120,9 @@ async function runSuite(suite: Suite, runtime: VscodeRuntime, values: RunValues,
   const env: Record<string, string> = { MEDIGEN_VSCODE_TEST_RESULT: resultFile, MEDIGEN_VSCODE_TEST_TAG: TAG, MEDIGEN_MODULES_DIR: join(stateDir, 'modules') };
   if (values.grep) env.MEDIGEN_VSCODE_TEST_GREP = values.grep;
   const failed = (code = 1): SuiteOutcome => ({ code, passes: 0, noneMatched: false });
+  // The first-start suite opens a classroom sandbox, as `npm start` does.
+  const folder = suite.firstStart ? join(stateDir, 'MediGenLab') : values.folder ? resolve(values.folder) : undefined;
+  if (suite.firstStart) await Sandbox.open(folder!);
 
   const started = Date.now();
   let server: CodeServer | undefined;
@@ -120,10 +133,10 @@ async function runSuite(suite: Suite, runtime: VscodeRuntime, values: RunValues,
     server = await startCodeServer(
       runtime,
       {
-        folder: values.folder ? resolve(values.folder) : undefined, env, keepState: values.keep, startTimeoutMs: loadTimeoutS * 1000, untrusted: suite.untrusted, installExtensions: suite.vsix ? [suite.vsix] : undefined,
+        folder, env, keepState: values.keep, startTimeoutMs: loadTimeoutS * 1000, untrusted: suite.untrusted, installExtensions: suite.vsix ? [suite.vsix] : undefined,
         // The walkthrough and first lesson of a first start would cover what the tests open; the
-        // test of the first start (activation.test.ts) turns it on for itself.
-        settings: { 'medigenLab.openOnFirstStart': false },
+        // tests of the first start (activation.test.ts, firstStart/) turn it on.
+        settings: { 'medigenLab.openOnFirstStart': suite.firstStart === true },
       },
       abort.signal,
     );
@@ -186,6 +199,7 @@ async function main(): Promise<number> {
     all: { type: 'boolean', default: false },
     vsix: { type: 'string' },
     untrusted: { type: 'boolean', default: false },
+    'first-start': { type: 'boolean', default: false },
     grep: { type: 'string' },
     timeout: { type: 'string', default: '600' },
     'load-timeout': { type: 'string', default: '180' },
@@ -199,7 +213,7 @@ async function main(): Promise<number> {
     console.error(`--timeout and --load-timeout take a number of seconds above 0.\n\n${USAGE}`);
     return 2;
   }
-  if (values.vsix && (values.all || values.untrusted)) {
+  if (values.vsix && (values.all || values.untrusted || values['first-start'])) {
     console.error(`--vsix runs its own suite against the installed extension: give it without --all and --untrusted.\n\n${USAGE}`);
     return 2;
   }
@@ -207,13 +221,17 @@ async function main(): Promise<number> {
     console.error(`The .vsix ${resolve(values.vsix)} does not exist.\n  What to do: make it with "npm run package" (npm run test:vsix does both), then try again.`);
     return 1;
   }
-  if (values.all && values.untrusted) {
-    console.error(`--all already includes the untrusted suite: give one of --all and --untrusted.\n\n${USAGE}`);
+  if ([values.all, values.untrusted, values['first-start']].filter(Boolean).length > 1) {
+    console.error(`Give one of --all, --untrusted and --first-start (--all runs every suite).\n\n${USAGE}`);
     return 2;
   }
   const runtime = findRuntime();
   const root = projectRoot();
-  const suites: Suite[] = values.vsix ? [vsixSuite(values.vsix)] : values.all ? [SUITES.trusted, SUITES.untrusted] : [values.untrusted ? SUITES.untrusted : SUITES.trusted];
+  const suites: Suite[] = values.vsix
+    ? [vsixSuite(values.vsix)]
+    : values.all
+      ? [SUITES.trusted, SUITES.untrusted, SUITES.firstStart]
+      : [values.untrusted ? SUITES.untrusted : values['first-start'] ? SUITES.firstStart : SUITES.trusted];
   for (const built of [join(root, 'dist', 'extension.cjs'), ...suites.map((s) => join(root, 'out', 'test', 'integration', s.runner))]) {
     if (!existsSync(built)) {
       console.error(`${built} is missing: the extension and its tests are not built.\n  What to do: run "node esbuild.mjs" (npm run test:vscode does it for you), then try again.`);

@@ -35,7 +35,7 @@ export interface IntegrationResult {
  * Sub-folders holding suites that need a differently started VS Code; each has its own runner
  * (`<folder>/index.cjs`, which re-exports `run`), so the runner here skips them.
  */
-const OWN_RUNNER_FOLDERS = ['untrusted', 'vsix'];
+const OWN_RUNNER_FOLDERS = ['untrusted', 'vsix', 'firstStart'];
 
 /** Finds every `*.test.cjs` next to this bundle (sub-folders included, except OWN_RUNNER_FOLDERS). */
 function testFiles(dir: string): string[] {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../../../core/index';
+import { SANDBOX_MARKER } from '../../../sandbox/index';
 
 const root = projectRoot();
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -9,9 +10,11 @@ const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const registered = [...readFileSync(join(root, 'extension', 'commands', 'index.ts'), 'utf8').matchAll(/'(medigenLab\.[A-Za-z]+)'/g)].map((m) => m[1]!);
 
 describe('package.json: the lesson features in the manifest', () => {
-  it('activates lazily: no "*" and no onStartupFinished; lesson panels can be restored', () => {
+  it('activates lazily: no "*" and no onStartupFinished; lesson panels can be restored; a sandbox folder starts it', () => {
     assert.ok(!pkg.activationEvents.includes('*') && !pkg.activationEvents.includes('onStartupFinished'));
     assert.ok(pkg.activationEvents.includes('onWebviewPanel:medigenLab.lesson'));
+    // Only a folder holding the sandbox's marker activates it at start-up (the first-start pages open there).
+    assert.deepEqual(pkg.activationEvents.filter((e: string) => e.startsWith('workspaceContains:')), [`workspaceContains:${SANDBOX_MARKER}`]);
   });
 
   it('contributes every lesson command, with a title and the "MediGen Lab" category', () => {

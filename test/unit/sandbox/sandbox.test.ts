@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, mkdirSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ProgressStore, Sandbox } from '../../../sandbox';
+import { ProgressStore, SANDBOX_MARKER, Sandbox } from '../../../sandbox';
 
 describe('sandbox: student work is checkpointed and never lost', () => {
   let dir: string;
@@ -139,6 +139,9 @@ describe('sandbox: student work is checkpointed and never lost', () => {
     writeFileSync(join(ws, '.medigen', 'results', 'm1', 'count-turns.json'), '{}');
     assert.equal(execFileSync('git', ['status', '--porcelain'], { cwd: ws, encoding: 'utf8' }), '', 'progress.json or the last results show as a change');
     assert.deepEqual(JSON.parse(readFileSync(join(ws, '.vscode', 'settings.json'), 'utf8'))['files.exclude'], { '.medigen': true, '.gitignore': true });
+    // The marker VS Code activates MediGen Lab on (package.json workspaceContains) is there, never checkpointed.
+    assert.deepEqual(JSON.parse(readFileSync(join(ws, SANDBOX_MARKER), 'utf8')), { medigenLab: 'sandbox', format: 1 });
+    assert.equal(execFileSync('git', ['ls-files', SANDBOX_MARKER], { cwd: ws, encoding: 'utf8' }), '');
   });
 
   it('a sandbox of an older version stops checkpointing progress.json, keeping the file', async () => {
@@ -155,6 +158,7 @@ describe('sandbox: student work is checkpointed and never lost', () => {
     await Sandbox.open(ws);
     assert.equal(git('ls-files', '.medigen').trim(), '');
     assert.ok(existsSync(join(ws, '.medigen', 'progress.json')));
+    assert.ok(existsSync(join(ws, SANDBOX_MARKER)), 'an older sandbox gets the marker too (ignored through .git/info/exclude)');
     writeFileSync(join(ws, '.medigen', 'progress.json'), '{"version":1,"exercises":{"a/b":{}}}');
     mkdirSync(join(ws, '.medigen', 'results', 'a'), { recursive: true });
     writeFileSync(join(ws, '.medigen', 'results', 'a', 'b.json'), '{}');
