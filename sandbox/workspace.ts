@@ -90,10 +90,13 @@ export class Sandbox {
   static async open(root: string): Promise<Sandbox> {
     await mkdir(root, { recursive: true });
     const sb = new Sandbox(root);
-    try {
-      await sb.git.version();
-    } catch (e) {
-      throw new MedigenError('Git is not installed, and MediGen Lab uses it to save every attempt you make.', 'Install git (https://git-scm.com/downloads, or `sudo apt install git`), then try again.', { cause: e });
+    // An existing sandbox was made with git (opening it stays quick: no process to ask).
+    if (!existsSync(join(root, '.git'))) {
+      try {
+        await sb.git.version();
+      } catch (e) {
+        throw new MedigenError('Git is not installed, and MediGen Lab uses it to save every attempt you make.', 'Install git (https://git-scm.com/downloads, or `sudo apt install git`), then try again.', { cause: e });
+      }
     }
     if (!existsSync(join(root, '.git'))) {
       // What the folder already holds stays the user's: never staged (git's local exclude file, not
@@ -133,6 +136,8 @@ export class Sandbox {
       await appendFile(exclude, '\n# MediGen Lab: the last check results are not part of a checkpoint\n.medigen/results/\n');
     }
     const file = '.medigen/progress.json';
+    // Listed in an ignore file: made by a version that never checkpointed it, or moved out already.
+    if ([join(this.root, '.gitignore'), exclude].some((f) => existsSync(f) && readFileSync(f, 'utf8').split('\n').some((l) => l.trim().replace(/^\//, '') === file))) return;
     if (!(await this.git.raw(['ls-files', '--', file])).trim()) return;
     await mkdir(join(this.root, '.git', 'info'), { recursive: true });
     await appendFile(exclude, `\n# MediGen Lab: progress is not part of a checkpoint\n/${file}\n`);

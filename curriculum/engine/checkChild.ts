@@ -9,8 +9,9 @@
  */
 import Mocha from 'mocha';
 import { writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { pathToFileURL } from 'node:url';
 import { inspect } from 'node:util';
 import { exitWithParent } from './orphanGuard';
 
@@ -79,13 +80,20 @@ export interface WarmStart {
 
 /** For a process started ahead of time: loads the library, then waits for its one check. */
 async function warmStart(): Promise<void> {
-  for (const f of JSON.parse(process.env.MEDIGEN_CHECK_PRELOAD ?? '[]') as string[]) {
+  const preload = JSON.parse(process.env.MEDIGEN_CHECK_PRELOAD ?? '[]') as string[];
+  // Loaded the way the check files load them (tsx runs a .ts file of this package as CommonJS),
+  // so they find these modules ready instead of loading a second copy.
+  const load = createRequire(join(process.cwd(), 'preload.cjs'));
+  for (const f of preload) {
     try {
-      await import(pathToFileURL(f).href);
+      load(f);
     } catch {
       /* the check files will import it again and report the error */
     }
   }
+  // medigen-lab/checks (preloaded above) starts the student's process ahead of time too.
+  const prepareStudent = (globalThis as Record<symbol, unknown>)[Symbol.for('medigen.prepareStudentHost')];
+  if (typeof prepareStudent === 'function') (prepareStudent as (p: string[]) => void)(preload);
   const line = await new Promise<string>((res) => {
     const rl = createInterface({ input: process.stdin });
     rl.once('line', (l) => {

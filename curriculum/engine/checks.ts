@@ -114,6 +114,24 @@ function checkChildScript(root: string): string {
   return join(root, 'curriculum', 'engine', 'checkChild.ts');
 }
 
+/** How a check process is started: the same for a cold one, a warm one and `warmUpChecks`. */
+function checkSpawn(root: string, tsxLoader: string): CheckSpawn {
+  const tsconfigJson = checkTsconfig() as { compilerOptions: { paths: Record<string, string[]> } };
+  return { script: checkChildScript(root), tsxLoader, tsconfig: JSON.stringify(tsconfigJson, null, 2), preload: [...new Set(Object.values(tsconfigJson.compilerOptions.paths).flat())] };
+}
+
+/**
+ * Starts the process for the next `runChecks({ warm: true })` now (node, tsx, mocha, the library
+ * and a student process loaded), so even the first check of a session does not wait for them.
+ * Call it when a student is about to check (an exercise or its lesson opened). Does nothing when
+ * one is waiting already.
+ */
+export function warmUpChecks(): void {
+  const root = projectRoot();
+  const tsxLoader = pathToFileURL(join(createRequire(join(root, 'package.json')).resolve('tsx/package.json'), '..', 'dist', 'loader.mjs')).href;
+  prepareWarmCheck(checkSpawn(root, tsxLoader));
+}
+
 /**
  * Runs an exercise's hidden mocha checks against the files in `workDir`, in a separate Node
  * process (node + tsx + mocha: TypeScript runs with no build step). Each check has a time limit,
@@ -136,8 +154,7 @@ export async function runChecks(opts: RunChecksOptions): Promise<CheckRun> {
   const loadLimitMs = Math.max(LOAD_LIMIT_MS, checkTimeoutMs);
   const hookTimeoutMs = loadLimitMs + 5000;
   const config: ChildConfig = { files, timeoutMs: checkTimeoutMs, hookTimeoutMs, dryRun: opts.dryRun ?? false };
-  const tsconfigJson = checkTsconfig() as { compilerOptions: { paths: Record<string, string[]> } };
-  const how: CheckSpawn = { script: checkChildScript(root), tsxLoader, tsconfig: JSON.stringify(tsconfigJson, null, 2), preload: [...new Set(Object.values(tsconfigJson.compilerOptions.paths).flat())] };
+  const how = checkSpawn(root, tsxLoader);
 
   const adopted = opts.warm ? takeWarmCheck(how, { config, workDir }) : undefined;
   const tmp = adopted?.tmp ?? mkdtempSync(join(tmpdir(), 'medigen-checks-'));

@@ -1,7 +1,7 @@
 export { MANIFEST_FILE, DEFAULT_CHECK_TIME_LIMIT_MS, MIN_WRONG_ANSWERS, INSTRUCTOR_ONLY_FOLDERS, type ModuleEdition, type WrongAnswer, type CurriculumModule, type Exercise, type Lesson, type LoadResult, type ModuleManifest, type ModuleProblem } from './types';
 export { readSchema, validateAgainstSchema, type JsonSchema, type SchemaError } from './schema';
 export { loadModule, linksLeaving, listFiles, parseHints, exerciseLinks, checkFilesLoad, mapLimit, type LoadModuleOptions } from './load';
-export { runChecks, checkFilesOf, gradingFilesOf, type RunChecksOptions, type CheckResult, type CheckRun } from './checks';
+export { runChecks, warmUpChecks, checkFilesOf, gradingFilesOf, type RunChecksOptions, type CheckResult, type CheckRun } from './checks';
 export { stackLocations, firstLocationIn, declarationNamedIn, type SourceLocation } from './locate';
 export { validateModule, type ValidateOptions, type ValidationReport, type ExerciseValidation } from './validate';
 export { releaseModule, commitRelease, RELEASE_RECORD, type ReleaseOptions, type ReleaseResult, type CommittedRelease } from './release';

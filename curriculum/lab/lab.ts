@@ -23,6 +23,7 @@ import {
   loadModule,
   prepareWorkspace,
   runChecks,
+  warmUpChecks,
   scoreExercise,
   updateModule,
   type CheckRun,
@@ -282,6 +283,14 @@ export class Lab {
       void this.sandbox.recordResult(k, checkpoint, { status: run.status, passed: run.passed, total: run.results.length }).catch(() => undefined);
     }
     return { ...run, workDir, ...(checkpoint ? { checkpoint } : {}) };
+  }
+
+  /**
+   * Starts the process the next check runs in now (see the engine's warmUpChecks), so the first
+   * "Run Check" of a session is as quick as the later ones. For when a student opens an exercise.
+   */
+  warmUpChecks(): void {
+    warmUpChecks();
   }
 
   /** The next hint of an exercise (hints come in order; the store remembers how many were shown). */

@@ -76,6 +76,47 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
+/** Starts a student process for `entry` (a spare when undefined: it waits for its file, see studentHost.ts). */
+function forkHost(entry: string | undefined, env: NodeJS.ProcessEnv = {}): ChildProcess {
+  const root = projectRootHere();
+  const tsx = pathToFileURL(join(createRequire(join(root, 'package.json')).resolve('tsx/package.json'), '..', 'dist', 'loader.mjs')).href;
+  return fork(join(dirname(fileURLToPath(import.meta.url)), 'studentHost.ts'), entry ? [entry] : [], {
+    cwd: entry ? dirname(entry) : process.cwd(),
+    execArgv: ['--import', tsx],
+    serialization: 'advanced',
+    // No fd 3 in the student's process: the IPC channel is fd 4, the result channel stays with the check.
+    stdio: ['ignore', 'inherit', 'inherit', 'ignore', 'ipc'],
+    env: { ...process.env, MEDIGEN_CHECK_CONFIG: '', MEDIGEN_CHECK_WARM: '', MEDIGEN_CHECK_PRELOAD: '', ...env },
+  });
+}
+
+/** The spare lives on globalThis: one per check process, whichever copy of this module made it. */
+const SPARE = Symbol.for('medigen.spareStudentHost');
+const slot = globalThis as { [SPARE]?: ChildProcess };
+
+/**
+ * A check process started ahead of time (engine/warm.ts) calls this while it waits: a student
+ * process starts too and loads tsx and the library (`preload`, without this file), so the first
+ * `loadStudent` of the next check only sends it the file name. It runs that file only; nothing
+ * of an earlier check is in it. It ends with the check process.
+ */
+export function prepareSpareStudentHost(preload: string[]): void {
+  if (slot[SPARE]) return;
+  const own = fileURLToPath(import.meta.url);
+  const child = forkHost(undefined, { MEDIGEN_STUDENT_PRELOAD: JSON.stringify(preload.filter((f) => resolve(f) !== own)) });
+  child.on('error', () => undefined);
+  child.once('exit', () => slot[SPARE] === child && delete slot[SPARE]);
+  slot[SPARE] = child;
+}
+(globalThis as Record<symbol, unknown>)[Symbol.for('medigen.prepareStudentHost')] = prepareSpareStudentHost;
+
+/** The spare, if it is alive, taken (at most once). */
+function takeSpare(): ChildProcess | undefined {
+  const s = slot[SPARE];
+  delete slot[SPARE];
+  return s && s.connected && s.exitCode === null && s.signalCode === null ? s : undefined;
+}
+
 /** One student process: started on first use and again after it ended (a loop stopped for time, a process.exit). */
 class StudentProcess {
   private child?: ChildProcess;
@@ -99,16 +140,9 @@ class StudentProcess {
       this.ready = undefined;
     }
     if (this.ready) return this.ready;
-    const root = projectRootHere();
-    const tsx = pathToFileURL(join(createRequire(join(root, 'package.json')).resolve('tsx/package.json'), '..', 'dist', 'loader.mjs')).href;
-    const child = fork(join(dirname(fileURLToPath(import.meta.url)), 'studentHost.ts'), [this.entryFile], {
-      cwd: dirname(this.entryFile),
-      execArgv: ['--import', tsx],
-      serialization: 'advanced',
-      // No fd 3 in the student's process: the IPC channel is fd 4, the result channel stays with the check.
-      stdio: ['ignore', 'inherit', 'inherit', 'ignore', 'ipc'],
-      env: { ...process.env, MEDIGEN_CHECK_CONFIG: '' },
-    });
+    const adopted = takeSpare();
+    const child = adopted ?? forkHost(this.entryFile);
+    if (adopted) adopted.send({ type: 'load', entry: this.entryFile, exerciseDir: process.env.MEDIGEN_EXERCISE_DIR ?? dirname(this.entryFile) } satisfies HostRequest);
     this.child = child;
     this.isReady = false;
     this.stoppedFor = undefined;

@@ -8,7 +8,8 @@
  * When the check process ends (or is killed), this process ends too, even inside an infinite loop.
  */
 import { pathToFileURL } from 'node:url';
-import { dirname } from 'node:path';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 // orphanGuard directly, not engine/index: this file runs from TypeScript sources in the student's
 // process (and ships as such in the .vsix), so it loads only what it needs.
 import { exitWithParent } from '../engine/orphanGuard';
@@ -38,8 +39,31 @@ function reply(m: HostReply): void {
   }
 }
 
+/**
+ * A spare (started by a check process ahead of time, without a file): loads the library while it
+ * waits, then takes its one file from the first message.
+ */
+async function waitForEntry(): Promise<string> {
+  // As the student's file will load them (tsx runs a .ts file of this package as CommonJS).
+  const load = createRequire(join(process.cwd(), 'preload.cjs'));
+  for (const f of JSON.parse(process.env.MEDIGEN_STUDENT_PRELOAD || '[]') as string[]) {
+    try {
+      load(f);
+    } catch {
+      /* the student's file imports it again and reports the error */
+    }
+  }
+  delete process.env.MEDIGEN_STUDENT_PRELOAD;
+  const m = await new Promise<HostRequest>((res) => process.once('message', res));
+  if (m.type !== 'load') exit(1);
+  const { entry, exerciseDir } = m as Extract<HostRequest, { type: 'load' }>;
+  process.chdir(dirname(entry));
+  process.env.MEDIGEN_EXERCISE_DIR = exerciseDir;
+  return entry;
+}
+
 async function main(): Promise<void> {
-  const entry = process.argv[2]!;
+  const entry = process.argv[2] ?? (await waitForEntry());
   guardImports(dirname(entry));
   let mod: Record<string, unknown>;
   try {
@@ -50,6 +74,7 @@ async function main(): Promise<void> {
   }
   const names = Object.keys(mod).filter((k) => k !== 'default');
   process.on('message', (raw: HostRequest) => {
+    if (raw.type === 'load') return;
     void (async () => {
       const value = mod[raw.name];
       if (raw.type === 'get') {

@@ -7,8 +7,14 @@ export interface WireError {
   stack: string;
 }
 
-/** Check process → student process. */
-export type HostRequest = { type: 'call'; id: number; name: string; args: unknown[] } | { type: 'get'; id: number; name: string };
+/**
+ * Check process → student process. `load` goes to a spare process (started without a file, see
+ * prepareSpareStudentHost): the student's entry file, and the exercise folder it runs in.
+ */
+export type HostRequest =
+  | { type: 'call'; id: number; name: string; args: unknown[] }
+  | { type: 'get'; id: number; name: string }
+  | { type: 'load'; entry: string; exerciseDir: string };
 
 /** Student process → check process. */
 export type HostReply =

@@ -156,6 +156,8 @@ export function registerCommandsModule(context: vscode.ExtensionContext, deps: C
 
   register(LAB_COMMANDS.openExercise, async (lab, arg?: unknown) => {
     const k = await resolveExercise(lab, arg, 'Which exercise do you want to open?');
+    // A check is likely soon: its process starts now (only where the folder is trusted to run code).
+    if (k && vscode.workspace.isTrusted) lab.warmUpChecks();
     return k && openExerciseFile(lab, k);
   });
 

@@ -224,6 +224,9 @@ export class LessonPanel {
         return;
       case 'hydrated':
         if (this.lastTiming) this.lastTiming.hydratedMs = m.pageMs;
+        // The page is done: the process the next check runs in starts a moment later, off the
+        // paint's path (only where the folder is trusted to run code).
+        if (vscode.workspace.isTrusted) setTimeout(() => void this.deps.lab.get().then((lab) => lab.warmUpChecks()).catch(() => undefined), 1000);
         return;
       case 'openExercise':
         await vscode.commands.executeCommand('medigenLab.openExercise', ex);

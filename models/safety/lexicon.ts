@@ -58,12 +58,14 @@ function indexForms(terms: readonly Term[], useForm: (term: Term, form: string) 
 // In a note, a diagnosis is recognised by its name and its clinical other names (not by lay words
 // such as "sleep" or "weight", which only count as support when found in the dialogue).
 const LAY = new Set(['sleep', 'weight', 'breast', 'lung', 'colon', 'prostate', 'lymph', 'valve', 'murmur', 'blood pressure', 'cholesterol', 'sugar', 'sugars', 'kidneys', 'kidney function', 'numbness', 'tingling', 'headache', 'headaches', 'pancreas', 'gallbladder', 'clot', 'drinking', 'inhaler', 'wheezing', 'palpitations', 'cold', 'flu', 'sinus', 'allergies', 'a1c', 'lipids', 'thyroid', 'panic', 'uric acid', 'bone density', 'memory loss', 'arthritic', 'dm', 'ms', 'mi', 'pe', 'ra', 'uc', 'add', 'sle', 'lung infection', 'indigestion', 'heartburn', 'weak heart', 'eye pressure', 'macular', 'oncology', 'tumor', 'seizure', 'seizures', 'depressed', 'anxious', 'obese', 'overweight', 'constipated', 'calcium', 'magnesium', 'potassium', 'iron', 'nitro', 'asa', 'bayer', 'sinus infection', 'chest cold', 'head cold', 'uri', 'steroid injection', 'steroid injections', 'steroid shot', 'steroid shots']);
-const NOTE_FORMS = indexForms([...MEDICATIONS, ...DIAGNOSES], (_t, f) => !LAY.has(f));
-const ALL_FORMS = indexForms([...MEDICATIONS, ...DIAGNOSES], () => true);
+// Built on first use, not when the module loads (stemming every form costs ~50 ms, which would
+// otherwise delay VS Code activating MediGen Lab).
+let noteForms: Map<string, Form[]> | undefined;
+let allForms: Map<string, Form[]> | undefined;
 
 /** The medications and diagnoses named in a list of words (longest match at each word, no overlaps). */
 export function findTerms(w: readonly Word[], forNote = true): TermHit[] {
-  const index = forNote ? NOTE_FORMS : ALL_FORMS;
+  const index = forNote ? (noteForms ??= indexForms([...MEDICATIONS, ...DIAGNOSES], (_t, f) => !LAY.has(f))) : (allForms ??= indexForms([...MEDICATIONS, ...DIAGNOSES], () => true));
   const stems = w.map((x) => stem(x.norm));
   const hits: TermHit[] = [];
   for (let i = 0; i < w.length; i++) {

@@ -10,7 +10,8 @@
  * - a second lesson in a new panel (extension active), beside a second empty webview in a new
  *   panel; target ≤ 600 ms;
  * - an exercise check round trip ("Run Check": save, checkpoint, checks in a separate process,
- *   results), beside starting a bare Node process from the extension host; target ≤ 1 s (median of 3).
+ *   results), beside starting a bare Node process from the extension host; target ≤ 1 s (median of
+ *   3, each after 1.5 s untimed, as a student reads the lesson or the last result before checking).
  * One run = one cold start; the machine is often busy, so run it several times and take medians.
  * Needs `node esbuild.mjs` first (npm run bench builds) and the runtime from scripts/vscode/setup.sh.
  */

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runChecks } from '../../../../curriculum/engine';
+import { runChecks, warmUpChecks } from '../../../../curriculum/engine';
 import { disposeWarmCheck, warmCheckPid } from '../../../../curriculum/engine/warm';
 
 const exercise = join(__dirname, '..', '..', '..', '..', 'curriculum', 'modules', 'meet-the-data', 'exercises', 'count-turns');
@@ -36,5 +36,46 @@ describe('a check process started ahead of time (warm: true)', function () {
     assert.equal(cold.status, 'passed');
     disposeWarmCheck();
     assert.equal(warmCheckPid(), undefined);
+  });
+
+  it('warmUpChecks starts the first check\'s process ahead, with a student process that loads the file only when the check asks', async () => {
+    // An exercise whose check asks the student's process when it started and where it runs.
+    const ex = mkdtempSync(join(tmpdir(), 'medigen-spare-ex-'));
+    const ws = realpathSync(mkdtempSync(join(tmpdir(), 'medigen-spare-ws-')));
+    try {
+      mkdirSync(join(ex, 'checks'));
+      writeFileSync(join(ws, 'who.ts'), "export const seen = { started: Date.now() - process.uptime() * 1000, cwd: process.cwd(), dir: process.env.MEDIGEN_EXERCISE_DIR, version: 2 };\n");
+      writeFileSync(join(ex, 'checks', 'spare.test.ts'), [
+        "import assert from 'node:assert/strict';",
+        "import { loadStudent } from 'medigen-lab/checks';",
+        "it('the student process', async () => {",
+        '  const asked = Date.now();',
+        "  const student = await loadStudent<{ seen: { started: number; cwd: string; dir: string; version: number } }>('who.ts');",
+        "  const seen = await student.get('seen');",
+        '  await student.close();',
+        "  assert.equal(seen.version, 2, 'the file as it is now');",
+        "  assert.equal(seen.cwd, process.env.MEDIGEN_EXERCISE_DIR, 'runs in the exercise folder');",
+        "  assert.equal(seen.dir, process.env.MEDIGEN_EXERCISE_DIR);",
+        "  assert.ok(seen.started < asked - 500, `started ${asked - seen.started} ms before the check asked for it`);",
+        '});',
+      ].join('\n'));
+      disposeWarmCheck();
+      warmUpChecks();
+      const pid = warmCheckPid();
+      assert.ok(pid, 'a check process waits');
+      warmUpChecks();
+      assert.equal(warmCheckPid(), pid, 'a second warm-up keeps the waiting process');
+      await new Promise((r) => setTimeout(r, 2500)); // the student reads the lesson meanwhile
+      const warm = await runChecks({ exerciseDir: ex, workDir: ws, warm: true });
+      assert.equal(warm.status, 'passed', JSON.stringify(warm.results));
+      // A cold check starts its student process when the check asks: the same check fails.
+      const cold = await runChecks({ exerciseDir: ex, workDir: ws });
+      assert.equal(cold.status, 'failed');
+      assert.match(cold.results[0]!.message ?? '', /started -?[\d.]+ ms before the check asked/);
+    } finally {
+      disposeWarmCheck();
+      rmSync(ex, { recursive: true, force: true });
+      rmSync(ws, { recursive: true, force: true });
+    }
   });
 });
