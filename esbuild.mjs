@@ -39,7 +39,8 @@ if (existsSync('extension/extension.ts')) {
     external: runtimeExternals,
     // Library code finds shipped files through import.meta.url; give the CommonJS bundle one.
     define: { 'import.meta.url': '__medigen_import_meta_url' },
-    banner: { js: "const __medigen_import_meta_url = require('url').pathToFileURL(__filename).href;" },
+    // The bundle's first line notes when VS Code started running it (activation timing, see extension.ts).
+    banner: { js: "globalThis.__medigenBundleStart = performance.now(); const __medigen_import_meta_url = require('url').pathToFileURL(__filename).href;" },
   });
 }
 
@@ -77,7 +78,8 @@ if (integrationTests.length > 0) {
     logLevel: 'warning',
     logOverride: { 'require-resolve-not-external': 'silent' }, // mocha's parallel mode, unused here
     define: { 'import.meta.url': '__medigen_import_meta_url' },
-    banner: { js: "const __medigen_import_meta_url = require('url').pathToFileURL(__filename).href;" },
+    // The bundle's first line notes when VS Code started running it (activation timing, see extension.ts).
+    banner: { js: "globalThis.__medigenBundleStart = performance.now(); const __medigen_import_meta_url = require('url').pathToFileURL(__filename).href;" },
   });
 }
 

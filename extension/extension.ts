@@ -45,6 +45,8 @@ export interface MedigenLabApi {
   readonly training: TrainingApi;
   /** Clinician review: the open review panel. */
   readonly review: ReviewApi;
+  /** Where activation's time went (loading the bundle, activate()), for the benchmark. */
+  readonly activation: ActivationTiming;
   /** Timings of the lesson panel's last render (HTML set, page painted, buttons upgraded), for the benchmark. */
   readonly lessonTiming: () => LessonRenderTiming | undefined;
   /** What the lesson panel shows now (page HTML and state), or undefined when no lesson is open. */
@@ -55,8 +57,22 @@ export interface MedigenLabApi {
   readonly firstStartShown: () => boolean;
 }
 
+/** When this module's code ran: after every module it imports (the bundle's banner notes when it started). */
+const MODULES_LOADED_AT = performance.now();
+
+/** Where activation's time went, in ms of the extension host's clock (performance.now()). */
+export interface ActivationTiming {
+  /** The bundle started running (undefined when not run from the bundle). */
+  bundleStart?: number;
+  /** Every module's top-level code had run. */
+  modulesLoaded: number;
+  activateStart: number;
+  activateEnd: number;
+}
+
 /** Called by VS Code the first time a MediGen Lab command runs. */
 export function activate(context: vscode.ExtensionContext): MedigenLabApi {
+  const activateStart = performance.now();
   const version = String(context.extension.packageJSON.version ?? 'unknown');
   const output = vscode.window.createOutputChannel(OUTPUT_CHANNEL_NAME);
   context.subscriptions.push(
@@ -71,7 +87,9 @@ export function activate(context: vscode.ExtensionContext): MedigenLabApi {
   output.appendLine(`MediGen Lab ${version} started in VS Code ${vscode.version}.`);
   // Not awaited: activation stays quick; the walkthrough and lesson open right after it.
   const firstStart = openOnFirstStart(context, output);
-  return { version, output, lessons, training, review, lessonTiming: () => LessonPanel.active?.lastTiming, lessonPage: () => LessonPanel.active?.snapshot(), firstStart, firstStartShown: () => context.globalState.get(FIRST_START_SHOWN) === true };
+  const bundleStart = (globalThis as { __medigenBundleStart?: number }).__medigenBundleStart;
+  const activation: ActivationTiming = { ...(bundleStart !== undefined ? { bundleStart } : {}), modulesLoaded: MODULES_LOADED_AT, activateStart, activateEnd: performance.now() };
+  return { version, output, lessons, training, review, activation, lessonTiming: () => LessonPanel.active?.lastTiming, lessonPage: () => LessonPanel.active?.snapshot(), firstStart, firstStartShown: () => context.globalState.get(FIRST_START_SHOWN) === true };
 }
 
 /** Called by VS Code on shutdown; everything to dispose is in `context.subscriptions`. */

@@ -65,7 +65,7 @@ export async function benchExtension(): Promise<BenchResult> {
       `${name}:`,
       `  activation → painted lesson ${ms(f.activationToLessonMs)} ms${f.activationIncluded ? '' : ' (ACTIVATION NOT INCLUDED)'}; VS Code's floor (an empty webview, createWebviewPanel to painted) ` +
         (floor ? `${ms(floor.emptyWebviewMs)} ms; our share ${ms(share!)} ms (target ≤ ${LESSON_SHARE_TARGET_MS} ms)` : `not measured (the empty-webview run failed, exit code ${floorCode})`),
-      `    phases: activate ${ms(p.activate)}, open lab ${ms(p.openLab)}, extension until the HTML is set ${ms(p.extension)}, ` +
+      `    phases: activate ${ms(p.activate)}${f.activationSplitMs ? ` (VS Code until the bundle runs ${ms(f.activationSplitMs.beforeBundle)}, the bundle's modules ${ms(f.activationSplitMs.modules)}, activate() ${ms(f.activationSplitMs.activateFn)})` : ''}, open lab ${ms(p.openLab)}, extension until the HTML is set ${ms(p.extension)}, ` +
         `VS Code creating the webview ${ms(p.vscodeWebview)}${floor ? ` (floor ${ms(floor.vscodeWebviewMs)})` : ''}, page until painted ${ms(p.page)}${floor ? ` (floor ${ms(floor.pageMs)})` : ''} (script at ${ms(f.pageMs.script)}, load at ${ms(f.pageMs.load)}), ` +
         `message back ${ms(p.toExtension)}; buttons upgraded ${ms(f.hydratedMs)} ms after the page's start`,
       `  a second lesson in a new panel ${ms(f.warmLessonMs)} ms (target ≤ ${SECOND_LESSON_TARGET_MS} ms); floor: a second empty webview in a new panel ${floor?.secondEmptyWebviewMs !== undefined ? `${ms(floor.secondEmptyWebviewMs)} ms` : 'not measured'}`,

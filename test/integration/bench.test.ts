@@ -40,6 +40,8 @@ export interface ExtensionBenchFigures {
    * - toExtension: the `ready` message back to the extension and the command returning.
    */
   phasesMs: { activate: number; openLab: number; extension: number; vscodeWebview: number; page: number; toExtension: number };
+  /** The activate phase split: from the `activate` request to the bundle's first line (VS Code), running the bundle's modules, activate() itself. */
+  activationSplitMs?: { beforeBundle: number; modules: number; activateFn: number };
   /** Inside the page, ms after its document start: its script ran, `load` (VS Code shows it), painted. */
   pageMs: { script: number; load: number; painted: number };
   /** ms after the page's document start when the toolkit had upgraded the buttons (after the first paint). */
@@ -147,10 +149,13 @@ describe('extension benchmark: activation → painted lesson, and a check round 
       spawnSync(process.execPath, ['-e', '0'], { env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' }, stdio: 'ignore' });
       bare.push(performance.now() - t);
     }
+    const a = api.activation;
+    const activationSplitMs = a.bundleStart !== undefined ? { beforeBundle: a.bundleStart - t0, modules: a.modulesLoaded - a.bundleStart, activateFn: a.activateEnd - a.activateStart } : undefined;
     const figures: ExtensionBenchFigures = {
       activationIncluded,
       activationToLessonMs,
       phasesMs,
+      ...(activationSplitMs ? { activationSplitMs } : {}),
       pageMs: { script: page.scriptMs, load: page.loadMs, painted: page.paintedMs },
       hydratedMs,
       warmLessonMs,
