@@ -53,14 +53,17 @@ describe('VS Code test driver: trusted and untrusted windows', () => {
     assert.equal(settings['telemetry.telemetryLevel'], 'off', 'the quiet, offline settings stay');
   });
 
-  it('runTests.ts refuses --all with --untrusted, and documents both', () => {
+  it('runTests.ts refuses two suite choices at once, and documents each', () => {
     const tsx = join(projectRoot(), 'node_modules', '.bin', 'tsx');
-    const both = spawnSync(tsx, ['scripts/vscode/runTests.ts', '--all', '--untrusted'], { cwd: projectRoot(), encoding: 'utf8' });
-    assert.equal(both.status, 2, both.stderr);
-    assert.match(both.stderr, /--all already includes the untrusted suite/);
+    for (const pair of [['--all', '--untrusted'], ['--untrusted', '--first-start'], ['--all', '--first-start']]) {
+      const both = spawnSync(tsx, ['scripts/vscode/runTests.ts', ...pair], { cwd: projectRoot(), encoding: 'utf8' });
+      assert.equal(both.status, 2, both.stderr);
+      assert.match(both.stderr, /Give one of --all, --untrusted and --first-start \(--all runs every suite\)/);
+    }
     const help = spawnSync(tsx, ['scripts/vscode/runTests.ts', '--help'], { cwd: projectRoot(), encoding: 'utf8' });
     assert.equal(help.status, 0);
     assert.match(help.stdout, /--untrusted\s+run only the untrusted suite/);
-    assert.match(help.stdout, /--all\s+run the trusted suite, then the untrusted one/);
+    assert.match(help.stdout, /--first-start\s+run only the first-start suite/);
+    assert.match(help.stdout, /--all\s+run the trusted suite, the untrusted one, then the first start/);
   });
 });
