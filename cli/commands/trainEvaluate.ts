@@ -58,7 +58,7 @@ const evaluate = defineCommand({
   usage: '<run-dir | adapter-dir> --model FILE.gguf [--split valid] [--limit N] [--max-tokens N] [--threads N] [--corpus DIR] [--json]',
   options: { model: { type: 'string' }, split: { type: 'string' }, limit: { type: 'string' }, 'max-tokens': { type: 'string' }, threads: { type: 'string' }, ...CORPUS_OPTION, json: { type: 'boolean' } },
   help: {
-    model: `The base model the adapter was trained on: a GGUF file, or its Hugging Face folder (converted to GGUF on the way, cached). ${MODEL_HELP} Required.`,
+    model: `The base model the adapter was trained on. ${MODEL_HELP} Required.`,
     split: "The encounters to generate notes for: a split name or an ACI-BENCH CSV. Defaults to the run's validation split, else valid.",
     limit: 'Only the first N encounters (a quick look; the figures are then not the whole split).',
     'max-tokens': 'Most tokens per note. Defaults to 1024.',
