@@ -41,7 +41,7 @@ function reportPrepared(out: NodeJS.WritableStream, cfg: TrainConfig, run: Prepa
   out.write(`${describeCorpus(run.corpus)}\n`);
   out.write(`Run folder: ${run.paths.dir} (${run.counts.train} training and ${run.counts.valid} validation examples, in the same prompt form \`medigen generate\` uses)\n`);
   const over = run.reports.train?.overBudget.length ?? 0;
-  if (over) out.write(`${over} of ${run.counts.train} training examples are longer than ${cfg.data.maxSeqLength} tokens and will be truncated.\n`);
+  if (over) out.write(`${over} of ${run.counts.train} training examples are longer than ${cfg.data.maxSeqLength} tokens and will be cut to fit: the end of the dialogue goes, the note is kept. Fine for short-sequence runs such as the CPU course setting; otherwise raise data.maxSeqLength if memory allows.\n`);
 }
 
 function withCorpus(cfg: TrainConfig, corpus: string | undefined): TrainConfig {
@@ -293,7 +293,7 @@ async function follow(out: NodeJS.WritableStream, err: NodeJS.WriteStream, o: Pa
   const p = launchTrainer({
     ...o,
     onMessage: (m, s) => {
-      if (m.type === 'started') out.write(`Training on ${m.device}: ${m.totalSteps} steps, ${(m.trainableParams / 1e6).toFixed(1)} M trainable parameters, ${m.quantization}.\n`);
+      if (m.type === 'started') out.write(`Training on ${m.device}: ${m.totalSteps} steps, ${(m.trainableParams / 1e6).toFixed(1)} M trainable parameters, quantization: ${m.quantization}.\n`);
       else if (m.type === 'step') err.write(`step ${m.step}/${s.totalSteps}  loss ${m.loss.toFixed(4)}  lr ${m.lr.toExponential(2)}  ${m.tokensPerSecond.toFixed(0)} tok/s  ${formatGiB(m.gpuMemoryPeak)} peak${s.eta !== undefined ? `  ~${Math.ceil(s.eta / 60)} min left` : ''}\n`);
       else if (m.type === 'eval') out.write(`validation loss at step ${m.step}: ${m.evalLoss.toFixed(4)}\n`);
       else if (m.type === 'rouge') out.write(`live ROUGE-1/2/L at step ${m.step}: ${[m.rouge1, m.rouge2, m.rougeL].map((v) => (v * 100).toFixed(2)).join(' / ')} (${m.notes} validation notes${m.cut ? `, ${m.cut} cut at the token limit` : ''}${m.empty ? `, ${m.empty} empty` : ''})\n`);
