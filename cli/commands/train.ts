@@ -41,7 +41,7 @@ function reportPrepared(out: NodeJS.WritableStream, cfg: TrainConfig, run: Prepa
   out.write(`${describeCorpus(run.corpus)}\n`);
   out.write(`Run folder: ${run.paths.dir} (${run.counts.train} training and ${run.counts.valid} validation examples, in the same prompt form \`medigen generate\` uses)\n`);
   const over = run.reports.train?.overBudget.length ?? 0;
-  if (over) out.write(`${over} of ${run.counts.train} training examples are longer than ${cfg.data.maxSeqLength} tokens and will be cut to fit: the end of the dialogue goes, the note is kept. Fine for short-sequence runs such as the CPU course setting; otherwise raise data.maxSeqLength if memory allows.\n`);
+  if (over) out.write(`${over} of ${run.counts.train} training examples are longer than ${cfg.data.maxSeqLength} tokens and will be cut to fit: the dialogue's end goes first, and a note longer than half of that keeps only its start. Expected with the CPU course setting; otherwise raise data.maxSeqLength if memory allows.\n`);
 }
 
 function withCorpus(cfg: TrainConfig, corpus: string | undefined): TrainConfig {
