@@ -309,7 +309,7 @@ async function follow(out: NodeJS.WritableStream, err: NodeJS.WriteStream, o: Pa
     if (!final.adapterDir || !existsSync(join(final.adapterDir, 'adapter_config.json'))) {
       throw new MedigenError(`The trainer said it finished, but no adapter was written${final.adapterDir ? ` (${final.adapterDir} has no adapter_config.json)` : ''}.`, `See the log: ${o.logFile}`);
     }
-    out.write(`Finished. Adapter: ${final.adapterDir}\n`);
+    out.write(`Finished. Adapter: ${final.adapterDir}\nNext: judge it against its base model: medigen train evaluate ${join(final.adapterDir, '..')} --model ${join(final.adapterDir, '..')}\n`);
     return EXIT.ok;
   }
   if (final.status === 'stopped') {
