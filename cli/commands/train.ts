@@ -95,7 +95,7 @@ const course = defineCommand({
     ctx.out.write('Making the CPU course model (once; about half a minute)…\n');
     const cfg = await prepareCourseSetting({ python: pickPython(ctx.values.python), base: { ...base, data: { ...base.data, ...(corpus ? { corpus } : {}) } } });
     writeFileSync(out, JSON.stringify(cfg, null, 2) + '\n');
-    ctx.out.write(`Wrote ${out}: ${cfg.baseModel} on the CPU, LoRA r=${cfg.lora.r} in float32, ${cfg.training.epochs} epochs of batch ${cfg.training.batchSize}, sequences of ${cfg.data.maxSeqLength} tokens.\nThen run: medigen train --config ${out}\n`);
+    ctx.out.write(`Wrote ${out}: ${cfg.baseModel} on the CPU, LoRA r=${cfg.lora.r} in float32, ${cfg.training.epochs} epochs of batch ${cfg.training.batchSize}, sequences of ${cfg.data.maxSeqLength} tokens.\nThen run: medigen train --config ${out}${ctx.values.python ? ` --python ${ctx.values.python}` : ''}\n`);
     return EXIT.ok;
   },
 });
@@ -294,7 +294,7 @@ async function follow(out: NodeJS.WritableStream, err: NodeJS.WriteStream, o: Pa
     ...o,
     onMessage: (m, s) => {
       if (m.type === 'started') out.write(`Training on ${m.device}: ${m.totalSteps} steps, ${(m.trainableParams / 1e6).toFixed(1)} M trainable parameters, quantization: ${m.quantization}.\n`);
-      else if (m.type === 'step') err.write(`step ${m.step}/${s.totalSteps}  loss ${m.loss.toFixed(4)}  lr ${m.lr.toExponential(2)}  ${m.tokensPerSecond.toFixed(0)} tok/s  ${formatGiB(m.gpuMemoryPeak)} peak${s.eta !== undefined ? `  ~${Math.ceil(s.eta / 60)} min left` : ''}\n`);
+      else if (m.type === 'step') err.write(`step ${m.step}/${s.totalSteps}  loss ${m.loss.toFixed(4)}  lr ${m.lr.toExponential(2)}  ${m.tokensPerSecond.toFixed(0)} tok/s${m.gpuMemoryPeak > 0 ? `  GPU ${formatGiB(m.gpuMemoryPeak)} peak` : ''}${s.eta !== undefined ? `  ~${Math.ceil(s.eta / 60)} min left` : ''}\n`);
       else if (m.type === 'eval') out.write(`validation loss at step ${m.step}: ${m.evalLoss.toFixed(4)}\n`);
       else if (m.type === 'rouge') out.write(`live ROUGE-1/2/L at step ${m.step}: ${[m.rouge1, m.rouge2, m.rougeL].map((v) => (v * 100).toFixed(2)).join(' / ')} (${m.notes} validation notes${m.cut ? `, ${m.cut} cut at the token limit` : ''}${m.empty ? `, ${m.empty} empty` : ''})\n`);
       else if (m.type === 'checkpoint') out.write(`checkpoint saved: ${m.path}\n`);
