@@ -41,6 +41,13 @@ describe('models/safety: identifier guard on hand-made cases', () => {
     assert.deepEqual(scanIdentifiers(text), []);
   });
 
+  it('does not take a speaker tag for a title: the word after "[doctor]" is not a name', () => {
+    const text = '[doctor] wow , that is a lot .\n[patient] yeah .\n[doctor] hmmm , okay .\n[doctor] refer you to cardiology .';
+    assert.deepEqual(scanIdentifiers(text), []);
+    // The same word as a title in speech still marks a name.
+    assert.deepEqual(kinds('[patient] doctor smith said to come .'), [['name', 'smith']]);
+  });
+
   it('scrubs with typed placeholders and keeps the rest of the text', () => {
     const r = scrubIdentifiers('[patient] my name is priya okafor and my number is five five five , two three four , five six seven eight .');
     assert.equal(r.text, '[patient] my name is [NAME] and my number is [PHONE] .');
