@@ -115,7 +115,8 @@ function checkChildScript(root: string): string {
 }
 
 /** How a check process is started: the same for a cold one, a warm one and `warmUpChecks`. */
-function checkSpawn(root: string, tsxLoader: string): CheckSpawn {
+function checkSpawn(root: string): CheckSpawn {
+  const tsxLoader = pathToFileURL(join(createRequire(join(root, 'package.json')).resolve('tsx/package.json'), '..', 'dist', 'loader.mjs')).href;
   const tsconfigJson = checkTsconfig() as { compilerOptions: { paths: Record<string, string[]> } };
   return { script: checkChildScript(root), tsxLoader, tsconfig: JSON.stringify(tsconfigJson, null, 2), preload: [...new Set(Object.values(tsconfigJson.compilerOptions.paths).flat())] };
 }
@@ -127,9 +128,7 @@ function checkSpawn(root: string, tsxLoader: string): CheckSpawn {
  * one is waiting already.
  */
 export function warmUpChecks(): void {
-  const root = projectRoot();
-  const tsxLoader = pathToFileURL(join(createRequire(join(root, 'package.json')).resolve('tsx/package.json'), '..', 'dist', 'loader.mjs')).href;
-  prepareWarmCheck(checkSpawn(root, tsxLoader));
+  prepareWarmCheck(checkSpawn(projectRoot()));
 }
 
 /**
@@ -148,13 +147,10 @@ export async function runChecks(opts: RunChecksOptions): Promise<CheckRun> {
   const checkTimeoutMs = opts.checkTimeoutMs ?? DEFAULT_CHECK_TIME_LIMIT_MS;
   const timeoutMs = opts.timeoutMs ?? 60_000;
   const started = Date.now();
-  const root = projectRoot();
-  const req = createRequire(join(root, 'package.json'));
-  const tsxLoader = pathToFileURL(join(req.resolve('tsx/package.json'), '..', 'dist', 'loader.mjs')).href;
   const loadLimitMs = Math.max(LOAD_LIMIT_MS, checkTimeoutMs);
   const hookTimeoutMs = loadLimitMs + 5000;
   const config: ChildConfig = { files, timeoutMs: checkTimeoutMs, hookTimeoutMs, dryRun: opts.dryRun ?? false };
-  const how = checkSpawn(root, tsxLoader);
+  const how = checkSpawn(projectRoot());
 
   const adopted = opts.warm ? takeWarmCheck(how, { config, workDir }) : undefined;
   const tmp = adopted?.tmp ?? mkdtempSync(join(tmpdir(), 'medigen-checks-'));
@@ -162,7 +158,7 @@ export async function runChecks(opts: RunChecksOptions): Promise<CheckRun> {
   if (!adopted) writeFileSync(tsconfig, how.tsconfig);
   const child =
     adopted?.child ??
-    spawn(process.execPath, ['--import', tsxLoader, how.script], {
+    spawn(process.execPath, ['--import', how.tsxLoader, how.script], {
       cwd: workDir,
       detached: true, // its own process group (Linux, macOS), so the student's process goes with it
       windowsHide: true, // no console window of its own on Windows
