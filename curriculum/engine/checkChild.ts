@@ -105,6 +105,8 @@ async function warmStart(): Promise<void> {
   if (!line) process.exit(0); // the parent let it go unused
   const w = JSON.parse(line) as WarmStart;
   config = w.config;
+  // medigen-lab/checks reads the check's time limit from here (a student call gets it, less 300 ms).
+  process.env.MEDIGEN_CHECK_CONFIG = JSON.stringify(w.config);
   process.chdir(w.workDir);
   process.env.MEDIGEN_EXERCISE_DIR = w.workDir;
   delete process.env.MEDIGEN_CHECK_WARM;

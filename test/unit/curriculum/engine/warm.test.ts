@@ -79,4 +79,31 @@ describe('a check process started ahead of time (warm: true)', function () {
       rmSync(ws, { recursive: true, force: true });
     }
   });
+
+  it('gives the student\'s calls the exercise\'s time limit, not the 5 s default (a started-ahead process learns it late)', async () => {
+    // A student function that takes 6 s, in an exercise that allows 20 s per check.
+    const ex = mkdtempSync(join(tmpdir(), 'medigen-slow-ex-'));
+    const ws = mkdtempSync(join(tmpdir(), 'medigen-slow-ws-'));
+    try {
+      mkdirSync(join(ex, 'checks'));
+      writeFileSync(join(ws, 'slow.ts'), 'export function slow(): number {\n  const end = Date.now() + 6000;\n  while (Date.now() < end);\n  return 42;\n}\n');
+      writeFileSync(join(ex, 'checks', 'slow.test.ts'), [
+        "import assert from 'node:assert/strict';",
+        "import { loadStudent } from 'medigen-lab/checks';",
+        "it('a 6 s call', async () => {",
+        "  const student = await loadStudent<{ slow(): number }>('slow.ts');",
+        "  assert.equal(await student.slow(), 42);",
+        '  await student.close();',
+        '});',
+      ].join('\n'));
+      disposeWarmCheck();
+      warmUpChecks();
+      const warm = await runChecks({ exerciseDir: ex, workDir: ws, warm: true, checkTimeoutMs: 20_000 });
+      assert.equal(warm.status, 'passed', JSON.stringify(warm.results));
+    } finally {
+      disposeWarmCheck();
+      rmSync(ex, { recursive: true, force: true });
+      rmSync(ws, { recursive: true, force: true });
+    }
+  });
 });
