@@ -29,7 +29,8 @@ export async function commandsFor(word: string): Promise<Command[]> {
   return load ? load() : [];
 }
 
-/** Every command, in help order (loads every group: for --help only). */
+/** Every command once, in help order (loads every group: for --help only). Two words may share a group (init and run). */
 export async function allCommands(): Promise<Command[]> {
-  return (await Promise.all(Object.values(COMMAND_GROUPS).map((load) => load()))).flat();
+  const groups = await Promise.all(Object.values(COMMAND_GROUPS).map((load) => load()));
+  return [...new Set(groups.flat())];
 }

@@ -6,6 +6,10 @@ describe('medigen CLI', () => {
     const r = await runCli(['--help']);
     assert.equal(r.code, 0);
     assert.match(r.stdout, /Usage: medigen <command>/);
+    // Each command once (init and run come from one group, loaded for both words).
+    const names = r.stdout.split('\n').flatMap((l) => /^ {2}(\S+(?: [a-z-]+)?) {2,}/.exec(l)?.[1] ?? []);
+    assert.ok(names.includes('init') && names.includes('run') && names.includes('data validate'), names.join(', '));
+    assert.deepEqual(names.filter((n, i) => names.indexOf(n) !== i), [], 'no command listed twice');
   });
 
   it('exits 2 with a hint on an unknown command', async () => {
