@@ -157,7 +157,22 @@ export function traceSentence(index: DialogueIndex, text: string, options: Faith
   if (neg) issues.push({ kind: 'negation', text: neg });
 
   for (const t of evidenceTurns(index, contentStems(w, 0, w.length), options.maxEvidence ?? 3)) support.add(t);
-  return { supported: issues.length === 0, evidence: [...support].sort((a, b) => a - b).slice(0, Math.max(options.maxEvidence ?? 3, 1) + 2), issues };
+  return { supported: issues.length === 0, evidence: [...support].sort((a, b) => a - b).slice(0, Math.max(options.maxEvidence ?? 3, 1) + 2), issues: oncePerDetail(issues) };
+}
+
+/**
+ * One issue per detail: the rules above can find one twice ("5/5" gives "5" twice; two frequency
+ * patterns both match "a week") or a part of another ("twice" inside "twice daily"). Drops exact
+ * repeats, and a number whose text lies inside a longer number issue of the same sentence.
+ */
+function oncePerDetail(issues: FaithfulnessIssue[]): FaithfulnessIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => {
+    const key = `${i.kind}\u0000${i.text.toLowerCase()}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return !(i.kind === 'number' && issues.some((o) => o.kind === 'number' && o.text.length > i.text.length && new RegExp(`\\b${i.text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`, 'i').test(o.text)));
+  });
 }
 
 /**

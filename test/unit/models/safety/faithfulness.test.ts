@@ -41,6 +41,14 @@ describe('models/safety: faithfulness tracing on hand-made cases', () => {
     assert.deepEqual(s!.issues, [{ kind: 'number', text: '40 mg' }]);
   });
 
+  it('lists each unsupported detail once: no repeats ("5/5"), no number inside a longer one ("twice" in "twice daily")', () => {
+    const d = '[doctor] how are you ?\n[patient] fine , my knee hurts .';
+    const issues = (note: string) => traceFaithfulness(d, note).flatMap((x) => x.issues.map((i) => `${i.kind}:${i.text}`));
+    assert.deepEqual(issues('Strength 5/5 in the upper extremities.'), ['number:5']);
+    assert.deepEqual(issues('Naproxen 20 mg twice daily.'), ['number:20 mg', 'number:twice daily', 'medication:Naproxen']);
+    assert.deepEqual(issues('She exercises about 3 times a week.'), ['number:3 times', 'number:a week']);
+  });
+
   it('flags a frequency that was not said', () => {
     const [s] = trace('He takes lisinopril 20 mg three times a day.');
     assert.ok(s!.issues.length > 0 && s!.issues.every((i) => i.kind === 'number'), JSON.stringify(s!.issues));
