@@ -18,5 +18,6 @@ export interface UnsupportedDetail {
 export function unsupportedDetails(encounter: Encounter, note: string): UnsupportedDetail[] {
   // TODO: prepare the dialogue with indexDialogue(dialogue, metadataFacts(metadata)),
   // trace the note with traceFaithfulness, and list the issues of the unsupported sentences.
-  throw new Error(`TODO: find the unsupported details of the ${note.length}-character note for ${encounter.encounterId} (${typeof indexDialogue}, ${typeof metadataFacts}, ${typeof traceFaithfulness} are imported for you)`);
+  void [indexDialogue, metadataFacts, traceFaithfulness]; // the imports above are for you; this line can go once your code uses them
+  throw new Error(`Not written yet: unsupportedDetails should trace the ${note.length}-character note for ${encounter.encounterId}. Replace this line with your code (the TODO above says how).`);
 }

@@ -19,5 +19,6 @@ export function reviewBatch(myFile: string, classmateFile: string): BatchReview 
   // TODO: readReviewFile(path) gives { notes: [{ encounterId, system, rating? }] }.
   // Pair your notes with your classmate's by encounterId AND system (each file has its own order),
   // then cohensKappa(yourRatings, theirRatings).kappa. The types NoteReview and Rating come from 'medigen-lab' too.
-  throw new Error(`TODO: sum up ${myFile} and ${classmateFile} (${typeof cohensKappa} and ${typeof readReviewFile} are imported for you)`);
+  void [cohensKappa, readReviewFile]; // the imports above are for you; this line can go once your code uses them
+  throw new Error(`Not written yet: reviewBatch should sum up ${myFile} and ${classmateFile}. Replace this line with your code (the TODO above says how).`);
 }
