@@ -100,7 +100,8 @@ function birthDates(text: string, w: readonly Word[], out: IdentifierHit[]): voi
     const isCue = n === 'dob' || n === 'born' || n === 'birthday' || (n === 'birth' && w[i - 1]?.norm === 'of');
     if (!isCue) continue;
     let s = i + 1;
-    while (s < w.length && s - i <= 4 && /^(is|on|in|was|it's|it|the|of|my|your|date|that|confirm)$/.test(w[s]!.norm)) s++;
+    // The answer may come in the next turn: "[doctor] and your date of birth ? [patient] march third , …".
+    while (s < w.length && s - i <= 4 && (/^(is|on|in|was|it's|it|the|of|my|your|date|that|confirm)$/.test(w[s]!.norm) || isSpeakerTag(text, w[s]!))) s++;
     let e = s;
     while (e < w.length && e - s < 8 && (MONTHS.has(w[e]!.norm) || ORDINALS.test(w[e]!.norm) || isDigitWord(w[e]!.norm) || w[e]!.norm === 'oh' || w[e]!.norm === 'thousand' || (w[e]!.norm === 'of' && e > s))) e++;
     if (e > s) out.push(hit(text, 'dob', w[s]!.start, w[e - 1]!.end));

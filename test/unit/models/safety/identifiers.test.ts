@@ -29,6 +29,13 @@ describe('models/safety: identifier guard on hand-made cases', () => {
     assert.deepEqual(kinds('i live at one twenty three maple street .'), [['address', 'one twenty three maple street']]);
   });
 
+  it('finds a date of birth given as the answer to the doctor\'s question, in the next turn', () => {
+    const dob = (t: string) => scanIdentifiers(t).filter((h) => h.kind === 'dob').map((h) => h.text);
+    assert.deepEqual(dob('[doctor] and your date of birth ?\n[patient] march third , nineteen sixty two .'), ['march third , nineteen sixty two']);
+    assert.deepEqual(dob('[doctor] when were you born ?\n[patient] it was june fifth , nineteen eighty .'), ['june fifth , nineteen eighty']);
+    assert.deepEqual(dob('[doctor] where were you born ?\n[patient] in chicago .'), [], 'a place is no date');
+  });
+
   it('finds names after a cue, common given names, and names known from the metadata', () => {
     assert.deepEqual(kinds('sure , my name is priya okafor .'), [['name', 'priya okafor']]);
     assert.deepEqual(kinds('hi , i am doctor haddad , nice to meet you .'), [['name', 'haddad']]);
