@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { streamProgress } from '../../core/index';
-import { readRunConfig, resolveAdapterArtifact, resolveModelArtifact } from '../../models/convert/index';
+import { resolveAdapterArtifact, resolveModelArtifact } from '../../models/convert/index';
+import { readRunConfig } from '../../models/train/index';
 
 type Values = Record<string, string | boolean | string[] | undefined>;
 
@@ -16,7 +17,8 @@ export async function localArtifacts(v: Values, err: NodeJS.WriteStream): Promis
     const model = await resolveModelArtifact(String(v.model), { say, progress });
     if (typeof v.lora !== 'string') return { model: model.path };
     const lora = await resolveAdapterArtifact(v.lora, model.path, { say, progress });
-    const runTemplate = lora.kind === 'run' && !v.template ? readRunConfig(v.lora).data?.template : undefined;
+    const t = lora.kind === 'run' && !v.template ? readRunConfig(v.lora).data?.template : undefined;
+    const runTemplate = typeof t === 'string' && t ? t : undefined;
     if (runTemplate) say(`Using the run's instruction template ${runTemplate}, the prompt it was trained on.`);
     return { model: model.path, lora: lora.path, ...(runTemplate ? { template: resolve(runTemplate) } : {}) };
   } finally {

@@ -5,13 +5,13 @@
  * conversion is cached: it is redone only when the source files change.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { MedigenError } from '../../core/index';
 import type { Progress } from '../../core/index';
 import { convertHfToGguf } from '../gguf/index';
 import { isRemoteRef, modelsDir } from '../llm/index';
-import { convertPeftToGguf } from '../train/index';
+import { convertPeftToGguf, runBaseModel } from '../train/index';
 
 /** What a `--model` / `--lora` reference turned out to be. */
 export type ArtifactKind = 'gguf' | 'remote' | 'hf-model' | 'peft-adapter' | 'run';
@@ -29,10 +29,6 @@ export function artifactKind(ref: string, what = 'The file'): ArtifactKind {
   throw new MedigenError(`${what} ${ref} is a folder MediGen Lab cannot load: it is not a Hugging Face model (config.json and *.safetensors), a PEFT adapter (adapter_config.json), or a training run.`, 'Give a .gguf file, or one of those folders.');
 }
 
-/** The run's settings (base model, template, system prompt) for a run folder. */
-export function readRunConfig(runDir: string): { baseModel: string; data?: { template?: string; systemPrompt?: string } } {
-  return JSON.parse(readFileSync(join(resolve(runDir), 'config.json'), 'utf8')) as { baseModel: string; data?: { template?: string; systemPrompt?: string } };
-}
 
 /** A stamp of a folder's files (names, sizes, modification times): the cache key of a conversion. */
 function folderStamp(dir: string, extra = ''): string {
@@ -85,7 +81,7 @@ export async function resolveModelArtifact(ref: string, o: ResolveOptions = {}):
   if (kind === 'remote' || kind === 'gguf') return { path: kind === 'gguf' ? resolve(ref) : ref, kind, converted: false };
   if (kind === 'peft-adapter') throw new MedigenError(`${ref} is a LoRA adapter, not a model.`, 'Give it with --lora, and the base model it was trained on with --model.');
   if (kind === 'run') {
-    const base = readRunConfig(ref).baseModel;
+    const base = runBaseModel(ref);
     o.say?.(`${ref} is a training run; its base model is ${base}.`);
     return { ...(await resolveModelArtifact(base, o)), kind: 'run' };
   }

@@ -17,6 +17,7 @@ import { generateSplit } from '../generation/index';
 import { loadLlm } from '../llm/index';
 import { isRemoteRef, resolveModel } from '../llm/index';
 import { convertPeftToGguf } from './peftToGguf';
+import { readRunConfig } from './runs';
 
 /** Scores of the base model and the fine-tuned one on the validation split (evaluate.ts writes it). */
 export interface EvaluationSummary {
@@ -99,15 +100,8 @@ export interface RunPromptSettings {
 
 /** The prompt settings of the run in `runDir` (its config.json) for notes of up to `maxTokens` tokens; {} without a config. */
 export function runPromptSettings(runDir: string, maxTokens = 1024): RunPromptSettings {
-  const file = join(runDir, 'config.json');
-  if (!existsSync(file)) return {};
-  let cfg: { data?: { maxSeqLength?: unknown; systemPrompt?: unknown; template?: unknown } };
-  try {
-    cfg = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (e) {
-    throw new MedigenError(`${file} is not valid JSON (${(e as Error).message}), so the run's prompt settings cannot be read.`, 'Restore the run folder\'s config.json (the trainer wrote it at the start), or evaluate the adapter folder on its own.');
-  }
-  const d = cfg.data ?? {};
+  if (!existsSync(join(runDir, 'config.json'))) return {};
+  const d = readRunConfig(runDir).data ?? {};
   const len = typeof d.maxSeqLength === 'number' && Number.isInteger(d.maxSeqLength) ? d.maxSeqLength : undefined;
   // A template path was given relative to where the run was started, or to the run folder.
   const template = typeof d.template === 'string' && d.template ? readTemplate([resolve(d.template), resolve(runDir, d.template)].find((f) => existsSync(f)) ?? resolve(d.template)) : undefined;

@@ -10,7 +10,7 @@ export { SUMMARY_GROUPS, SUMMARY_METRICS, evaluateAdapter, evaluationPaths, read
 export { REQUIRED_PACKAGES, architectureRefFor, environmentView, memoryPreflight, type EnvironmentView, type MemoryView } from './preflight';
 export { RunManager, resolveConfigPaths, type ActiveRun, type TrainerSettings } from './runManager';
 export { convertPeftToGguf, type ConvertOptions as ConvertAdapterOptions, type ConvertResult as ConvertAdapterResult } from './peftToGguf';
-export { compareRuns, listRuns, prepareRun, replayRun, reusableConfig, runPaths, type PreparedRun, type RunPaths, type RunSummary } from './runs';
+export { compareRuns, listRuns, prepareRun, readRunConfig, replayRun, reusableConfig, runBaseModel, runPaths, type PreparedRun, type RunConfigFile, type RunPaths, type RunSummary } from './runs';
 export { READY_MARKER, chooseExistingPython, chosenPython, pickTrainingPython, readyVenvPython, setupTrainingEnvironment, venvPython, type SetupResult } from './environment';
 export { checkEncounters, checkInstructionLine, chooseCorpus, describeCorpus, readInstructionJsonl, trainingData, type CorpusChoice, type TrainingData } from './data';
 export { CPU_MAX_PARAMS, CPU_SLOW_PARAMS, GPU_PATHS, describeMachine, modelParameters, runVerdict, type GpuPath, type MachineView, type RunVerdict } from './machine';

@@ -85,6 +85,31 @@ export async function prepareRun(cfg: TrainConfig, baseDir = process.cwd()): Pro
  * A run's config.json as the settings of a new run: the keys `prepareRun` adds for the trainer
  * (run_dir, the run's own name, the data files it wrote and where they came from) are removed.
  */
+/** What a run folder's config.json says (the trainer's resolved config, written at the start). */
+export interface RunConfigFile {
+  baseModel?: unknown;
+  data?: { maxSeqLength?: unknown; systemPrompt?: unknown; template?: unknown };
+}
+
+/**
+ * Reads a run folder's config.json: the one reader for every use (the run's base model, its
+ * prompt settings). A missing or damaged file is an error that names it and says what to do.
+ */
+export function readRunConfig(runDir: string): RunConfigFile {
+  const file = join(resolve(runDir), 'config.json');
+  const hint = `Restore ${file} (the trainer writes it when the run starts), or give the base model with --model and the adapter folder (${join(resolve(runDir), 'adapter')}) with --lora.`;
+  const cfg = readUserJson<RunConfigFile | null>(file, 'run config', hint);
+  if (!cfg || typeof cfg !== 'object' || Array.isArray(cfg)) throw new MedigenError(`The run config ${file} is not a JSON object.`, hint);
+  return cfg;
+}
+
+/** The base model a run was trained from (its config's baseModel). */
+export function runBaseModel(runDir: string): string {
+  const base = readRunConfig(runDir).baseModel;
+  if (typeof base !== 'string' || !base) throw new MedigenError(`The run config ${join(resolve(runDir), 'config.json')} names no base model (baseModel).`, 'Give the base model with --model.');
+  return base;
+}
+
 export function reusableConfig(raw: TrainConfig & { run_dir?: string; data: Record<string, unknown> }): TrainConfig {
   const { run_dir: _dir, name: _name, ...rest } = raw;
   const { train_file: _tf, valid_file: _vf, train_source: _ts, valid_source: _vs, ...data } = raw.data;

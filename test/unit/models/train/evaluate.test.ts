@@ -2,11 +2,12 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { projectRoot } from '../../../../core/index';
+import { MedigenError, projectRoot } from '../../../../core/index';
 import { loadPredictions } from '../../../../models/eval/index';
 import { ensureTinyModels } from '../../../../models/tiny/index';
 import { writeTinyPeftAdapter } from './tinyPeft';
-import { SUMMARY_GROUPS, SUMMARY_METRICS, evaluateAdapter, evaluationPaths, readEvaluation, runPromptSettings } from '../../../../models/train/index';
+import { SUMMARY_GROUPS, SUMMARY_METRICS, evaluateAdapter, evaluationPaths, readEvaluation, runBaseModel, runPromptSettings } from '../../../../models/train/index';
+import { resolveModelArtifact } from '../../../../models/convert/index';
 
 describe('Evaluate Adapter pipeline (real converter, node-llama-cpp and scorer, tiny model)', function () {
   this.timeout(300_000);
@@ -79,6 +80,15 @@ describe('Evaluate Adapter pipeline (real converter, node-llama-cpp and scorer, 
       assert.deepEqual(runPromptSettings(dir), {});
       writeFileSync(join(dir, 'config.json'), '{ "data": ');
       assert.throws(() => runPromptSettings(dir), (e: Error & { hint?: string }) => e.message.includes(join(dir, 'config.json')) && /Restore/.test(e.hint ?? ''));
+    });
+
+    it('a run folder given as --model: a broken config or one without baseModel is named, not a JSON parse error', async () => {
+      writeFileSync(join(dir, 'protocol.jsonl'), '');
+      writeFileSync(join(dir, 'config.json'), '{ "baseModel": ');
+      await assert.rejects(resolveModelArtifact(dir), (e: Error & { hint?: string }) => e instanceof MedigenError && e.message.includes(join(dir, 'config.json')) && /not valid JSON/.test(e.message));
+      writeFileSync(join(dir, 'config.json'), JSON.stringify({ data: {} }));
+      await assert.rejects(resolveModelArtifact(dir), (e: Error & { hint?: string }) => e instanceof MedigenError && /names no base model/.test(e.message) && /--model/.test(e.hint ?? ''));
+      assert.throws(() => runBaseModel(dir), /names no base model/);
     });
   });
 });
