@@ -163,6 +163,14 @@ export class Sandbox {
     await writeFile(file, text, { flag: 'wx' }).catch(() => undefined);
   }
 
+  /** Resolves once every git operation asked for so far has ended (a result recorded after a check, a checkpoint). */
+  async idle(): Promise<void> {
+    for (let q = this.queue; ; q = this.queue) {
+      await q;
+      if (q === this.queue) return;
+    }
+  }
+
   /** Runs sandbox operations one at a time, so two clicks can't interleave git commands. */
   private serial<T>(fn: () => Promise<T>): Promise<T> {
     const next = this.queue.then(fn, fn);

@@ -13,7 +13,7 @@ import { submitModule, type SubmitResult } from '../../curriculum/grading/index'
 import { LessonPanel, type LessonPanelDeps } from '../lesson/panel';
 import type { ExerciseRunSummary, TestingModule } from '../testing/controller';
 import { attemptRow, filesText } from './attempts';
-import { resolveExercise, resolveLesson, type LessonKey } from './pick';
+import { isLessonKey, resolveExercise, resolveLesson, type LessonKey } from './pick';
 
 /** Every command id MediGen Lab registers here. */
 export const LAB_COMMANDS = {
@@ -81,12 +81,16 @@ export interface CommandsModuleDeps extends LessonPanelDeps {
 export function registerCommandsModule(context: vscode.ExtensionContext, deps: CommandsModuleDeps): void {
   const { lab: service, output, testing } = deps;
 
-  const register = <A extends unknown[], R>(id: string, fn: (lab: Lab, ...args: A) => Promise<R | undefined>) =>
+  /** `early` runs before the lab is open (it may be opening for the first time); what it returns runs if the command fails. */
+  const register = <A extends unknown[], R>(id: string, fn: (lab: Lab, ...args: A) => Promise<R | undefined>, early?: (...args: A) => (() => void) | undefined) =>
     context.subscriptions.push(
       vscode.commands.registerCommand(id, async (...args: A) => {
+        let undoEarly: (() => void) | undefined;
         try {
+          undoEarly = early?.(...args);
           return await fn(await service.get(), ...args);
         } catch (err) {
+          undoEarly?.();
           const text = describeError(err);
           output.appendLine(`${id}: ${text}`);
           const hint = err instanceof MedigenError ? err.hint : 'See the "MediGen Lab" output for details.';
@@ -136,18 +140,36 @@ export function registerCommandsModule(context: vscode.ExtensionContext, deps: C
     return openLesson(lab, next);
   });
 
-  register(LAB_COMMANDS.openLesson, async (lab, arg?: unknown) => {
-    const k = await resolveLesson(lab, arg, 'Which lesson do you want to read?');
-    return k && openLesson(lab, k);
-  });
+  /**
+   * For a command given its lesson (a tree click, a link): the panel opens at once, so VS Code
+   * creates the webview while the lab opens and the lesson renders. Closed again if the command fails.
+   */
+  const panelAhead = (arg?: unknown) => {
+    if (!isLessonKey(arg)) return undefined;
+    const panel = LessonPanel.prepare(deps);
+    return () => panel.disposeIfEmpty();
+  };
 
-  register(LAB_COMMANDS.startLesson, async (lab, arg?: unknown) => {
-    const k = await resolveLesson(lab, arg, 'Which lesson do you want to start?');
-    if (!k) return undefined;
-    const exerciseDirs = await lab.startLesson(k.moduleId, k.lessonId);
-    output.appendLine(`Started lesson ${k.moduleId}#${k.lessonId}: ${exerciseDirs.join(', ')}`);
-    return { ...(await openLesson(lab, k)), exerciseDirs };
-  });
+  register(
+    LAB_COMMANDS.openLesson,
+    async (lab, arg?: unknown) => {
+      const k = await resolveLesson(lab, arg, 'Which lesson do you want to read?');
+      return k && openLesson(lab, k);
+    },
+    panelAhead,
+  );
+
+  register(
+    LAB_COMMANDS.startLesson,
+    async (lab, arg?: unknown) => {
+      const k = await resolveLesson(lab, arg, 'Which lesson do you want to start?');
+      if (!k) return undefined;
+      const exerciseDirs = await lab.startLesson(k.moduleId, k.lessonId);
+      output.appendLine(`Started lesson ${k.moduleId}#${k.lessonId}: ${exerciseDirs.join(', ')}`);
+      return { ...(await openLesson(lab, k)), exerciseDirs };
+    },
+    panelAhead,
+  );
 
   register(LAB_COMMANDS.startExercise, async (lab, arg?: unknown) => {
     const k = await resolveExercise(lab, arg, 'Which exercise do you want to start?');

@@ -47,6 +47,11 @@ export async function resolveExercise(lab: Lab, arg: unknown, placeHolder = 'Whi
 }
 
 /** The lesson `arg` names, or one the user picks (the next unfinished one first). */
+/** Whether a command was given its lesson (an object with moduleId and lessonId, or "module#lesson"), so no picker will ask. */
+export function isLessonKey(arg: unknown): boolean {
+  return (isObj(arg) && typeof arg.moduleId === 'string' && typeof arg.lessonId === 'string') || (typeof arg === 'string' && arg.length > 0);
+}
+
 export async function resolveLesson(lab: Lab, arg: unknown, placeHolder = 'Which lesson?'): Promise<LessonKey | undefined> {
   if (isObj(arg) && typeof arg.moduleId === 'string' && typeof arg.lessonId === 'string') return { moduleId: arg.moduleId, lessonId: arg.lessonId };
   if (typeof arg === 'string') {

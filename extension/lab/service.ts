@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as vscode from 'vscode';
-import { Lab } from '../../curriculum/lab/index';
+import { Lab, labModulesDir } from '../../curriculum/lab/index';
 import { SANDBOX_MARKER } from '../../sandbox/index';
 
 /** The settings MediGen Lab reads (contributes.configuration in package.json). */
@@ -62,6 +62,9 @@ export class LabService implements vscode.Disposable {
     );
   }
 
+  /** ms the lab took to open the last time it was opened (sandbox, modules, progress). */
+  lastOpenMs: number | undefined;
+
   /** The lab, opened (and the shipped modules installed) on first use. */
   get(): Promise<Lab> {
     const loc = labLocation();
@@ -69,9 +72,11 @@ export class LabService implements vscode.Disposable {
     if (this.current?.key === key) return this.current.lab;
     this.close();
     const entry = { key } as NonNullable<LabService['current']>;
+    const started = performance.now();
     entry.lab = Lab.open({ ...loc, shippedModules: this.shippedModules }).then(
       (lab) => {
-        this.output.appendLine(`Sandbox: ${lab.sandboxRoot} (modules in ${lab.modulesDir}); ${lab.modules.length} module(s) installed.`);
+        this.lastOpenMs = performance.now() - started;
+        this.output.appendLine(`Sandbox: ${lab.sandboxRoot} (modules in ${lab.modulesDir}); ${lab.modules.length} module(s) installed; opened in ${Math.round(this.lastOpenMs)} ms.`);
         entry.sub = lab.onDidChange(() => this.changed.fire());
         return lab;
       },
@@ -82,6 +87,12 @@ export class LabService implements vscode.Disposable {
     );
     this.current = entry;
     return entry.lab;
+  }
+
+  /** The folder the lab's modules are in (and their lesson images), known without opening the lab. */
+  modulesDir(): string {
+    const loc = labLocation();
+    return loc.modulesDir ?? labModulesDir(loc.sandboxRoot);
   }
 
   /**

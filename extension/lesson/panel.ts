@@ -6,7 +6,7 @@
  * so VS Code paints the lesson as soon as it shows the webview (see html.ts); `show` resolves
  * when the page reports that first paint.
  */
-import { dirname, join } from 'node:path';
+import { dirname, join, sep } from 'node:path';
 import * as vscode from 'vscode';
 import { describeError } from '../../core/index';
 import type { LabService } from '../lab/service';
@@ -83,21 +83,42 @@ export class LessonPanel {
    * and resolves once the page has rendered (its script said `ready`).
    */
   static async createOrShow(deps: LessonPanelDeps, moduleId: string, lessonId: string): Promise<LessonPanel> {
-    let p = LessonPanel.current;
-    if (p) p.panel.reveal(p.panel.viewColumn, false);
-    else {
-      // The final options from the start: changing them later makes VS Code reload the page.
-      const { module } = (await deps.lab.get()).lesson(moduleId, lessonId);
-      const panel = vscode.window.createWebviewPanel(LESSON_VIEW_TYPE, 'Lesson', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, LessonPanel.webviewOptions(deps, module.dir));
-      p = new LessonPanel(panel, deps);
-    }
+    const p = LessonPanel.prepare(deps);
     await p.show(moduleId, lessonId);
     return p;
   }
 
-  /** Scripts on; files only from dist/webviews and the lesson's module folder (its images). */
-  private static webviewOptions(deps: LessonPanelDeps, moduleDir: string): vscode.WebviewOptions {
-    return { enableScripts: true, localResourceRoots: [vscode.Uri.joinPath(deps.extensionUri, 'dist', 'webviews'), vscode.Uri.file(moduleDir)] };
+  /**
+   * The lesson panel, shown: the open one, or a new one beside the editor, empty until `show`.
+   * Called before the lab is open, so VS Code creates the webview (its frames, its service worker:
+   * most of the time to a painted lesson) while the extension opens the lab and renders the page.
+   */
+  static prepare(deps: LessonPanelDeps): LessonPanel {
+    const p = LessonPanel.current;
+    if (p) {
+      p.panel.reveal(p.panel.viewColumn, false);
+      return p;
+    }
+    // The final options from the start: changing them later makes VS Code reload the page.
+    const panel = vscode.window.createWebviewPanel(LESSON_VIEW_TYPE, 'Lesson', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, LessonPanel.webviewOptions(deps, deps.lab.modulesDir()));
+    return new LessonPanel(panel, deps);
+  }
+
+  /**
+   * Scripts on; files only from dist/webviews and the lab's modules folder (lesson images). The
+   * page is kept while another editor covers it: without that, a lesson shown again after, say, a
+   * diff editor had covered it took ~30 s to load in code-server (measured in
+   * test/integration/cleaningPrompts.test.ts), and the student's scroll position was lost.
+   */
+  private static webviewOptions(deps: LessonPanelDeps, modulesDir: string, moduleDir?: string): vscode.WebviewOptions & vscode.WebviewPanelOptions {
+    // A module loaded from outside the lab's modules folder (none are today) gets its own folder as a root.
+    const own = moduleDir && !moduleDir.startsWith(modulesDir + sep) ? [vscode.Uri.file(moduleDir)] : [];
+    return { enableScripts: true, retainContextWhenHidden: true, localResourceRoots: [vscode.Uri.joinPath(deps.extensionUri, 'dist', 'webviews'), vscode.Uri.file(modulesDir), ...own] };
+  }
+
+  /** Closes a panel that `prepare` opened for a lesson that could not be shown (nothing was rendered in it). */
+  disposeIfEmpty(): void {
+    if (!this.page) this.panel.dispose();
   }
 
   /** Registers the serializer that reopens the lesson panel after VS Code reloads. */
@@ -153,7 +174,7 @@ export class LessonPanel {
     this.lessonId = lessonId;
     const webview = this.panel.webview;
     const media = vscode.Uri.joinPath(this.deps.extensionUri, 'dist', 'webviews');
-    const options = LessonPanel.webviewOptions(this.deps, module.dir);
+    const options = LessonPanel.webviewOptions(this.deps, lab.modulesDir, module.dir);
     const roots = (o: vscode.WebviewOptions) => (o.localResourceRoots ?? []).map(String).join('\n');
     if (roots(webview.options) !== roots(options) || !webview.options.enableScripts) webview.options = options;
     this.panel.title = `Lesson: ${lesson.title}`;

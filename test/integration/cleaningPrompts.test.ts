@@ -34,11 +34,15 @@ async function walk(moduleId: string, lessonId: string, exerciseId: string, file
   assert.equal(failing?.status, 'failed', 'the starter must fail its checks');
   assert.equal(failing.passed, 0);
   // The student types the solution into the open editor (unsaved): the check saves it first.
-  const doc = vscode.window.activeTextEditor!.document;
+  // The student's file (by its path: a failed check's peek or toast may hold the focus now).
+  const doc = await vscode.workspace.openTextDocument(opened);
+  const solution = readFileSync(join(modules, moduleId, 'exercises', exerciseId, 'solution', file), 'utf8');
   const edit = new vscode.WorkspaceEdit();
-  edit.replace(doc.uri, new vscode.Range(0, 0, doc.lineCount, 0), readFileSync(join(modules, moduleId, 'exercises', exerciseId, 'solution', file), 'utf8'));
+  edit.replace(doc.uri, new vscode.Range(0, 0, doc.lineCount, 0), solution);
   assert.ok(await vscode.workspace.applyEdit(edit));
+  assert.ok(doc.isDirty, 'the solution is typed in, not saved yet');
   const passing = await vscode.commands.executeCommand<ExerciseRunSummary>('medigenLab.runCheck', ex);
+  assert.equal(readFileSync(opened, 'utf8'), solution, '"Run Check" saved the typed solution before checking');
   assert.equal(passing?.status, 'passed', JSON.stringify(passing?.results.filter((x) => x.status !== 'passed')));
   assert.equal(passing.passed, passing.total);
   const lab = await (await api()).lessons.lab.get();

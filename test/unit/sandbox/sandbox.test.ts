@@ -106,6 +106,18 @@ describe('sandbox: student work is checkpointed and never lost', () => {
     await assert.rejects(sb.restoreAttempt(ex(), 'deadbeef'), /no saved attempt deadbeef/);
   });
 
+  it('idle() resolves once the git work asked for (not waited for) has ended', async () => {
+    const sb = await Sandbox.open(join(dir, 'ws'));
+    const folder = await sb.startExercise(ex());
+    writeFileSync(join(folder, 'exercise.ts'), 'attempt');
+    let recorded = false;
+    void sb.checkpoint('Check m1/count-turns', 'check').then((c) => sb.recordResult(ex(), c, { status: 'passed', passed: 1, total: 1 })).then(() => (recorded = true));
+    await sb.idle();
+    await new Promise((r) => setImmediate(r)); // the .then above runs after the queue
+    assert.equal(recorded, true, 'the checkpoint and the result asked for after it are both done');
+    assert.equal((await sb.attempts(ex()))[0]?.result?.status, 'passed');
+  });
+
   it('lists each attempt with its check result and changed files; housekeeping commits stay out', async () => {
     const sb = await Sandbox.open(join(dir, 'ws'));
     const folder = await sb.startExercise(ex());
