@@ -180,4 +180,11 @@ describe('MediGen Lab lessons in a real VS Code', function () {
     assert.equal(lessonTabs().length, 1);
     assert.equal(lessonTabs()[0]!.label, 'Lesson: Meet the data');
   });
+
+  it('"Open Lesson" of a lesson that does not exist leaves no empty panel (the panel opens before the lab is read)', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    const r = await vscode.commands.executeCommand<OpenLessonResult>('medigenLab.openLesson', { moduleId: 'meet-the-data', lessonId: 'no-such-lesson' });
+    assert.equal(r, undefined, 'the command says why in an error message and returns nothing');
+    await until('the empty panel to close', () => (lessonTabs().length === 0 ? true : undefined), 5000);
+  });
 });
