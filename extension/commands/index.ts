@@ -134,21 +134,27 @@ export function registerCommandsModule(context: vscode.ExtensionContext, deps: C
     else if (pick === resultsBtn) await vscode.commands.executeCommand(TEST_RESULTS_COMMAND);
   };
 
-  register(LAB_COMMANDS.continueLearning, async (lab) => {
-    const next = nextLesson(buildLabTree(lab.modules, (key) => lab.progress.get(key)));
-    if (!next) throw new MedigenError('No module is installed, so there is no lesson to continue.', 'Run "MediGen Lab: Install Module" with a module folder or git URL from your instructor.');
-    return openLesson(lab, next);
-  });
+  // Continue always opens a lesson (or says there is none): its panel can open ahead too.
+  const anyPanelAhead = () => {
+    const panel = LessonPanel.prepare(deps);
+    return () => panel.disposeIfEmpty();
+  };
+
+  register(
+    LAB_COMMANDS.continueLearning,
+    async (lab) => {
+      const next = nextLesson(buildLabTree(lab.modules, (key) => lab.progress.get(key)));
+      if (!next) throw new MedigenError('No module is installed, so there is no lesson to continue.', 'Run "MediGen Lab: Install Module" with a module folder or git URL from your instructor.');
+      return openLesson(lab, next);
+    },
+    anyPanelAhead,
+  );
 
   /**
    * For a command given its lesson (a tree click, a link): the panel opens at once, so VS Code
    * creates the webview while the lab opens and the lesson renders. Closed again if the command fails.
    */
-  const panelAhead = (arg?: unknown) => {
-    if (!isLessonKey(arg)) return undefined;
-    const panel = LessonPanel.prepare(deps);
-    return () => panel.disposeIfEmpty();
-  };
+  const panelAhead = (arg?: unknown) => (isLessonKey(arg) ? anyPanelAhead() : undefined);
 
   register(
     LAB_COMMANDS.openLesson,
