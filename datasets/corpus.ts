@@ -20,6 +20,11 @@ export function sampleCorpusDir(): string {
   return join(projectRoot(), 'datasets', 'sample');
 }
 
+/** The shipped made-up visit with identifiers (a name, date of birth, phone, email, address): `medigen phi scan demo`. */
+export function identifiersDemoFile(): string {
+  return join(projectRoot(), 'datasets', 'demo', 'identifiers-demo.csv');
+}
+
 /**
  * Picks the corpus folder: an explicit one, else ACI_BENCH_DIR, else the shipped sample.
  * A folder that holds `challenge_data/` (a clone of the ACI-BENCH repository) is accepted too.

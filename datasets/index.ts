@@ -1,7 +1,7 @@
 /** The public API of MediGen Lab's datasets library (ACI-BENCH loading, checking and shaping). */
 export { DIVISIONS, SPLITS, type Division, type Encounter, type SplitName } from './types';
 export { decodeUtf8, parseCsv, writeCsv, type CsvProblem, type CsvRow, type CsvTable, type Severity } from './csv';
-export { REQUIRED_COLUMNS, SPLIT_FILES, isSplitName, loadSplit, metadataFileFor, readCsvEncounters, resolveCorpusDir, resolveSplitFile, sampleCorpusDir, type LoadedSplit } from './corpus';
+export { REQUIRED_COLUMNS, SPLIT_FILES, isSplitName, loadSplit, metadataFileFor, readCsvEncounters, resolveCorpusDir, resolveSplitFile, sampleCorpusDir, identifiersDemoFile, type LoadedSplit } from './corpus';
 export { EMPTY_SECTION, HEADER_PHRASES, SECTION_NEWLINE, TAGGER_ORDER, divideNote, matchHeader, sectionTextForScoring, type NoteSection } from './sections';
 export { UNKNOWN_SPEAKER, formatTurns, parseTurns, speakerTag, turnCounts, type ParsedDialogue, type Turn } from './turns';
 export {

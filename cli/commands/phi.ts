@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { MedigenError, UsageError } from '../../core/index';
-import { loadSplit, parseCsv, shortPath, writeCsv, type Encounter } from '../../datasets/index';
+import { identifiersDemoFile, loadSplit, parseCsv, shortPath, writeCsv, type Encounter } from '../../datasets/index';
 import { IDENTIFIER_KINDS, scanIdentifiers, scrubIdentifiers, type IdentifierHit } from '../../models/safety/index';
 import { EXIT, defineCommand, type Command } from '../command';
 
@@ -15,8 +15,8 @@ function knownNames(e: Encounter): string[] {
 }
 
 function loadInput(ref: string | undefined, corpus: string | undefined, usage: string) {
-  if (!ref) throw new UsageError('Give the split name (train, valid, test1, test2, test3) or the CSV file to look at.', `Example: ${usage}`);
-  const split = loadSplit(ref, corpus);
+  if (!ref) throw new UsageError('Give the split name (train, valid, test1, test2, test3), the CSV file to look at, or demo (a made-up visit with identifiers).', `Example: ${usage}`);
+  const split = loadSplit(ref === 'demo' ? identifiersDemoFile() : ref, corpus);
   const errors = split.problems.filter((p) => p.severity === 'error');
   if (errors.length) {
     throw new MedigenError(`${split.file} has problems: ${errors.slice(0, 3).map((p) => `line ${p.line}: ${p.message}`).join(' ')}`, `Run \`medigen data validate ${ref}\` and fix the reported lines first.`);
@@ -32,7 +32,7 @@ function counts(hits: readonly IdentifierHit[]): Record<string, number> {
 const scan = defineCommand({
   path: ['phi', 'scan'],
   summary: 'List the identifiers (names, phone numbers, emails, record numbers, dates of birth, addresses, SSNs) in dialogues and notes',
-  usage: 'SPLIT|FILE [--json] [--corpus DIR]',
+  usage: 'SPLIT|FILE|demo [--json] [--corpus DIR]',
   options: { ...corpusOption, json: { type: 'boolean' } },
   help: { ...corpusHelp, json: 'Print every identifier with its kind and character offsets as JSON.' },
   details: `Finds identifiers the way ACI-BENCH transcripts say them (lower case, digits read out in
@@ -41,7 +41,11 @@ are character offsets into the dialogue or note text. Names from the *_metadata.
 doctor) are looked for too. The guard is rule-based: it can miss an identifier said in an unusual
 way, so read the dialogue before sharing it. Exit code 0 whether or not identifiers were found.
 
+ACI-BENCH is role-played and de-identified, so on it the scan finds mostly names; \`demo\` is a
+shipped made-up visit with a date of birth, phone number, email and address to try it on.
+
 Examples:
+  medigen phi scan demo
   medigen phi scan test1 --corpus ~/aci-bench
   medigen phi scrub test1 --corpus ~/aci-bench --out test1_scrubbed.csv`,
   async run(ctx) {
@@ -78,7 +82,7 @@ Examples:
 const scrub = defineCommand({
   path: ['phi', 'scrub'],
   summary: 'Write a copy of a CSV with every identifier replaced by a typed placeholder ([NAME], [PHONE], …)',
-  usage: 'SPLIT|FILE --out FILE [--force] [--corpus DIR]',
+  usage: 'SPLIT|FILE|demo --out FILE [--force] [--corpus DIR]',
   options: { ...corpusOption, out: { type: 'string' }, force: { type: 'boolean' } },
   help: {
     ...corpusHelp,

@@ -56,11 +56,24 @@ function joined(text: string, a: Word, b: Word): boolean {
   return /^[\s,.\-()]*$/.test(text.slice(a.end, b.start)) && b.start - a.end <= 4;
 }
 
+/**
+ * The kind of a number from the words said before it: the nearest cue word wins ("DOB 03/03/1962,
+ * phone 617-442-9013": the phone number's cue is "phone", not "DOB"); with no cue, its length.
+ */
 function cueKind(cue: string, digits: number): IdentifierKind {
-  if (/\b(social|security|ssn|socials)\b/.test(cue)) return 'ssn';
-  if (/\b(record|mrn|chart|id|identification|account|member|patient number|medical number|insurance|policy)\b/.test(cue)) return 'mrn';
-  if (/\b(born|birth|birthday|dob)\b/.test(cue)) return 'dob';
-  if (/\b(phone|number|call|cell|reach|fax|text|mobile|landline|contact)\b/.test(cue)) return 'phone';
+  const kindOf = (word: string): IdentifierKind | undefined =>
+    /^(social|security|ssn|socials)$/.test(word) ? 'ssn'
+    : /^(record|mrn|chart|id|identification|account|member|insurance|policy)$/.test(word) ? 'mrn'
+    : /^(born|birth|birthday|dob)$/.test(word) ? 'dob'
+    : /^(phone|call|cell|reach|fax|text|mobile|landline|contact)$/.test(word) ? 'phone'
+    : undefined;
+  const ws = cue.split(' ');
+  for (let k = ws.length - 1; k >= 0; k--) {
+    // "number" takes the kind of the word before it: "security number", "record number", "patient number".
+    if (/^numbers?$/.test(ws[k]!)) return (k > 0 ? kindOf(ws[k - 1]!) ?? (/^(patient|medical)$/.test(ws[k - 1]!) ? 'mrn' : undefined) : undefined) ?? 'phone';
+    const kind = kindOf(ws[k]!);
+    if (kind) return kind;
+  }
   return digits === 9 ? 'ssn' : digits === 7 || digits === 10 || digits === 11 ? 'phone' : 'mrn';
 }
 
@@ -156,8 +169,8 @@ function names(text: string, w: readonly Word[], known: Set<string>, out: Identi
     else if (nameLike(n) && /^(wife|husband|son|daughter|brother|sister|mother|mom|father|dad|friend|partner|grandson|granddaughter|caregiver)$/.test(w[i - 1]?.norm ?? '') && /^\s*,\s*$/.test(text.slice(w[i - 1]!.end, w[i]!.start)) && /^\s*[,.!?]/.test(text.slice(w[i]!.end))) take = 1;
     if (!take) continue;
     let e = i;
-    // A family name after a given name: "jerry nguyen", "john smith".
-    if (w[e + 1] && nameLike(w[e + 1]!.norm) && joined(text, w[e]!, w[e + 1]!) && !/[,.]/.test(text.slice(w[e]!.end, w[e + 1]!.start)) && (known.has(w[e + 1]!.norm) || !isCommonAfterName(w[e + 1]!.norm))) e++;
+    // A family name after a given name, with nothing but a space between: "jerry nguyen", "john smith" (not "Okonkwo (DOB").
+    if (w[e + 1] && nameLike(w[e + 1]!.norm) && /^[ \t]{1,2}$/.test(text.slice(w[e]!.end, w[e + 1]!.start)) && (known.has(w[e + 1]!.norm) || !isCommonAfterName(w[e + 1]!.norm))) e++;
     out.push(hit(text, 'name', w[i]!.start, w[e]!.end));
     i = e;
   }

@@ -57,6 +57,7 @@ const PROJECT_ENTRIES = [
   'curriculum/modules',
   'curriculum/schema',
   'datasets/sample',
+  'datasets/demo',
   'models/train/trainer.py',
   'models/train/requirements.txt',
   'models/llm/catalog.json',

@@ -69,6 +69,14 @@ describe('medigen faithfulness / medigen phi', function () {
     assert.ok(got.summary.by_kind.name > 0, 'the real dialogues name people');
   });
 
+  it('phi scan demo scans the shipped made-up visit: every kind ACI-BENCH lacks, in the dialogue and the note', async () => {
+    const r = await runCli(['phi', 'scan', 'demo', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const [e] = JSON.parse(r.stdout).encounters as { dialogue: { kind: string; text: string }[]; note: { kind: string; text: string }[] }[];
+    assert.deepEqual(e!.dialogue.map((h) => h.kind), ['name', 'dob', 'phone', 'email', 'address']);
+    assert.deepEqual(e!.note.map((h) => [h.kind, h.text]), [['name', 'Okonkwo'], ['dob', '03/03/1962'], ['phone', '617-442-9013']]);
+  });
+
   it('phi scrub writes the same CSV with placeholders, and refuses its input or an existing file as --out', async () => {
     const src = join(dir, 'in.csv');
     writeFileSync(src, writeCsv(['dataset', 'encounter_id', 'dialogue', 'note', 'extra'], [['aci', 'X1', '[doctor] hi jerry .\n[patient] my number is five five five , two three four , five six seven eight .', 'Jerry was seen.', 'kept']]));

@@ -22,6 +22,9 @@ describe('models/safety: identifier guard on hand-made cases', () => {
     assert.equal(scanIdentifiers('my social security number is one two three , four five , six seven eight nine .')[0]!.kind, 'ssn');
     assert.equal(scanIdentifiers('ssn 123-45-6789 .')[0]!.kind, 'ssn');
     assert.equal(scanIdentifiers('you can reach me at eight one seven two two three four four five five .')[0]!.kind, 'phone');
+    // The nearest cue wins: the phone number after "DOB …, phone" is a phone number.
+    assert.deepEqual(scanIdentifiers('Mr. Okonkwo, DOB 03/03/1962, phone 617-442-9013.').map((h) => [h.kind, h.text]), [['name', 'Okonkwo'], ['dob', '03/03/1962'], ['phone', '617-442-9013']]);
+    assert.deepEqual(scanIdentifiers('Mr. Okonkwo (DOB 03/03/1962) reports knee pain.').map((h) => [h.kind, h.text]), [['name', 'Okonkwo'], ['dob', '03/03/1962']], 'a name does not run on across a parenthesis');
   });
 
   it('finds a date of birth said in words and an address with a street word', () => {
