@@ -96,6 +96,11 @@ export function labModulesDir(sandboxRoot: string): string {
   return join(defaultModulesDir(), '_sandboxes', `${slug}-${createHash('sha256').update(root).digest('hex').slice(0, 10)}`);
 }
 
+/** The lab's modules folder: the one given, else `labModulesDir(sandboxRoot)`. Lab.open and the extension (before opening) agree on it. */
+export function resolveModulesDir(sandboxRoot: string, modulesDir?: string): string {
+  return resolve(modulesDir ?? labModulesDir(resolve(sandboxRoot)));
+}
+
 /** Where older versions installed modules: inside the sandbox, where student code could import a solution. */
 const OLD_MODULES = join('.medigen', 'modules');
 
@@ -122,7 +127,7 @@ export class Lab {
    */
   static async open(opts: LabOptions): Promise<Lab> {
     const root = resolve(opts.sandboxRoot);
-    const modulesDir = resolve(opts.modulesDir ?? labModulesDir(root));
+    const modulesDir = resolveModulesDir(root, opts.modulesDir);
     if (modulesDir === root || modulesDir.startsWith(root + sep)) {
       throw new MedigenError(`The modules folder ${modulesDir} is inside the sandbox ${root}.`, 'Modules hold reference solutions: keep them outside the student\'s folder (leave the modules setting empty for the default, ~/.medigen/modules).');
     }

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import * as vscode from 'vscode';
-import { Lab, labModulesDir } from '../../curriculum/lab/index';
+import { Lab, resolveModulesDir } from '../../curriculum/lab/index';
 import { SANDBOX_MARKER } from '../../sandbox/index';
 
 /** The settings MediGen Lab reads (contributes.configuration in package.json). */
@@ -92,7 +92,7 @@ export class LabService implements vscode.Disposable {
   /** The folder the lab's modules are in (and their lesson images), known without opening the lab. */
   modulesDir(): string {
     const loc = labLocation();
-    return loc.modulesDir ?? labModulesDir(loc.sandboxRoot);
+    return resolveModulesDir(loc.sandboxRoot, loc.modulesDir);
   }
 
   /**
