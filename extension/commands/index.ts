@@ -88,6 +88,11 @@ export function registerCommandsModule(context: vscode.ExtensionContext, deps: C
         let undoEarly: (() => void) | undefined;
         try {
           undoEarly = early?.(...args);
+          // The extension host sends its calls to the window from a timer (its protocol writer
+          // flushes in a setTimeout), so the panel made by `early` would reach the window only
+          // after the lab had opened and the lesson rendered, all synchronous work. One timer turn
+          // sends it first: VS Code then builds the webview while the lab opens (npm run bench).
+          if (undoEarly) await new Promise((r) => setTimeout(r, 0));
           return await fn(await service.get(), ...args);
         } catch (err) {
           undoEarly?.();
