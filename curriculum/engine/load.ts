@@ -12,6 +12,13 @@ export interface LoadModuleOptions {
    * check files that do not load (syntax errors, missing imports). Defaults to true.
    */
   loadChecks?: boolean;
+  /**
+   * The folder is a copy that `installModule` checked in full when it installed it (the lab's
+   * modules folder): its symbolic links are not walked again and its wrong answers (an
+   * instructor's tool, unused by the lab) are not listed. The lab reloads every installed module
+   * when it opens, before the first lesson shows, and those two walks were most of that time.
+   */
+  installed?: boolean;
   signal?: AbortSignal;
 }
 
@@ -120,7 +127,7 @@ export async function loadModule(dir: string, opts: LoadModuleOptions = {}): Pro
   if (!existsSync(manifestFile)) {
     return { ok: false, problems: [{ file: manifestFile, message: `${root} has no ${MANIFEST_FILE}, so it is not a curriculum module.`, hint: 'Create one with `medigen curriculum new <folder>`, or point at the module folder itself.' }] };
   }
-  const leaving = linksLeaving(root);
+  const leaving = opts.installed ? [] : linksLeaving(root);
   if (leaving.length) return { ok: false, problems: leaving };
   const raw = parseJsonFile(manifestFile, problems, MANIFEST_FILE);
   if (raw === undefined) return { ok: false, problems };
@@ -162,7 +169,7 @@ export async function loadModule(dir: string, opts: LoadModuleOptions = {}): Pro
       if (!xdir) return;
       if (exerciseDirs.has(xdir)) problems.push({ file: manifestFile, path: `${xp}.dir`, message: `The folder ${xdir} is used by two exercises (also at ${exerciseDirs.get(xdir)}).`, hint: 'Give every exercise its own folder.' });
       exerciseDirs.set(xdir, `${xp}.dir`);
-      const ex = loadExercise(root, xdir, xp, manifestFile, problems, edition);
+      const ex = loadExercise(root, xdir, xp, manifestFile, problems, edition, opts.installed ?? false);
       if (ex) {
         const full: Exercise = { ...ex, id: xid, title: str(x.title) ?? '', lessonId: id };
         lesson.exercises.push(full);
@@ -186,7 +193,7 @@ export async function loadModule(dir: string, opts: LoadModuleOptions = {}): Pro
   return { ok: true, module, problems: [] };
 }
 
-function loadExercise(root: string, xdir: string, xp: string, manifestFile: string, problems: ModuleProblem[], edition: ModuleEdition): Omit<Exercise, 'id' | 'title' | 'lessonId'> | undefined {
+function loadExercise(root: string, xdir: string, xp: string, manifestFile: string, problems: ModuleProblem[], edition: ModuleEdition, installed: boolean): Omit<Exercise, 'id' | 'title' | 'lessonId'> | undefined {
   const dir = resolve(root, xdir);
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     problems.push({ file: manifestFile, path: `${xp}.dir`, message: `The exercise folder ${xdir} does not exist.`, hint: `Create ${dir} with starter/, solution/, checks/ and hints.md, or fix the folder name.` });
@@ -233,7 +240,7 @@ function loadExercise(root: string, xdir: string, xp: string, manifestFile: stri
       }
     }
   }
-  const wrongAnswers = edition === 'student' ? [] : loadWrongAnswers(dir, xdir, starterFiles, problems);
+  const wrongAnswers = edition === 'student' || installed ? [] : loadWrongAnswers(dir, xdir, starterFiles, problems);
   const gradingFiles = edition === 'student' ? [] : gradingFilesOf(dir);
   if (problems.length > before) return undefined;
   return { dir, starterDir, solutionDir, checkFiles, gradingFiles, starterFiles, entry, timeLimitMs, points, hints, wrongAnswers };

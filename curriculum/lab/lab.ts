@@ -181,7 +181,7 @@ export class Lab {
   async reload(): Promise<void> {
     const out: CurriculumModule[] = [];
     for (const m of this.installed()) {
-      const r = await loadModule(m.dir, { loadChecks: false });
+      const r = await loadModule(m.dir, { loadChecks: false, installed: true });
       if (r.ok) out.push(r.module);
     }
     const rank = (id: string) => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { exerciseLinks, loadModule, parseHints, scaffoldModule, type ModuleProblem } from '../../../../curriculum/engine';
 import { fixture, shippedModule, tempDir } from './helpers';
@@ -144,6 +144,31 @@ describe('curriculum loadModule', () => {
 
   it('loads a scaffolded module, check files included', async () => {
     assert.deepEqual(await loadMutated(() => {}, true), []);
+  });
+
+  it('loads an installed copy without walking its links or listing wrong answers, and still checks the rest', async () => {
+    const tmp = tempDir();
+    try {
+      const dir = join(tmp.dir, 'mod');
+      scaffoldModule({ dir, id: 'test-mod' });
+      writeFileSync(join(tmp.dir, 'secret.env'), 'TOKEN=1');
+      symlinkSync(join(tmp.dir, 'secret.env'), join(dir, 'notes.txt'));
+      // A full load (validate, install) refuses the link; the lab's reload of what install checked does not walk it.
+      const full = await loadModule(dir, { loadChecks: false });
+      assert.ok(!full.ok && full.problems.some((p) => /notes\.txt is a symbolic link/.test(p.message)));
+      rmSync(join(dir, 'notes.txt'));
+      const listed = await loadModule(dir, { loadChecks: false });
+      assert.ok(listed.ok && listed.module.exercises[0]!.wrongAnswers.length === 3);
+      symlinkSync(join(tmp.dir, 'secret.env'), join(dir, 'notes.txt'));
+      const installed = await loadModule(dir, { loadChecks: false, installed: true });
+      assert.ok(installed.ok, JSON.stringify(installed.problems));
+      assert.deepEqual(installed.module.exercises[0]!.wrongAnswers, []);
+      rmSync(join(dir, 'lessons'), { recursive: true });
+      const broken = await loadModule(dir, { loadChecks: false, installed: true });
+      assert.ok(!broken.ok && broken.problems.some((p) => /lesson file .* does not exist/.test(p.message)), JSON.stringify(broken.problems));
+    } finally {
+      tmp.cleanup();
+    }
   });
 
   it('parses hints and exercise links', () => {
