@@ -97,8 +97,8 @@ function inlineText(text: string, tag: 'script' | 'style'): string {
 }
 
 /** Builds the lesson page. */
-export function lessonPage(o: LessonPageOptions): string {
-  const { html } = renderLesson(o.markdown, { resolveImage: o.resolveImage });
+export async function lessonPage(o: LessonPageOptions): Promise<string> {
+  const { html } = await renderLesson(o.markdown, { resolveImage: o.resolveImage });
   const trusted = o.trusted ?? true;
   const cards = o.exercises.map((e) => exerciseCard(e, trusted)).join('');
   const trustNote = `<div class="trust-note"${trusted ? ' hidden' : ''}>

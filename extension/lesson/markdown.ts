@@ -7,7 +7,14 @@
  *
  * Plain Node (no `vscode` import), so it is unit-tested directly.
  */
-import { Marked, type Tokens } from 'marked';
+import type { Tokens } from 'marked';
+
+/**
+ * marked, loaded by the first render and not with the extension: it builds its grammar's regular
+ * expressions when it loads (~10 ms), which came before VS Code could start creating the lesson's
+ * webview. Loaded during that creation instead (esbuild keeps a dynamic import's module unrun).
+ */
+let markedModule: Promise<typeof import('marked')> | undefined;
 
 export interface RenderOptions {
   /** Turns a module-relative image path into a URL the webview may load; undefined = refuse it. */
@@ -55,7 +62,8 @@ export function escapeHtml(s: string): string {
 const SAFE_LINK = /^(https?:|mailto:|#)/i;
 
 /** Renders lesson Markdown to sanitized HTML. */
-export function renderLesson(markdown: string, opts: RenderOptions = {}): RenderedLesson {
+export async function renderLesson(markdown: string, opts: RenderOptions = {}): Promise<RenderedLesson> {
+  const { Marked } = await (markedModule ??= import('marked'));
   const exerciseLinks: string[] = [];
   const commandLinks: CommandLink[] = [];
   const marked = new Marked({ gfm: true, async: false });

@@ -67,6 +67,8 @@ export class LessonPanel {
   private readyWaiters: (() => void)[] = [];
   private isReady = false;
   private disposed = false;
+  /** Renders begun, so that a render overtaken by a later one shows nothing. */
+  private renders = 0;
   /** For the last render: ms from the page's document start to the lesson being painted (measured in the page). */
   lastPageMs: number | undefined;
   /** For the last render: when the HTML was set, and the page's timings as they arrive. */
@@ -168,26 +170,20 @@ export class LessonPanel {
 
   /** Renders a lesson (fresh nonce); resolves once the HTML is set, with a promise of the page being ready. */
   private async render(moduleId: string, lessonId: string): Promise<{ ready: Promise<void> }> {
+    const seq = ++this.renders;
     const lab = await this.deps.lab.get();
     const { module, lesson } = lab.lesson(moduleId, lessonId);
-    this.moduleId = moduleId;
-    this.lessonId = lessonId;
     const webview = this.panel.webview;
     const media = vscode.Uri.joinPath(this.deps.extensionUri, 'dist', 'webviews');
-    const options = LessonPanel.webviewOptions(this.deps, lab.modulesDir, module.dir);
-    const roots = (o: vscode.WebviewOptions) => (o.localResourceRoots ?? []).map(String).join('\n');
-    if (roots(webview.options) !== roots(options) || !webview.options.enableScripts) webview.options = options;
-    this.panel.title = `Lesson: ${lesson.title}`;
     const trusted = vscode.workspace.isTrusted;
     // The cards are drawn with their state now: no message round trip before the first paint.
-    const state = lessonViewState(lab, moduleId, lesson, this.deps.runs, trusted);
-    const { exercises } = state;
-    const html = lessonPage({
+    const state = await lessonViewState(lab, moduleId, lesson, this.deps.runs, trusted);
+    const html = await lessonPage({
       moduleId,
       lessonId,
       title: lesson.title,
       markdown: lesson.markdown,
-      exercises,
+      exercises: state.exercises,
       cspSource: webview.cspSource,
       nonce: makeNonce(),
       ...lessonPageAssets(media.fsPath),
@@ -195,6 +191,14 @@ export class LessonPanel {
       resolveImage: (src) => webview.asWebviewUri(vscode.Uri.file(join(dirname(lesson.file), src))).toString(),
       trusted,
     });
+    // A lesson asked for later (a second click while this one rendered) is the one to show.
+    if (seq !== this.renders) return { ready: Promise.resolve() };
+    this.moduleId = moduleId;
+    this.lessonId = lessonId;
+    const options = LessonPanel.webviewOptions(this.deps, lab.modulesDir, module.dir);
+    const roots = (o: vscode.WebviewOptions) => (o.localResourceRoots ?? []).map(String).join('\n');
+    if (roots(webview.options) !== roots(options) || !webview.options.enableScripts) webview.options = options;
+    this.panel.title = `Lesson: ${lesson.title}`;
     const ready = this.whenReady();
     this.page = { html, state };
     webview.html = html;
@@ -219,7 +223,7 @@ export class LessonPanel {
     try {
       const lab = await this.deps.lab.get();
       const { lesson } = lab.lesson(this.moduleId, this.lessonId);
-      const msg: ToWebviewMessage = { type: 'state', state: lessonViewState(lab, this.moduleId, lesson, this.deps.runs, vscode.workspace.isTrusted) };
+      const msg: ToWebviewMessage = { type: 'state', state: await lessonViewState(lab, this.moduleId, lesson, this.deps.runs, vscode.workspace.isTrusted) };
       if (this.page) this.page.state = msg.state;
       await this.panel.webview.postMessage(msg);
     } catch (err) {

@@ -17,10 +17,10 @@ export interface RunInfo {
 }
 
 /** The page state of `lesson` of module `moduleId`. */
-export function lessonViewState(lab: Pick<Lab, 'progress' | 'shownHints'>, moduleId: string, lesson: Lesson, runs: RunInfo, trusted: boolean): LessonViewState {
+export async function lessonViewState(lab: Pick<Lab, 'progress' | 'shownHints'>, moduleId: string, lesson: Lesson, runs: RunInfo, trusted: boolean): Promise<LessonViewState> {
   return {
     trusted,
-    exercises: lesson.exercises.map((e) => {
+    exercises: await Promise.all(lesson.exercises.map(async (e) => {
       const k = { moduleId, exerciseId: e.id };
       const key = progressKey(k);
       const p = lab.progress.get(key);
@@ -30,11 +30,11 @@ export function lessonViewState(lab: Pick<Lab, 'progress' | 'shownHints'>, modul
         status: p.status,
         statusLabel: STATUS_VIEW[p.status].label,
         ...(p.lastResult ? { lastResult: p.score ? `${p.lastResult}, ${formatScore(p.score)}` : p.lastResult } : {}),
-        hintsHtml: lab.shownHints(k).map((h) => renderLesson(h).html),
+        hintsHtml: await Promise.all(lab.shownHints(k).map(async (h) => (await renderLesson(h)).html)),
         hintsTotal: e.hints.length,
         running: runs.isRunning(key),
         failures: runs.failures(key),
       };
-    }),
+    })),
   };
 }

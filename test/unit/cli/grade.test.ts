@@ -54,7 +54,7 @@ describe('medigen curriculum submit + grade: a class end to end', function () {
         const p = lab.progress.get('class-demo/add');
         const tree = buildLabTree(lab.modules, (key) => lab.progress.get(key));
         const node = tree.flatMap((n) => (n.kind === 'module' ? n.children : [])).flatMap((l) => l.children).find((e) => e.exerciseId === 'add')!;
-        const card = lessonViewState(lab, 'class-demo', lab.modules[0]!.lessons[0]!, { isRunning: () => false, failures: () => [] }, true).exercises.find((e) => e.id === 'add')!;
+        const card = (await lessonViewState(lab, 'class-demo', lab.modules[0]!.lessons[0]!, { isRunning: () => false, failures: () => [] }, true)).exercises.find((e) => e.id === 'add')!;
         partialLab = { ...(p.score ? { score: p.score } : {}), tree: node.description, card: card.lastResult ?? '' };
       }
       const r = await runCli(['curriculum', 'submit', 'class-demo', '--out', join(inbox, `${variant}.zip`), '--sandbox', sandboxRoot, '--modules', modulesDir, '--name', `Student ${variant}`]);

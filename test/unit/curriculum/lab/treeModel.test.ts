@@ -53,9 +53,9 @@ describe('lessons tree model (modules → lessons → exercises with progress)',
     assert.doesNotMatch(trustedEx.tooltip, /not trusted/);
   });
 
-  it('builds the lesson page state: statuses, hints shown so far (sanitized), running checks', () => {
+  it('builds the lesson page state: statuses, hints shown so far (sanitized), running checks', async () => {
     const lesson = mod.lessons[1]!;
-    const state = lessonViewState(
+    const state = await lessonViewState(
       { progress: { get: () => ({ ...none, status: 'failing', hintsShown: 1, lastResult: '0 of 3 checks pass' }) } as never, shownHints: () => ['Use `<b>` a loop <script>x</script>'] },
       mod.id,
       lesson,

@@ -9,9 +9,9 @@ import { parseLessonMessage } from '../../../../extension/lesson/messages';
 const fakeAsWebviewUri = (path: string) => `https://file+.vscode-resource.vscode-cdn.net${path}`;
 const CSP_SOURCE = 'https://*.vscode-cdn.net';
 
-function page(overrides: Partial<Parameters<typeof lessonPage>[0]> = {}) {
+async function page(overrides: Partial<Parameters<typeof lessonPage>[0]> = {}) {
   const nonce = makeNonce();
-  const html = lessonPage({
+  const html = await lessonPage({
     moduleId: 'meet-the-data',
     lessonId: 'who-speaks',
     title: 'Who speaks <and> how often?',
@@ -29,8 +29,8 @@ function page(overrides: Partial<Parameters<typeof lessonPage>[0]> = {}) {
 }
 
 describe('lesson page HTML (CSP, nonce, sanitized lesson)', () => {
-  it('has a strict CSP: nothing by default, scripts only with the nonce, styles from the webview origin or with the nonce, images only from the webview origin', () => {
-    const { html, nonce } = page();
+  it('has a strict CSP: nothing by default, scripts only with the nonce, styles from the webview origin or with the nonce, images only from the webview origin', async () => {
+    const { html, nonce } = await page();
     const csp = /<meta http-equiv="Content-Security-Policy" content="([^"]+)">/.exec(html)?.[1];
     assert.equal(csp, lessonCsp(CSP_SOURCE, nonce));
     const n = nonce.replace(/[+/]/g, '\\$&');
@@ -41,9 +41,9 @@ describe('lesson page HTML (CSP, nonce, sanitized lesson)', () => {
     assert.doesNotMatch(csp!, /unsafe-inline|unsafe-eval|\*;|https:;|http:/);
   });
 
-  it('uses a fresh nonce per render and puts it on its only script and style (inlined: the page loads no file before it is shown)', () => {
-    const a = page();
-    const b = page();
+  it('uses a fresh nonce per render and puts it on its only script and style (inlined: the page loads no file before it is shown)', async () => {
+    const a = await page();
+    const b = await page();
     assert.notEqual(a.nonce, b.nonce);
     assert.ok(a.nonce.length >= 22);
     assert.deepEqual(a.html.match(/<script[^>]*>/g), [`<script nonce="${a.nonce}">`]);
@@ -55,16 +55,16 @@ describe('lesson page HTML (CSP, nonce, sanitized lesson)', () => {
     assert.match(a.html, / data-toolkit="https:\/\/file\+\.vscode-resource\.vscode-cdn\.net\/ext\/dist\/webviews\/lessonToolkit\.js">/);
   });
 
-  it('keeps inlined text from closing its <script> or <style> element early', () => {
-    const { html } = page({ script: 'const s = "</script><script>alert(1)</SCRIPT>";', style: 'a::after { content: "</STYLE><b>x</b>"; }' });
+  it('keeps inlined text from closing its <script> or <style> element early', async () => {
+    const { html } = await page({ script: 'const s = "</script><script>alert(1)</SCRIPT>";', style: 'a::after { content: "</STYLE><b>x</b>"; }' });
     assert.equal(html.match(/<\/script/gi)?.length, 1, 'only the real closing tag');
     assert.equal(html.match(/<\/style/gi)?.length, 1, 'only the real closing tag');
     assert.ok(html.includes('const s = "<\\/script><script>alert(1)<\\/SCRIPT>";'));
     assert.ok(html.includes('a::after { content: "<\\/STYLE><b>x</b>"; }'));
   });
 
-  it('renders the lesson sanitized: raw HTML as text, only module images, exercise links as data attributes', () => {
-    const { html } = page();
+  it('renders the lesson sanitized: raw HTML as text, only module images, exercise links as data attributes', async () => {
+    const { html } = await page();
     assert.match(html, /<h1[^>]*>Who speaks<\/h1>/);
     assert.match(html, /&lt;script&gt;alert\(1\)&lt;\/script&gt;/);
     assert.match(html, /<img src="https:\/\/file\+\.vscode-resource\.vscode-cdn\.net\/modules\/meet-the-data\/lessons\/img\/turns.png" alt="turns">/);
@@ -73,8 +73,8 @@ describe('lesson page HTML (CSP, nonce, sanitized lesson)', () => {
     assert.match(html, /<title>Who speaks &lt;and&gt; how often\?<\/title>/);
   });
 
-  it('has a card per exercise with the toolkit buttons, and the ids the serializer needs', () => {
-    const { html } = page();
+  it('has a card per exercise with the toolkit buttons, and the ids the serializer needs', async () => {
+    const { html } = await page();
     assert.match(html, /<body data-module="meet-the-data" data-lesson="who-speaks" data-trusted="true" data-toolkit="[^"]+">/);
     assert.match(html, /<section class="exercise" id="exercise-count-turns" data-exercise="count-turns">/);
     for (const action of ['openExercise', 'runCheck', 'nextHint']) assert.match(html, new RegExp(`<vscode-button data-action="${action}"`));
@@ -110,8 +110,8 @@ describe('lesson page HTML (CSP, nonce, sanitized lesson)', () => {
     assert.match(running, /data-action="nextHint" appearance="secondary" disabled>All 2 hints shown</);
   });
 
-  it('in an untrusted workspace: the Run button is off and the page says why and how to trust', () => {
-    const { html } = page({ trusted: false });
+  it('in an untrusted workspace: the Run button is off and the page says why and how to trust', async () => {
+    const { html } = await page({ trusted: false });
     assert.match(html, /data-action="runCheck" class="needs-trust" disabled/);
     assert.match(html, /<div class="trust-note">/);
     assert.match(html, /not trusted, so MediGen Lab runs no code here/);
