@@ -10,6 +10,7 @@ import { describeError, MedigenError } from '../../core/index';
 import { progressKey, type ExerciseKey, type Lab, type LabUpdate } from '../../curriculum/lab/index';
 import { buildLabTree, nextLesson } from '../../curriculum/lab/index';
 import { submitModule, type SubmitResult } from '../../curriculum/grading/index';
+import { inForeground } from '../foreground';
 import { LessonPanel, type LessonPanelDeps } from '../lesson/panel';
 import type { ExerciseRunSummary, TestingModule } from '../testing/controller';
 import { attemptRow, filesText } from './attempts';
@@ -92,7 +93,11 @@ export function registerCommandsModule(context: vscode.ExtensionContext, deps: C
           // flushes in a setTimeout), so the panel made by `early` would reach the window only
           // after the lab had opened and the lesson rendered, all synchronous work. One timer turn
           // sends it first: VS Code then builds the webview while the lab opens (npm run bench).
-          if (undoEarly) await new Promise((r) => setTimeout(r, 0));
+          if (undoEarly) {
+            await new Promise((r) => setTimeout(r, 0));
+            // The Testing view's update waits for the lesson to be on screen (foreground.ts).
+            return await inForeground(service.get().then((lab) => fn(lab, ...args)));
+          }
           return await fn(await service.get(), ...args);
         } catch (err) {
           undoEarly?.();

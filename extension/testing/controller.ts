@@ -6,6 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { describeError } from '../../core/index';
+import { afterForeground } from '../foreground';
 import { isGradingCheck, type CheckResult, type SourceLocation } from '../../curriculum/engine/index';
 import { progressKey, type ExerciseKey, type Lab, type LabCheckRun } from '../../curriculum/lab/index';
 import type { LabService } from '../lab/service';
@@ -99,7 +100,16 @@ export function registerTestingModule(context: vscode.ExtensionContext, lab: Lab
     });
   };
   // Only a lab that exists: listing tests must not create the sandbox (a command or the view does).
-  const refresh = () => lab.getIfCreated().then((l) => l && syncItems(l), (err) => output.appendLine(`Testing: ${describeError(err)}`));
+  // While a lesson is being opened, its page comes first (foreground.ts).
+  const refresh = () =>
+    lab.getIfCreated().then(
+      async (l) => {
+        if (!l) return;
+        await afterForeground();
+        syncItems(l);
+      },
+      (err) => output.appendLine(`Testing: ${describeError(err)}`),
+    );
   controller.resolveHandler = async () => {
     await refresh();
   };
