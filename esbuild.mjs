@@ -1,7 +1,7 @@
 // Bundles MediGen Lab: the `medigen` CLI (ESM, Node), the VS Code extension (CommonJS, as VS
 // Code loads it) and the webview scripts (browser). `node esbuild.mjs --watch` rebuilds on change.
 import * as esbuild from 'esbuild';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 
 const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
@@ -45,7 +45,7 @@ const builds = [
 if (existsSync('extension/extension.ts')) {
   builds.push({
     ...common,
-    entryPoints: { extension: 'extension/extension.ts' },
+    entryPoints: { extensionMain: 'extension/extension.ts' },
     outdir: 'dist',
     outExtension: { '.js': '.cjs' },
     platform: 'node',
@@ -54,8 +54,18 @@ if (existsSync('extension/extension.ts')) {
     plugins: [oneVscodeNamespace],
     // Library code finds shipped files through import.meta.url; give the CommonJS bundle one.
     define: { 'import.meta.url': '__medigen_import_meta_url' },
-    // The bundle's first line notes when VS Code started running it (activation timing, see extension.ts).
-    banner: { js: "globalThis.__medigenBundleStart = performance.now(); const __medigen_import_meta_url = require('url').pathToFileURL(__filename).href;" },
+    banner: { js: "const __medigen_import_meta_url = require('url').pathToFileURL(__filename).href;" },
+  });
+  // VS Code's entry: runs extensionMain.cjs with V8's code cache (extension/codeCache.ts).
+  builds.push({
+    ...common,
+    entryPoints: { extension: 'extension/entry.ts' },
+    outdir: 'dist',
+    outExtension: { '.js': '.cjs' },
+    platform: 'node',
+    format: 'cjs',
+    // The entry's first line notes when VS Code started running it (activation timing, see extension.ts).
+    banner: { js: 'globalThis.__medigenBundleStart = performance.now();' },
   });
 }
 
@@ -111,4 +121,13 @@ if (watch) {
   for (const b of builds) (await esbuild.context(b)).watch();
 } else {
   await Promise.all(builds.map((b) => esbuild.build(b)));
+  // Code run from V8's code cache cannot import() (extension/codeCache.ts): the extension bundle
+  // loads its run-time packages through core's importPackage, never with an import() of its own.
+  if (existsSync('dist/extensionMain.cjs')) {
+    const own = readFileSync('dist/extensionMain.cjs', 'utf8').match(/\bimport\(\s*["'`][^"'`]*/g);
+    if (own) {
+      console.error(`esbuild.mjs: dist/extensionMain.cjs has ${own.map((m) => `${m}")`).join(', ')}: load packages with importPackage (core/packages.ts), which works where the bundle runs from V8's code cache.`);
+      process.exit(1);
+    }
+  }
 }

@@ -16,3 +16,4 @@ export {
   type NamedPath,
 } from './files';
 export { buildManifest, manifestFileFor, sha256Text, writeManifest } from './manifest';
+export { importPackage } from './packages';

@@ -5,7 +5,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { MedigenError } from '../core/index';
+import { importPackage, MedigenError } from '../core/index';
 
 /** Counts tokens of a text. */
 export interface TokenCounter {
@@ -46,7 +46,7 @@ export async function loadTokenizer(dir: string): Promise<TokenCounter> {
   if (!existsSync(join(abs, 'tokenizer.json'))) {
     throw new MedigenError(`The folder ${abs} has no tokenizer.json.`, 'Give --tokenizer the folder of a Hugging Face model that holds tokenizer.json and tokenizer_config.json (GGUF files alone do not carry one).');
   }
-  const { AutoTokenizer, env } = await import('@huggingface/transformers');
+  const { AutoTokenizer, env } = await importPackage<typeof import('@huggingface/transformers')>('@huggingface/transformers');
   env.allowRemoteModels = false;
   env.allowLocalModels = true;
   env.useFSCache = false;

@@ -62,8 +62,10 @@ const MODULES_LOADED_AT = performance.now();
 
 /** Where activation's time went, in ms of the extension host's clock (performance.now()). */
 export interface ActivationTiming {
-  /** The bundle started running (undefined when not run from the bundle). */
+  /** The bundle started running: dist/extension.cjs, which compiles and runs extensionMain.cjs (undefined when not run from the bundle). */
   bundleStart?: number;
+  /** Whether that start had V8's code cache for the bundle (entry.ts). */
+  codeCache?: string;
   /** Every module's top-level code had run. */
   modulesLoaded: number;
   activateStart: number;
@@ -87,8 +89,8 @@ export function activate(context: vscode.ExtensionContext): MedigenLabApi {
   output.appendLine(`MediGen Lab ${version} started in VS Code ${vscode.version}.`);
   // Not awaited: activation stays quick; the walkthrough and lesson open right after it.
   const firstStart = openOnFirstStart(context, output);
-  const bundleStart = (globalThis as { __medigenBundleStart?: number }).__medigenBundleStart;
-  const activation: ActivationTiming = { ...(bundleStart !== undefined ? { bundleStart } : {}), modulesLoaded: MODULES_LOADED_AT, activateStart, activateEnd: performance.now() };
+  const { __medigenBundleStart: bundleStart, __medigenCodeCache: codeCache } = globalThis as { __medigenBundleStart?: number; __medigenCodeCache?: string };
+  const activation: ActivationTiming = { ...(bundleStart !== undefined ? { bundleStart } : {}), ...(codeCache !== undefined ? { codeCache } : {}), modulesLoaded: MODULES_LOADED_AT, activateStart, activateEnd: performance.now() };
   return { version, output, lessons, training, review, activation, lessonTiming: () => LessonPanel.active?.lastTiming, lessonPage: () => LessonPanel.active?.snapshot(), firstStart, firstStartShown: () => context.globalState.get(FIRST_START_SHOWN) === true };
 }
 

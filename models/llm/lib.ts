@@ -3,12 +3,14 @@
  * import only its types statically and load the library when a model is actually used; commands
  * that never touch a model (and the esbuild bundle's start-up) stay fast.
  */
+import { importPackage } from '../../core/index';
+
 type NodeLlamaCpp = typeof import('node-llama-cpp');
 
 let loading: Promise<NodeLlamaCpp> | undefined;
 
 /** The node-llama-cpp module. */
 export function nodeLlamaCpp(): Promise<NodeLlamaCpp> {
-  loading ??= import('node-llama-cpp');
+  loading ??= importPackage<NodeLlamaCpp>('node-llama-cpp');
   return loading;
 }

@@ -49,6 +49,7 @@ const PROJECT_ENTRIES = [
   'package.json',
   'README.md',
   'dist/extension.cjs',
+  'dist/extensionMain.cjs',
   'dist/checkChild.cjs',
   'dist/webviews',
   'dist/api',

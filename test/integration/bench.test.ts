@@ -43,8 +43,10 @@ export interface ExtensionBenchFigures {
   phasesMs: { activate: number; extension: number; vscodeWebview: number; page: number; toExtension: number };
   /** ms opening the lab took inside the `extension` phase (sandbox, modules, progress). */
   openLabMs: number;
-  /** The activate phase split: from the `activate` request to the bundle's first line (VS Code), running the bundle's modules, activate() itself. */
+  /** The activate phase split: from the `activate` request to the entry's first line (VS Code), compiling and running the bundle (dist/extensionMain.cjs), activate() itself. */
   activationSplitMs?: { beforeBundle: number; modules: number; activateFn: number };
+  /** Whether this start had V8's code cache for the bundle ('used'), or compiled it ('none', 'rejected'). */
+  codeCache?: string;
   /** Inside the page, ms after its document start: its script ran, `load` (VS Code shows it), painted. */
   pageMs: { script: number; load: number; painted: number };
   /** ms after the page's document start when the toolkit had upgraded the buttons (after the first paint). */
@@ -185,6 +187,7 @@ describe('extension benchmark: activation → painted lesson, and a check round 
       phasesMs,
       openLabMs: api.lessons.lab.lastOpenMs ?? NaN,
       ...(activationSplitMs ? { activationSplitMs } : {}),
+      ...(a.codeCache ? { codeCache: a.codeCache } : {}),
       pageMs: { script: page.scriptMs, load: page.loadMs, painted: page.paintedMs },
       hydratedMs,
       warmLessonMs,

@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { MedigenError } from '../../../core/index';
+import { importPackage, MedigenError } from '../../../core/index';
 import type { Progress } from '../../../core/index';
 import { type EmbeddedText, normalizeRows } from './greedy';
 import { describeFolderProblem, layerProblem, loadProblem } from './messages';
@@ -134,7 +134,7 @@ function externalDataChunks(dir: string): number {
  */
 export async function loadEncoder(modelDir: string, layer: number | undefined): Promise<LoadedEncoder> {
   const { dir, config, notes } = inspectModelFolder(modelDir);
-  const tf = await import('@huggingface/transformers');
+  const tf = await importPackage<typeof import('@huggingface/transformers')>('@huggingface/transformers');
   tf.env.allowRemoteModels = false;
   tf.env.useFSCache = false;
   tf.env.logLevel = tf.LogLevel.ERROR;

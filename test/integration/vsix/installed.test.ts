@@ -60,7 +60,7 @@ describe('MediGen Lab installed from the .vsix', function () {
 
   it('holds what it needs at run time and no tests, sources maps, dev packages or other platforms\' binaries', () => {
     const files = filesUnder(installed);
-    for (const f of ['dist/extension.cjs', 'dist/checkChild.cjs', 'dist/webviews/lesson.js', 'curriculum/runtime/lab.ts', 'curriculum/modules/meet-the-data/medigen-module.json', 'datasets/sample/valid.csv', 'models/train/trainer.py', 'models/train/requirements.txt', 'node_modules/tsx/package.json', 'node_modules/node-llama-cpp/package.json', 'node_modules/@node-llama-cpp/linux-x64/package.json', 'node_modules/@huggingface/transformers/package.json', 'LICENSE.txt', 'README.md']) {
+    for (const f of ['dist/extension.cjs', 'dist/extensionMain.cjs', 'dist/checkChild.cjs', 'dist/webviews/lesson.js', 'curriculum/runtime/lab.ts', 'curriculum/modules/meet-the-data/medigen-module.json', 'datasets/sample/valid.csv', 'models/train/trainer.py', 'models/train/requirements.txt', 'node_modules/tsx/package.json', 'node_modules/node-llama-cpp/package.json', 'node_modules/@node-llama-cpp/linux-x64/package.json', 'node_modules/@huggingface/transformers/package.json', 'LICENSE.txt', 'README.md']) {
       assert.ok(files.includes(f), `${f} is missing from the installed extension`);
     }
     const unwanted = files.filter((f) => /^(test|scripts|cli|sandbox|out|\.vscode-test|\.cache)\//.test(f) || /^node_modules\/(mocha|typescript|playwright-core|@vscode\/test-electron|@node-llama-cpp\/linux-x64-(cuda|vulkan)|@node-llama-cpp\/linux-arm|onnxruntime-web)\//.test(f) || f.endsWith('.map'));

@@ -219,7 +219,7 @@ describe('vsix packaging', () => {
       this.timeout(120_000);
       const files = await packageFiles(root, { target: linux });
       const paths = new Set(files.map((f) => f.path));
-      for (const p of ['package.json', 'README.md', 'LICENSE.txt', 'dist/extension.cjs', 'dist/checkChild.cjs', 'dist/webviews/lesson.js', 'extension/media/medigen.svg', 'curriculum/schema/module.schema.json', 'curriculum/modules/meet-the-data/exercises/count-turns/checks/turns.test.ts', 'datasets/sample/train.csv', 'models/train/trainer.py', 'models/train/requirements.txt', 'node_modules/tsx/dist/loader.mjs', 'node_modules/@node-llama-cpp/linux-x64/package.json', 'node_modules/@huggingface/transformers/dist/transformers.node.mjs']) {
+      for (const p of ['package.json', 'README.md', 'LICENSE.txt', 'dist/extension.cjs', 'dist/extensionMain.cjs', 'dist/checkChild.cjs', 'dist/webviews/lesson.js', 'extension/media/medigen.svg', 'curriculum/schema/module.schema.json', 'curriculum/modules/meet-the-data/exercises/count-turns/checks/turns.test.ts', 'datasets/sample/train.csv', 'models/train/trainer.py', 'models/train/requirements.txt', 'node_modules/tsx/dist/loader.mjs', 'node_modules/@node-llama-cpp/linux-x64/package.json', 'node_modules/@huggingface/transformers/dist/transformers.node.mjs']) {
         assert.ok(paths.has(p), `${p} is not packaged`);
       }
       assert.ok(existsSync(join(root, 'curriculum', 'modules', 'meet-the-data', 'exercises', 'count-turns', 'grading')), 'a shipped module has grading checks');
