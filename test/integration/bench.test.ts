@@ -87,8 +87,8 @@ const repoRoot = join(__dirname, '..', '..', '..');
 /**
  * When benchmarking, both suites wait this long before measuring: a student opens a lesson in a
  * window that has finished starting, not in one still starting VS Code's own extensions (the git
- * extension scanning the sandbox among them). Measured at once, one start's share ranged from 82
- * to 192 ms, VS Code's time before our bundle ran from 23 to 51 ms.
+ * extension scanning the sandbox among them). It did not make one start's figures much steadier:
+ * VS Code's empty webview alone takes 230–430 ms from one start to the next.
  */
 const SETTLE_MS = process.env.MEDIGEN_BENCH_RESULT || process.env.MEDIGEN_BENCH_FLOOR_RESULT ? 3000 : 0;
 const settle = () => new Promise((r) => setTimeout(r, SETTLE_MS));
