@@ -1,5 +1,6 @@
 /**
- * MediGen Lab's VS Code entry point. VS Code loads the bundle (dist/extension.cjs) lazily: when
+ * MediGen Lab's VS Code extension. VS Code loads it lazily (dist/extension.cjs, from entry.ts, runs
+ * this file's bundle dist/extensionMain.cjs with V8's code cache): when
  * one of the contributed commands runs, the MediGen Lab view opens, or a lesson panel is restored
  * (activationEvents: onWebviewPanel; the rest VS Code derives from `contributes`), never at start-up.
  * Each feature registers itself (extension/register.ts); this file only wires them up.
