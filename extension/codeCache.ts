@@ -78,9 +78,13 @@ export function runCachedBundle(bundleFile: string, mod: { exports: unknown }, r
         rmSync(tmp, { force: true });
         return false;
       }
-      const own = `${basename(bundleFile)}.`;
-      for (const f of readdirSync(dirname(bundleFile))) {
-        if (f.startsWith(own) && f.endsWith(CACHE_SUFFIX) && join(dirname(bundleFile), f) !== cacheFile) rmSync(join(dirname(bundleFile), f), { force: true });
+      try {
+        const own = `${basename(bundleFile)}.`;
+        for (const f of readdirSync(dirname(bundleFile))) {
+          if (f.startsWith(own) && f.endsWith(CACHE_SUFFIX) && join(dirname(bundleFile), f) !== cacheFile) rmSync(join(dirname(bundleFile), f), { force: true });
+        }
+      } catch {
+        // An older cache left behind costs disk space only: it is never read for this bundle.
       }
       return true;
     },

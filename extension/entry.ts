@@ -1,13 +1,13 @@
 /**
  * VS Code's entry point (package.json "main": dist/extension.cjs, built from this file). It runs
  * the extension itself (dist/extensionMain.cjs, built from extension.ts) with V8's code cache
- * (codeCache.ts), and writes the cache once the first minutes of use have compiled what a lesson
+ * (codeCache.ts), and writes the cache once the first seconds of use have compiled what a lesson
  * runs. `activate` and `deactivate` are the bundle's; they become this module's exports.
  */
 import { join } from 'node:path';
 import { runCachedBundle } from './codeCache';
 
-/** Seconds after loading before the cache is written: by then the first lesson has rendered. */
+/** ms after loading before the cache is written: by then the first lesson has usually rendered. */
 const SAVE_AFTER_MS = 5000;
 
 // The bundle's import() of node-llama-cpp and transformers.js (core/packages.ts): code run from
