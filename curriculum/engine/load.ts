@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, realpathSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { gradingFilesOf, runChecks } from './checks';
 import { jsonErrorPosition } from './jsonPosition';
@@ -14,9 +14,9 @@ export interface LoadModuleOptions {
   loadChecks?: boolean;
   /**
    * The folder is a copy that `installModule` checked in full when it installed it (the lab's
-   * modules folder): its symbolic links are not walked again and its wrong answers (an
-   * instructor's tool, unused by the lab) are not listed. The lab reloads every installed module
-   * when it opens, before the first lesson shows, and those two walks were most of that time.
+   * modules folder): its wrong answers (an instructor's tool, unused by the lab) are not listed
+   * again. The lab reloads every installed module when it opens, before the first lesson shows.
+   * Its links are still checked: a copy installed by an older MediGen Lab may predate that check.
    */
   installed?: boolean;
   signal?: AbortSignal;
@@ -58,12 +58,13 @@ export function linksLeaving(root: string): ModuleProblem[] {
   const problems: ModuleProblem[] = [];
   const realRoot = realpathSync(root);
   const walk = (d: string) => {
-    for (const name of readdirSync(d)) {
+    // The entries' types come with the listing (no lstat each): the lab walks every installed module when it opens.
+    for (const entry of readdirSync(d, { withFileTypes: true })) {
+      const name = entry.name;
       if (name === '.git' || name === 'node_modules') continue;
       const full = join(d, name);
-      const st = lstatSync(full);
-      const rel = relative(root, full).split(sep).join('/');
-      if (st.isSymbolicLink()) {
+      if (entry.isSymbolicLink()) {
+        const rel = relative(root, full).split(sep).join('/');
         const target = readlinkSync(full);
         let real: string | undefined;
         try {
@@ -76,7 +77,7 @@ export function linksLeaving(root: string): ModuleProblem[] {
         } else if (real !== realRoot && !real.startsWith(realRoot + sep)) {
           problems.push({ file: full, message: `${rel} is a symbolic link to ${target}, outside the module folder, so the module was refused.`, hint: `Put a copy of the file inside the module instead of the link: installing would otherwise copy ${real} into the student's folder.` });
         }
-      } else if (st.isDirectory()) walk(full);
+      } else if (entry.isDirectory()) walk(full);
     }
   };
   walk(root);
@@ -127,7 +128,7 @@ export async function loadModule(dir: string, opts: LoadModuleOptions = {}): Pro
   if (!existsSync(manifestFile)) {
     return { ok: false, problems: [{ file: manifestFile, message: `${root} has no ${MANIFEST_FILE}, so it is not a curriculum module.`, hint: 'Create one with `medigen curriculum new <folder>`, or point at the module folder itself.' }] };
   }
-  const leaving = opts.installed ? [] : linksLeaving(root);
+  const leaving = linksLeaving(root);
   if (leaving.length) return { ok: false, problems: leaving };
   const raw = parseJsonFile(manifestFile, problems, MANIFEST_FILE);
   if (raw === undefined) return { ok: false, problems };
