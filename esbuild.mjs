@@ -27,6 +27,9 @@ const oneVscodeNamespace = {
 
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'info', target: 'node20' };
 
+/** A CommonJS bundle for Node in dist/ (.cjs): the extension's entry and bundle, the check process. */
+const distCjs = { ...common, outdir: 'dist', outExtension: { '.js': '.cjs' }, platform: 'node', format: 'cjs' };
+
 const builds = [
   {
     ...common,
@@ -44,12 +47,8 @@ const builds = [
 
 if (existsSync('extension/extension.ts')) {
   builds.push({
-    ...common,
+    ...distCjs,
     entryPoints: { extensionMain: 'extension/extension.ts' },
-    outdir: 'dist',
-    outExtension: { '.js': '.cjs' },
-    platform: 'node',
-    format: 'cjs',
     external: runtimeExternals,
     plugins: [oneVscodeNamespace],
     // Library code finds shipped files through import.meta.url; give the CommonJS bundle one.
@@ -58,12 +57,8 @@ if (existsSync('extension/extension.ts')) {
   });
   // VS Code's entry: runs extensionMain.cjs with V8's code cache (extension/codeCache.ts).
   builds.push({
-    ...common,
+    ...distCjs,
     entryPoints: { extension: 'extension/entry.ts' },
-    outdir: 'dist',
-    outExtension: { '.js': '.cjs' },
-    platform: 'node',
-    format: 'cjs',
     // The entry's first line notes when VS Code started running it (activation timing, see extension.ts).
     banner: { js: 'globalThis.__medigenBundleStart = performance.now();' },
   });
@@ -73,12 +68,8 @@ if (existsSync('extension/extension.ts')) {
 // in, so a packaged MediGen Lab (the .vsix) runs checks without mocha in its node_modules.
 if (existsSync('curriculum/engine/checkChild.ts')) {
   builds.push({
-    ...common,
+    ...distCjs,
     entryPoints: { 'checkChild': 'curriculum/engine/checkChild.ts' },
-    outdir: 'dist',
-    outExtension: { '.js': '.cjs' },
-    platform: 'node',
-    format: 'cjs',
     logLevel: 'warning',
     logOverride: { 'require-resolve-not-external': 'silent' }, // mocha's parallel mode, unused here
   });
