@@ -1,8 +1,8 @@
 /**
  * Work the student is waiting for (a lesson being opened) and background work that can wait for
- * it. On a 2-core laptop, filling the Testing view with the course's exercises while VS Code built
- * the lesson's webview made the lesson ~50 ms later (npm run bench, test/bench/extension.ts):
- * background updates now start when the lesson is on screen.
+ * it. On a 2-core laptop, filling the Testing view with the course's exercises competes with VS
+ * Code building the lesson's webview; background updates now start when the lesson is on screen.
+ * (Measured only across bench runs, whose spread, ±50 ms, is as large as the effect seen.)
  */
 
 const running = new Set<Promise<void>>();
