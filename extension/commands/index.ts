@@ -14,6 +14,7 @@ import { inForeground } from '../foreground';
 import { LessonPanel, type LessonPanelDeps } from '../lesson/panel';
 import type { ExerciseRunSummary, TestingModule } from '../testing/controller';
 import { attemptRow, filesText } from './attempts';
+import { saveStudentFiles } from './save';
 import { isLessonKey, resolveExercise, resolveLesson, type LessonKey } from './pick';
 
 /** Every command id MediGen Lab registers here. */
@@ -81,6 +82,7 @@ export interface CommandsModuleDeps extends LessonPanelDeps {
 /** Registers the commands. */
 export function registerCommandsModule(context: vscode.ExtensionContext, deps: CommandsModuleDeps): void {
   const { lab: service, output, testing } = deps;
+  const log = (line: string) => output.appendLine(line);
 
   /** `early` runs before the lab is open (it may be opening for the first time); what it returns runs if the command fails. */
   const register = <A extends unknown[], R>(id: string, fn: (lab: Lab, ...args: A) => Promise<R | undefined>, early?: (...args: A) => (() => void) | undefined) =>
@@ -123,10 +125,6 @@ export function registerCommandsModule(context: vscode.ExtensionContext, deps: C
     const lessonColumn = LessonPanel.active?.panel.viewColumn;
     await vscode.window.showTextDocument(vscode.Uri.file(file), { viewColumn: lessonColumn === vscode.ViewColumn.One ? vscode.ViewColumn.Two : vscode.ViewColumn.One, preview: false });
     return file;
-  };
-
-  const saveStudentFiles = async (dir: string) => {
-    for (const doc of vscode.workspace.textDocuments) if (doc.isDirty && doc.uri.scheme === 'file' && doc.uri.fsPath.startsWith(dir)) await doc.save();
   };
 
   /**
@@ -202,7 +200,7 @@ export function registerCommandsModule(context: vscode.ExtensionContext, deps: C
   register(LAB_COMMANDS.runCheck, async (lab, arg?: unknown): Promise<ExerciseRunSummary | undefined> => {
     const k = await resolveExercise(lab, arg, 'Which exercise do you want to check?');
     if (!k) return undefined;
-    await saveStudentFiles(lab.workDir(k));
+    await saveStudentFiles(lab.workDir(k), 'check', log);
     const [summary] = await testing.runExercises([k]);
     if (summary) {
       if (summary.status === 'passed') void vscode.window.showInformationMessage(`All ${summary.total} checks pass. Well done! Your work is saved as a checkpoint.`);
@@ -231,7 +229,7 @@ export function registerCommandsModule(context: vscode.ExtensionContext, deps: C
       const pick = await vscode.window.showWarningMessage(`Put the starter files of "${lab.exercise(k).exercise.title}" back?`, { modal: true, detail: 'Your current files are saved as a checkpoint first: "MediGen Lab: Restore Attempt" brings them back.' }, yes);
       if (pick !== yes) return undefined;
     }
-    await saveStudentFiles(lab.workDir(k));
+    await saveStudentFiles(lab.workDir(k), 'reset', log);
     const saved = await lab.resetExercise(k);
     void vscode.window.showInformationMessage(`The exercise has its starter files again.${saved ? ` Your previous files are saved as checkpoint ${saved.slice(0, 8)}: "MediGen Lab: Restore Attempt" lists it.` : ''}`);
     return { saved };
@@ -252,7 +250,7 @@ export function registerCommandsModule(context: vscode.ExtensionContext, deps: C
     }
     if (!chosen) return undefined;
     const attempt = attempts.find((a) => a.hash === chosen || a.hash.startsWith(chosen!));
-    await saveStudentFiles(lab.workDir(k));
+    await saveStudentFiles(lab.workDir(k), 'restore', log);
     const { before, files } = await lab.restoreAttempt(k, chosen);
     const title = lab.exercise(k).exercise.title;
     const which = attempt ? `${attemptRow(attempt).label.replace(/^\$\([\w-]+\) /, '')}, saved ${attemptRow(attempt).description}` : `checkpoint ${chosen.slice(0, 8)}`;

@@ -128,6 +128,8 @@ async function runSuite(suite: Suite, runtime: VscodeRuntime, values: RunValues,
   let server: CodeServer | undefined;
   let workbench: Workbench | undefined;
   let sawTestOutput = false;
+  // VS Code's own errors (a save that failed, an extension that threw), printed when a test fails.
+  const vscodeErrors: string[] = [];
   try {
     console.log(`Starting VS Code ${runtime.vscodeVersion} (code-server) for the ${suite.label} integration tests...`);
     server = await startCodeServer(
@@ -150,6 +152,7 @@ async function runSuite(suite: Suite, runtime: VscodeRuntime, values: RunValues,
           sawTestOutput = true;
           console.log(line.slice(at + TAG.length));
         } else if (values.verbose) console.log(`[VS Code ${type}] ${line}`);
+        else if (type === 'error' && vscodeErrors.push(line.slice(0, 2000)) > 40) vscodeErrors.shift();
       },
     });
     console.log(`VS Code is up after ${((Date.now() - started) / 1000).toFixed(1)} s; the tests run in its extension host...`);
@@ -176,6 +179,7 @@ async function runSuite(suite: Suite, runtime: VscodeRuntime, values: RunValues,
     }
     // The reporter's lines normally arrive through the workbench console; if they did not, say it here.
     if (!sawTestOutput) for (const t of result.tests.filter((x) => x.state === 'failed')) console.error(`FAILED: ${t.title}\n${t.error ?? ''}\n`);
+    if (result.failures > 0 && vscodeErrors.length) console.error(`--- VS Code's last ${vscodeErrors.length} error messages of the run (its workbench console):\n${vscodeErrors.join('\n')}`);
     const exitNote = exitCode === 0 ? '' : ` (VS Code ended the run with exit code ${exitCode})`;
     console.log(`VS Code ${result.vscode}, ${suite.label} suite: ${result.passes} passed, ${result.failures} failed, ${result.pending} pending, in ${seconds} s${exitNote}.`);
     const noneMatched = !!values.grep && result.passes === 0 && result.failures === 0;

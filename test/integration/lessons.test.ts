@@ -4,7 +4,7 @@
  * webview. Everything goes through the real commands (vscode.commands.executeCommand).
  */
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -107,6 +107,34 @@ describe('MediGen Lab lessons in a real VS Code', function () {
       return exNode?.status === 'passed' ? exNode : undefined;
     });
     assert.match(done.description, /done · \d+ of \d+ checks pass/);
+  });
+
+  it('"Run Check" checks nothing when VS Code cannot save the typed code (the file changed on disk), and loses nothing', async () => {
+    const doc = vscode.window.activeTextEditor!.document;
+    const file = doc.uri.fsPath;
+    const solved = readFileSync(file, 'utf8');
+    const lab = await (await api()).lessons.lab.get();
+    const attemptsBefore = (await lab.attempts(ex)).length;
+    // Typed in the editor, while another program rewrote the file (another size, a newer time):
+    // VS Code refuses to save over it, so the check would have run the code on disk.
+    const typed = `${solved}\n// typed in the editor\n`;
+    const edit = new vscode.WorkspaceEdit();
+    edit.insert(doc.uri, new vscode.Position(doc.lineCount, 0), '\n// typed in the editor\n');
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    const outside = `${solved}\n// written by another program, a different size\n`;
+    writeFileSync(file, outside);
+    const later = new Date(Date.now() + 60_000);
+    utimesSync(file, later, later);
+    const s = await vscode.commands.executeCommand<ExerciseRunSummary>('medigenLab.runCheck', ex);
+    assert.equal(s, undefined, `no check may run on the file on disk: ${JSON.stringify(s && { status: s.status, passed: s.passed })}`);
+    assert.equal(readFileSync(file, 'utf8'), outside, 'the other program\'s file is kept');
+    assert.equal(doc.getText(), typed, 'what the student typed is still in the editor');
+    assert.ok(doc.isDirty);
+    assert.equal((await lab.attempts(ex)).length, attemptsBefore, 'no checkpoint was taken');
+    // Back to the solution, saved, for the tests that follow.
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+    writeFileSync(file, solved);
+    await until('the editor to show the file on disk again', () => doc.getText() === solved && !doc.isDirty);
   });
 
   it('stops a never-ending check when the run is cancelled, and VS Code stays responsive', async () => {
