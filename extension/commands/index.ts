@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { describeError, MedigenError } from '../../core/index';
 import { progressKey, type ExerciseKey, type Lab, type LabUpdate } from '../../curriculum/lab/index';
 import { buildLabTree, nextLesson } from '../../curriculum/lab/index';
-import { submitModule, type SubmitResult } from '../../curriculum/grading/index';
+import type { SubmitResult } from '../../curriculum/grading/index';
 import { inForeground } from '../foreground';
 import { LessonPanel, type LessonPanelDeps } from '../lesson/panel';
 import type { ExerciseRunSummary, TestingModule } from '../testing/controller';
@@ -289,6 +289,8 @@ export function registerCommandsModule(context: vscode.ExtensionContext, deps: C
     }
     const student = opts.student ?? (await vscode.window.showInputBox({ prompt: 'Your name, as your instructor should see it', value: userInfo().username, ignoreFocusOut: true }));
     if (student === undefined) return undefined;
+    // Grading (and its zip library, whose tables take ~6 ms to build) loads with the first submit, not at activation.
+    const { submitModule } = await import('../../curriculum/grading/index');
     const r = submitModule({ moduleId, out, student, sandboxRoot: lab.sandboxRoot, modulesDir: lab.modulesDir, force });
     output.appendLine(`Submitted ${r.moduleId} ${r.moduleVersion} to ${r.out}: ${Object.entries(r.exercises).map(([id, f]) => `${id} (${f.length} file(s))`).join(', ')}.`);
     void vscode.window.showInformationMessage(`Saved your work on "${r.moduleId}" in ${r.out}${r.notStarted.length ? ` (not started: ${r.notStarted.join(', ')})` : ''}. Hand this file in as your instructor asks.`);

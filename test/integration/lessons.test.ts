@@ -12,6 +12,7 @@ import { medigenApi as api, until } from './support';
 import type { OpenLessonResult, UpdateModuleResult } from '../../extension/commands/index';
 import type { ExerciseRunSummary } from '../../extension/testing/controller';
 import type { LabTreeNode } from '../../curriculum/lab/index';
+import { readSubmission, type SubmitResult } from '../../curriculum/grading/index';
 
 const repoRoot = join(__dirname, '..', '..', '..');
 const shipped = join(repoRoot, 'curriculum', 'modules', 'meet-the-data');
@@ -214,5 +215,19 @@ describe('MediGen Lab lessons in a real VS Code', function () {
     const r = await vscode.commands.executeCommand<OpenLessonResult>('medigenLab.openLesson', { moduleId: 'meet-the-data', lessonId: 'no-such-lesson' });
     assert.equal(r, undefined, 'the command says why in an error message and returns nothing');
     await until('the empty panel to close', () => (lessonTabs().length === 0 ? true : undefined), 5000);
+  });
+
+  it('"Submit Module" packs the student\'s work into a .zip to hand in, which grading reads back', async () => {
+    const out = join(tmp, 'meet-the-data-submission.zip');
+    const r = await vscode.commands.executeCommand<SubmitResult>('medigenLab.submitModule', 'meet-the-data', out, { student: 'Ada Student' });
+    assert.ok(r, 'submitModule returned nothing: see the MediGen Lab output');
+    assert.equal(r.out, out);
+    assert.ok(r.exercises['count-turns']?.includes('turns.ts'), JSON.stringify(r.exercises));
+    const read = readSubmission(readFileSync(out));
+    assert.deepEqual(read.problems, []);
+    assert.equal(read.manifest?.student, 'Ada Student');
+    assert.equal(read.manifest?.moduleId, 'meet-the-data');
+    const sent = Buffer.from(read.files.get('count-turns')!.get('turns.ts')!).toString('utf8');
+    assert.equal(sent, readFileSync(join(sandbox, 'meet-the-data', 'count-turns', 'turns.ts'), 'utf8'), 'the file handed in is the student\'s file');
   });
 });
