@@ -105,6 +105,8 @@ export function registerCommandsModule(context: vscode.ExtensionContext, deps: C
           undoEarly?.();
           const text = describeError(err);
           output.appendLine(`${id}: ${text}`);
+          // Also in VS Code's extension host log (Developer: Show Logs), where a bug report finds it.
+          console.error(`MediGen Lab: ${id}: ${text}`);
           const hint = err instanceof MedigenError ? err.hint : 'See the "MediGen Lab" output for details.';
           void vscode.window.showErrorMessage(err instanceof Error ? err.message : String(err), { detail: hint } as vscode.MessageOptions, 'Show Output').then((p) => p && output.show());
           return undefined;

@@ -44,7 +44,7 @@ export async function saveStudentFiles(dir: string, before: 'check' | 'reset' | 
     }
     if (why) {
       log(`Saving ${doc.uri.fsPath}: ${why} (second try).`);
-      failed.push(basename(doc.uri.fsPath));
+      failed.push(`${basename(doc.uri.fsPath)} (${why})`);
     }
   }
   if (failed.length) {
