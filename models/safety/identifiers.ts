@@ -114,7 +114,7 @@ function birthDates(text: string, w: readonly Word[], out: IdentifierHit[]): voi
     if (!isCue) continue;
     let s = i + 1;
     // The answer may come in the next turn: "[doctor] and your date of birth ? [patient] march third , …".
-    while (s < w.length && s - i <= 4 && (/^(is|on|in|was|it's|it|the|of|my|your|date|that|confirm)$/.test(w[s]!.norm) || isSpeakerTag(text, w[s]!))) s++;
+    while (s < w.length && s - i <= 4 && (/^(is|on|in|was|it's|it|the|of|my|your|date|that|confirm)$/.test(w[s]!.norm) || w[s]!.tag)) s++;
     let e = s;
     while (e < w.length && e - s < 8 && (MONTHS.has(w[e]!.norm) || ORDINALS.test(w[e]!.norm) || isDigitWord(w[e]!.norm) || w[e]!.norm === 'oh' || w[e]!.norm === 'thousand' || (w[e]!.norm === 'of' && e > s))) e++;
     if (e > s) out.push(hit(text, 'dob', w[s]!.start, w[e - 1]!.end));
@@ -147,11 +147,6 @@ function addresses(text: string, w: readonly Word[], out: IdentifierHit[]): void
   }
 }
 
-/** A word that is a transcript's speaker tag, such as the "doctor" of "[doctor]": not a title before a name. */
-function isSpeakerTag(text: string, word: Word): boolean {
-  return text[word.start - 1] === '[' && text[word.end] === ']';
-}
-
 function nameLike(n: string): boolean {
   return /^[a-z][a-z'-]+$/.test(n) && !NOT_A_NAME.has(n) && !MONTHS.has(n);
 }
@@ -164,7 +159,7 @@ function names(text: string, w: readonly Word[], known: Set<string>, out: Identi
     let take = 0;
     if (known.has(n) || FIRST_NAMES.has(n)) take = 1;
     else if (nameLike(n) && /(my name is|name's|names is|call me|this is|i'm|i am|name is)$/.test(prev2) && !/^(a|an|the|just|not|so|very|from|with|calling)$/.test(n)) take = /this is|i'm|i am/.test(prev2) ? (/^[A-Z]/.test(w[i]!.text) && w[i]!.text !== 'I' ? 1 : 0) : 1;
-    else if (nameLike(n) && i > 0 && TITLES.test(w[i - 1]!.norm) && !isSpeakerTag(text, w[i - 1]!) && !(w[i - 1]!.norm === 'doctor' && /^(office|visit|appointment|told|said|says|wants|recommended|will|would|can|and|or|to)$/.test(n))) take = 1;
+    else if (nameLike(n) && i > 0 && TITLES.test(w[i - 1]!.norm) && !w[i - 1]!.tag && !(w[i - 1]!.norm === 'doctor' && /^(office|visit|appointment|told|said|says|wants|recommended|will|would|can|and|or|to)$/.test(n))) take = 1;
     else if (nameLike(n) && /^(hi|hello|hey|morning|bye|goodbye|thanks)$/.test(w[i - 1]?.norm ?? '') && /^[\s]*[,.!?]/.test(text.slice(w[i]!.end))) take = 1;
     else if (nameLike(n) && /^(wife|husband|son|daughter|brother|sister|mother|mom|father|dad|friend|partner|grandson|granddaughter|caregiver)$/.test(w[i - 1]?.norm ?? '') && /^\s*,\s*$/.test(text.slice(w[i - 1]!.end, w[i]!.start)) && /^\s*[,.!?]/.test(text.slice(w[i]!.end))) take = 1;
     if (!take) continue;

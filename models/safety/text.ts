@@ -11,6 +11,8 @@ export interface Word {
   norm: string;
   start: number;
   end: number;
+  /** The word is a transcript's speaker tag, the "doctor" of "[doctor]" (a label, not something said). */
+  tag?: true;
 }
 
 /** A span of a text: `text` is exactly `source.slice(start, end)`. */
@@ -23,11 +25,24 @@ export interface Span {
 // Letters then digits (A1c, B12, L4: names, not numbers), letters (with inner apostrophes), or numbers with decimal points and thousands commas.
 const WORD = /[A-Za-z]+\d+[A-Za-z\d]*|\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|[A-Za-z]+(?:'[A-Za-z]+)*/g;
 
-/** The words of a text with offsets. "54-year-old" gives 54, year, old; "4/5" gives 4, 5. */
+/** A transcript's speaker tag: [doctor], [patient], [patient_guest]. */
+const SPEAKER_TAG = /\[[A-Za-z][A-Za-z\d_ -]{0,39}\]/g;
+
+/**
+ * The words of a text with offsets. "54-year-old" gives 54, year, old; "4/5" gives 4, 5. The words
+ * of a speaker tag ("doctor" of "[doctor]", "patient" and "guest" of "[patient_guest]") are marked.
+ */
 export function words(text: string): Word[] {
   const out: Word[] = [];
+  const tags = [...text.matchAll(SPEAKER_TAG)].map((m) => [m.index!, m.index! + m[0].length] as const);
+  let t = 0;
   for (const m of text.matchAll(WORD)) {
-    out.push({ text: m[0], norm: m[0].toLowerCase().replace(/,/g, ''), start: m.index!, end: m.index! + m[0].length });
+    const start = m.index!;
+    const end = start + m[0].length;
+    const w: Word = { text: m[0], norm: m[0].toLowerCase().replace(/,/g, ''), start, end };
+    while (t < tags.length && tags[t]![1] <= start) t++;
+    if (t < tags.length && tags[t]![0] < start && end < tags[t]![1]) w.tag = true;
+    out.push(w);
   }
   return out;
 }

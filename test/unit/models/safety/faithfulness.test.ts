@@ -18,6 +18,11 @@ function trace(note: string) {
 }
 
 describe('models/safety: faithfulness tracing on hand-made cases', () => {
+  it('marks the words of speaker tags ("[doctor]", "[patient_guest]"), not the same words said in a turn', () => {
+    const w = words('[doctor] hi , i am doctor smith .\n[patient_guest] hello [ 5 ] [x');
+    assert.deepEqual(w.filter((x) => x.tag).map((x) => `${x.text}@${x.start}`), ['doctor@1', 'patient@35', 'guest@43']);
+  });
+
   it('reads numbers said the ASR way: "twenty milligrams", "one twenty over eighty", "fifty four", "two point five"', () => {
     const values = (t: string) => findNumbers(words(t)).map((m) => m.value);
     assert.ok(values('twenty milligrams').includes(20));
