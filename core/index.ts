@@ -1,7 +1,7 @@
 /** Shared basics of every MediGen Lab folder: named errors, progress reporting, where the project's files are, reading and writing the user's files. */
 export { CancelledError, MedigenError, RemoteHttpError, UsageError, describeError } from './errors';
 export { streamProgress, type Progress } from './progress';
-export { forwardSlashes, isWithin, projectRoot, type PathApi } from './paths';
+export { forwardSlashes, isWithin, projectRoot, tsxLoaderUrl, type PathApi } from './paths';
 export { killProcessTree } from './processTree';
 export {
   assertOutputsAreNotInputs,

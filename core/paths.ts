@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import nodePath, { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /**
  * The folder that holds package.json. Works from the TypeScript sources (run by tsx) and from
@@ -13,6 +14,14 @@ export function projectRoot(): string {
     dir = resolve(dir, '..');
   }
   throw new Error('MediGen Lab could not find its own install folder (package.json). Reinstall it.');
+}
+
+/**
+ * The file URL of tsx's loader (`node --import <it>` runs TypeScript), found from the install
+ * folder `root`: the check process and the student's process start with it.
+ */
+export function tsxLoaderUrl(root: string): string {
+  return pathToFileURL(join(createRequire(join(root, 'package.json')).resolve('tsx/package.json'), '..', 'dist', 'loader.mjs')).href;
 }
 
 /** The parts of node:path that path checks use: `path` on this computer, `path.win32` / `path.posix` to reason about another. */

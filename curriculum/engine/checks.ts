@@ -1,12 +1,11 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { killProcessTree, MedigenError } from '../../core/index';
 import type { Progress } from '../../core/index';
-import { projectRoot } from '../../core/index';
+import { projectRoot, tsxLoaderUrl } from '../../core/index';
 import type { ChildConfig, ChildEvent, SerializedError } from './checkChild';
 import { declarationNamedIn, firstLocationIn, type SourceLocation } from './locate';
 import { checkTsconfig } from './workspace';
@@ -116,7 +115,7 @@ function checkChildScript(root: string): string {
 
 /** How a check process is started: the same for a cold one, a warm one and `warmUpChecks`. */
 function checkSpawn(root: string): CheckSpawn {
-  const tsxLoader = pathToFileURL(join(createRequire(join(root, 'package.json')).resolve('tsx/package.json'), '..', 'dist', 'loader.mjs')).href;
+  const tsxLoader = tsxLoaderUrl(root);
   const tsconfigJson = checkTsconfig() as { compilerOptions: { paths: Record<string, string[]> } };
   return { script: checkChildScript(root), tsxLoader, tsconfig: JSON.stringify(tsconfigJson, null, 2), preload: [...new Set(Object.values(tsconfigJson.compilerOptions.paths).flat())] };
 }

@@ -15,9 +15,9 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { basename, dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { tsxLoaderUrl } from '../../core/paths';
 import type { HostReply, HostRequest, WireError } from './wire';
 
 type AnyFn = (...args: any[]) => any; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -79,7 +79,7 @@ interface Pending {
 /** Starts a student process for `entry` (a spare when undefined: it waits for its file, see studentHost.ts). */
 function forkHost(entry: string | undefined, env: NodeJS.ProcessEnv = {}): ChildProcess {
   const root = projectRootHere();
-  const tsx = pathToFileURL(join(createRequire(join(root, 'package.json')).resolve('tsx/package.json'), '..', 'dist', 'loader.mjs')).href;
+  const tsx = tsxLoaderUrl(root);
   return fork(join(dirname(fileURLToPath(import.meta.url)), 'studentHost.ts'), entry ? [entry] : [], {
     cwd: entry ? dirname(entry) : process.cwd(),
     execArgv: ['--import', tsx],

@@ -6,9 +6,9 @@
  * against the disk, tried once more, and otherwise refused with what to do.
  */
 import { readFile } from 'node:fs/promises';
-import { basename, sep } from 'node:path';
+import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import { MedigenError } from '../../core/index';
+import { isWithin, MedigenError } from '../../core/index';
 
 /** True when the file on disk holds the document's text (a UTF-8 byte-order mark aside). */
 async function onDisk(doc: vscode.TextDocument): Promise<boolean> {
@@ -32,10 +32,9 @@ async function saveOne(doc: vscode.TextDocument): Promise<string | undefined> {
  * files older than what the student sees.
  */
 export async function saveStudentFiles(dir: string, before: 'check' | 'reset' | 'restore', log: (line: string) => void): Promise<void> {
-  const inside = `${dir.replace(/[\\/]+$/, '')}${sep}`;
   const failed: string[] = [];
   for (const doc of vscode.workspace.textDocuments) {
-    if (!doc.isDirty || doc.uri.scheme !== 'file' || !doc.uri.fsPath.startsWith(inside)) continue;
+    if (!doc.isDirty || doc.uri.scheme !== 'file' || !isWithin(doc.uri.fsPath, dir)) continue;
     let why = await saveOne(doc);
     if (why) {
       log(`Saving ${doc.uri.fsPath} before the ${before}: ${why}; trying once more.`);
