@@ -47,6 +47,13 @@ const ANKLE_NOTE = [
   'X-ray of the left ankle. Continue naproxen 500 mg twice a day.',
 ].join('\n');
 
+/** The student's list, or a failure that says the function gave back no list (a missing `return`). */
+async function details(e: Encounter, note: string): Promise<UnsupportedDetail[]> {
+  const got: unknown = await student.unsupportedDetails(e, note);
+  if (!Array.isArray(got)) throw new Error(`unsupportedDetails gave back ${got === undefined ? 'nothing' : JSON.stringify(got)?.slice(0, 80)}, not a list. Start with an empty list (const details: UnsupportedDetail[] = []), push each detail into it, and end the function with: return details`);
+  return got as UnsupportedDetail[];
+}
+
 /** What the library's tracing says, as the exercise asks for it. */
 function expected(e: Encounter, note: string): UnsupportedDetail[] {
   return traceFaithfulness(indexDialogue(e.dialogue, metadataFacts(e.metadata)), note).flatMap((s) => s.issues.map((i) => ({ sentence: s.text, kind: i.kind, text: i.text })));
@@ -54,7 +61,7 @@ function expected(e: Encounter, note: string): UnsupportedDetail[] {
 
 describe('find-unsupported', () => {
   it('unsupportedDetails lists each unsupported detail with its sentence as in the note, its kind and its text, in note order', async () => {
-    const got = await student.unsupportedDetails(ANKLE, ANKLE_NOTE);
+    const got = await details(ANKLE, ANKLE_NOTE);
     const want = expected(ANKLE, ANKLE_NOTE);
     assert.ok(want.some((d) => d.text === '250 mg') && want.some((d) => d.kind === 'diagnosis'), 'the made-up note has a changed dose and an invented history item');
     const empty = Array.isArray(got) && got.length === 0 ? ' Your list is empty: trace the note you are given (the second argument, note), not encounter.note (empty here).' : '';
@@ -62,12 +69,12 @@ describe('find-unsupported', () => {
   });
 
   it('unsupportedDetails counts the patient\'s age from the metadata as said (a 61-year-old)', async () => {
-    const got = await student.unsupportedDetails(ANKLE, 'A 61-year-old woman with left ankle swelling.');
+    const got = await details(ANKLE, 'A 61-year-old woman with left ankle swelling.');
     assert.deepEqual(got, [], 'the metadata gives patient_age 61, so "A 61-year-old woman" is supported: pass metadataFacts(encounter.metadata) to indexDialogue');
   });
 
   it('unsupportedDetails lists both details of a sentence that has two (a wrong dose and a wrong side)', async () => {
-    const got = await student.unsupportedDetails(ANKLE, 'She takes naproxen 250 mg for her right ankle.');
+    const got = await details(ANKLE, 'She takes naproxen 250 mg for her right ankle.');
     assert.deepEqual(got.map((d) => [d.kind, d.text]), [['number', '250 mg'], ['side', 'right ankle']], 'the sentence has two unsupported details: the dose (the patient said five hundred milligrams) and the side (she said left)');
   });
 
@@ -77,7 +84,7 @@ describe('find-unsupported', () => {
     for (const e of encounters) {
       const plants = plantUnsupported(e.note, indexDialogue(e.dialogue, metadataFacts(e.metadata)), 7, 1);
       for (const p of plants.slice(0, 3)) {
-        const got = await student.unsupportedDetails(e, p.note);
+        const got = await details(e, p.note);
         assert.deepEqual(got, expected(e, p.note), `${e.encounterId}, with "${p.replaced}" changed to "${p.planted}": your list differs from the library's tracing`);
         compared++;
       }

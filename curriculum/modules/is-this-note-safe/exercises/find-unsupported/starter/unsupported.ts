@@ -16,8 +16,11 @@ export interface UnsupportedDetail {
  * counts as said.
  */
 export function unsupportedDetails(encounter: Encounter, note: string): UnsupportedDetail[] {
-  // TODO: prepare the dialogue with indexDialogue(dialogue, metadataFacts(metadata)),
-  // trace the note with traceFaithfulness, and list the issues of the unsupported sentences.
-  void [indexDialogue, metadataFacts, traceFaithfulness]; // the imports above are for you; this line can go once your code uses them
-  throw new Error(`Not written yet: unsupportedDetails should trace the ${note.length}-character note for ${encounter.encounterId}. Replace this line with your code (the TODO above says how).`);
+  // TODO: prepare the dialogue with
+  //   indexDialogue(dialogue, metadataFacts(metadata)),
+  // trace the note with traceFaithfulness, and list the issues of the
+  // unsupported sentences.
+  // Delete the next line when you write your code (it only keeps the imports in use).
+  void [indexDialogue, metadataFacts, traceFaithfulness];
+  throw new Error(`Not written yet: unsupportedDetails should trace the ${note.length}-character note for ${encounter.encounterId}. Replace this line with your code (the TODO comment just above it, in unsupported.ts, says how).`);
 }

@@ -16,9 +16,13 @@ export interface BatchReview {
 
 /** Reads your review file and a classmate's (saved by "MediGen Lab: Review Notes…") and sums them up. */
 export function reviewBatch(myFile: string, classmateFile: string): BatchReview {
-  // TODO: readReviewFile(path) gives { notes: [{ encounterId, system, rating? }] }.
-  // Pair your notes with your classmate's by encounterId AND system (each file has its own order),
-  // then cohensKappa(yourRatings, theirRatings).kappa. The types NoteReview and Rating come from 'medigen-lab' too.
-  void [cohensKappa, readReviewFile]; // the imports above are for you; this line can go once your code uses them
-  throw new Error(`Not written yet: reviewBatch should sum up ${myFile} and ${classmateFile}. Replace this line with your code (the TODO above says how).`);
+  // TODO: readReviewFile(path) gives
+  //   { notes: [{ encounterId, system, rating? }] }.
+  // Pair your notes with your classmate's by encounterId AND system
+  // (each file has its own order), then
+  //   cohensKappa(yourRatings, theirRatings).kappa.
+  // The types NoteReview and Rating come from 'medigen-lab' too.
+  // Delete the next line when you write your code (it only keeps the imports in use).
+  void [cohensKappa, readReviewFile, myFile, classmateFile];
+  throw new Error(`Not written yet: reviewBatch should read your review file and your classmate's and sum them up. Replace this line with your code (the TODO comment just above it, in review.ts, says how).`);
 }

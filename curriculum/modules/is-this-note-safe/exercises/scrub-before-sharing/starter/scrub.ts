@@ -15,8 +15,11 @@ export interface Shareable {
  * other kinds. `knownNames` (the patient's and doctor's names from the metadata) are found wherever they appear.
  */
 export function scrubForSharing(dialogue: string, knownNames: string[]): Shareable {
-  // TODO: find the identifiers with scanIdentifiers(dialogue, { knownNames }); each has kind, text, start and end.
-  // PLACEHOLDERS[kind] is "[NAME]", "[PHONE]", …: put the number before the closing bracket.
-  void [IDENTIFIER_KINDS, PLACEHOLDERS, scanIdentifiers]; // the imports above are for you; this line can go once your code uses them
-  throw new Error(`Not written yet: scrubForSharing should replace the identifiers of a ${dialogue.length}-character dialogue (${knownNames.length} known names). Replace this line with your code (the TODO above says how).`);
+  // TODO: find the identifiers with
+  //   scanIdentifiers(dialogue, { knownNames });
+  // each has kind, text, start and end. PLACEHOLDERS[kind] is "[NAME]",
+  // "[PHONE]", …: put the number before the closing bracket.
+  // Delete the next line when you write your code (it only keeps the imports in use).
+  void [IDENTIFIER_KINDS, PLACEHOLDERS, scanIdentifiers];
+  throw new Error(`Not written yet: scrubForSharing should replace the identifiers of a ${dialogue.length}-character dialogue (known names given: ${knownNames.length}). Replace this line with your code (the TODO comment just above it, in scrub.ts, says how).`);
 }
