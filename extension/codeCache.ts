@@ -35,6 +35,8 @@ export interface CachedBundle {
   readonly cache: CodeCacheUse;
   /** The cache file for this bundle's text. */
   readonly cacheFile: string;
+  /** A hash of the bundle's text (names this build, e.g. for the lesson render cache). */
+  readonly hash: string;
   /**
    * Writes the cache (what V8 has compiled of the bundle by now) when it was missing or refused,
    * and removes caches of older bundles. True when written; false when not needed or not possible.
@@ -67,6 +69,7 @@ export function runCachedBundle(bundleFile: string, mod: { exports: unknown }, r
   return {
     cache,
     cacheFile,
+    hash,
     save() {
       if (cache === 'used' || saved) return false;
       saved = true;

@@ -16,4 +16,6 @@ const SAVE_AFTER_MS = 5000;
 const bundle = runCachedBundle(join(__dirname, 'extensionMain.cjs'), module, require);
 // For the activation timings (extension.ts): whether this start had the cache.
 (globalThis as { __medigenCodeCache?: string }).__medigenCodeCache = bundle.cache;
+// Names this build for what it keeps between sessions (the lesson render cache, register.ts).
+(globalThis as { __medigenBundleHash?: string }).__medigenBundleHash = bundle.hash;
 setTimeout(() => bundle.save(), SAVE_AFTER_MS).unref();

@@ -8,7 +8,9 @@ import * as vscode from 'vscode';
 import { registerCommandsModule } from './commands/index';
 import { shippedModuleDirs } from '../curriculum/lab/index';
 import { LabService } from './lab/service';
+import { join } from 'node:path';
 import { LessonPanel } from './lesson/panel';
+import { LessonRenderCache, RENDER_CACHE_FILE } from './lesson/renderCache';
 import { registerTestingModule, type TestingModule } from './testing/controller';
 import { registerTreeModule, type TreeModule } from './tree/view';
 
@@ -17,6 +19,8 @@ export interface LabFeatures {
   lab: LabService;
   testing: TestingModule;
   tree: TreeModule;
+  /** Rendered lessons and hints, kept in the extension's global storage between sessions. */
+  renders: LessonRenderCache;
 }
 
 /** Registers every lesson feature; everything disposable goes into `context.subscriptions`. */
@@ -25,9 +29,15 @@ export function registerLabFeatures(context: vscode.ExtensionContext, output: vs
   const lab = new LabService(shippedModuleDirs(context.extensionUri.fsPath), output);
   context.subscriptions.push(lab);
   const testing = registerTestingModule(context, lab, output);
-  const deps = { extensionUri: context.extensionUri, lab, runs: testing, output };
+  // Read now, while nothing waits for it: the first lesson's page is built from it. Without the
+  // bundle's hash (not run from dist/extension.cjs) nothing is kept between sessions.
+  const { __medigenBundleHash: build } = globalThis as { __medigenBundleHash?: string };
+  const renders = new LessonRenderCache({ file: join(context.globalStorageUri.fsPath, RENDER_CACHE_FILE), ...(build ? { build } : {}), log: (line) => output.appendLine(line) });
+  void renders.load();
+  context.subscriptions.push({ dispose: () => void renders.flush().finally(() => renders.dispose()) });
+  const deps = { extensionUri: context.extensionUri, lab, runs: testing, output, renders };
   context.subscriptions.push(LessonPanel.registerSerializer(deps));
   const tree = registerTreeModule(context, lab);
   registerCommandsModule(context, { ...deps, testing });
-  return { lab, testing, tree };
+  return { lab, testing, tree, renders };
 }

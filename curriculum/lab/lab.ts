@@ -181,6 +181,10 @@ export class Lab {
   async reload(): Promise<void> {
     const out: CurriculumModule[] = [];
     for (const m of this.installed()) {
+      // Loading a module is synchronous work (~5–10 ms each in a fresh extension host): between
+      // modules the event loop runs, so VS Code's requests to the extension host (as it creates a
+      // lesson's webview meanwhile) are not kept waiting for all of them.
+      await new Promise((r) => setImmediate(r));
       const r = await loadModule(m.dir, { loadChecks: false, installed: true });
       if (r.ok) out.push(r.module);
     }

@@ -15,6 +15,7 @@
 import { randomBytes } from 'node:crypto';
 import { failureItemHtml } from './failures';
 import { escapeHtml, renderLesson } from './markdown';
+import type { RenderMarkdown } from './renderCache';
 import type { ExerciseView } from './messages';
 
 /** A fresh nonce for one render (128 random bits, base64). */
@@ -58,6 +59,8 @@ export interface LessonPageOptions {
   resolveImage: (src: string) => string | undefined;
   /** False in an untrusted workspace. Defaults to true. */
   trusted?: boolean;
+  /** Renders the Markdown: the panel's LessonRenderCache. Defaults to `renderLesson`. */
+  render?: RenderMarkdown;
 }
 
 /** What the "next hint" button says for an exercise (the page script uses the same words). */
@@ -98,7 +101,7 @@ function inlineText(text: string, tag: 'script' | 'style'): string {
 
 /** Builds the lesson page. */
 export async function lessonPage(o: LessonPageOptions): Promise<string> {
-  const { html } = await renderLesson(o.markdown, { resolveImage: o.resolveImage });
+  const { html } = await (o.render ?? renderLesson)(o.markdown, { resolveImage: o.resolveImage });
   const trusted = o.trusted ?? true;
   const cards = o.exercises.map((e) => exerciseCard(e, trusted)).join('');
   const trustNote = `<div class="trust-note"${trusted ? ' hidden' : ''}>

@@ -13,6 +13,7 @@ import type { LabService } from '../lab/service';
 import { lessonPageAssets } from './assets';
 import { lessonPage, makeNonce } from './html';
 import { parseLessonMessage, type PageTiming, type ToWebviewMessage } from './messages';
+import type { LessonRenderCache } from './renderCache';
 import { lessonViewState, type RunInfo } from './state';
 import type { LessonViewState } from './messages';
 
@@ -25,6 +26,8 @@ export interface LessonPanelDeps {
   lab: LabService;
   runs: RunInfo & { onDidChange: vscode.Event<void> };
   output: vscode.OutputChannel;
+  /** Lessons and hints rendered in an earlier session (the first lesson then paints without marked). */
+  renders: LessonRenderCache;
 }
 
 /** How long the last render took, from the extension's and the page's clocks (both ms since the epoch or ms). */
@@ -177,7 +180,9 @@ export class LessonPanel {
     const media = vscode.Uri.joinPath(this.deps.extensionUri, 'dist', 'webviews');
     const trusted = vscode.workspace.isTrusted;
     // The cards are drawn with their state now: no message round trip before the first paint.
-    const state = await lessonViewState(lab, moduleId, lesson, this.deps.runs, trusted);
+    const render = this.deps.renders.render;
+    const state = await lessonViewState(lab, moduleId, lesson, this.deps.runs, trusted, render);
+    const lessonDir = dirname(lesson.file);
     const html = await lessonPage({
       moduleId,
       lessonId,
@@ -188,8 +193,9 @@ export class LessonPanel {
       nonce: makeNonce(),
       ...lessonPageAssets(media.fsPath),
       toolkitUri: webview.asWebviewUri(vscode.Uri.joinPath(media, 'lessonToolkit.js')).toString(),
-      resolveImage: (src) => webview.asWebviewUri(vscode.Uri.file(join(dirname(lesson.file), src))).toString(),
+      resolveImage: (src) => webview.asWebviewUri(vscode.Uri.file(join(lessonDir, src))).toString(),
       trusted,
+      render,
     });
     // A lesson asked for later (a second click while this one rendered) is the one to show.
     if (seq !== this.renders) return { ready: Promise.resolve() };
@@ -223,7 +229,7 @@ export class LessonPanel {
     try {
       const lab = await this.deps.lab.get();
       const { lesson } = lab.lesson(this.moduleId, this.lessonId);
-      const msg: ToWebviewMessage = { type: 'state', state: await lessonViewState(lab, this.moduleId, lesson, this.deps.runs, vscode.workspace.isTrusted) };
+      const msg: ToWebviewMessage = { type: 'state', state: await lessonViewState(lab, this.moduleId, lesson, this.deps.runs, vscode.workspace.isTrusted, this.deps.renders.render) };
       if (this.page) this.page.state = msg.state;
       await this.panel.webview.postMessage(msg);
     } catch (err) {

@@ -7,6 +7,7 @@ import type { Lab } from '../../curriculum/lab/index';
 import { progressKey } from '../../curriculum/lab/index';
 import { STATUS_VIEW } from '../../curriculum/lab/index';
 import { renderLesson } from './markdown';
+import type { RenderMarkdown } from './renderCache';
 import type { CheckFailureView } from './failures';
 import type { LessonViewState } from './messages';
 
@@ -16,8 +17,8 @@ export interface RunInfo {
   failures(key: string): CheckFailureView[];
 }
 
-/** The page state of `lesson` of module `moduleId`. */
-export async function lessonViewState(lab: Pick<Lab, 'progress' | 'shownHints'>, moduleId: string, lesson: Lesson, runs: RunInfo, trusted: boolean): Promise<LessonViewState> {
+/** The page state of `lesson` of module `moduleId` (hints rendered by `render`, by default `renderLesson`). */
+export async function lessonViewState(lab: Pick<Lab, 'progress' | 'shownHints'>, moduleId: string, lesson: Lesson, runs: RunInfo, trusted: boolean, render: RenderMarkdown = renderLesson): Promise<LessonViewState> {
   return {
     trusted,
     exercises: await Promise.all(lesson.exercises.map(async (e) => {
@@ -30,7 +31,7 @@ export async function lessonViewState(lab: Pick<Lab, 'progress' | 'shownHints'>,
         status: p.status,
         statusLabel: STATUS_VIEW[p.status].label,
         ...(p.lastResult ? { lastResult: p.score ? `${p.lastResult}, ${formatScore(p.score)}` : p.lastResult } : {}),
-        hintsHtml: await Promise.all(lab.shownHints(k).map(async (h) => (await renderLesson(h)).html)),
+        hintsHtml: await Promise.all(lab.shownHints(k).map(async (h) => (await render(h)).html)),
         hintsTotal: e.hints.length,
         running: runs.isRunning(key),
         failures: runs.failures(key),

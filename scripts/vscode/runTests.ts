@@ -22,6 +22,7 @@ import { projectRoot } from '../../core/index';
 import { Sandbox } from '../../sandbox/index';
 import type { IntegrationResult } from '../../test/integration/index';
 import { findRuntime, type VscodeRuntime } from './runtime';
+import { openClassroomProfile } from './profile';
 import { startCodeServer, type CodeServer } from './server';
 import { openWorkbench, workbenchUrl, type Workbench } from './workbench';
 import { scriptArgs } from '../args';
@@ -44,6 +45,9 @@ Options:
   --timeout S         seconds the whole test run may take once VS Code is up (default 600)
   --load-timeout S    seconds VS Code may take to start and show its window (default 180)
   --folder DIR        folder VS Code opens (default: an empty throwaway folder)
+  --profile DIR       keep VS Code's user data and extensions in DIR between runs, as a student's
+                      VS Code keeps them (npm run bench: a returning student); not with --all, whose
+                      first-start suite needs a fresh profile (default: throwaway folders)
   --screenshot FILE   save a PNG of the VS Code window when the tests end (with --all: of each
                       suite, FILE and FILE with "-untrusted" before .png)
   --verbose           show every workbench console line, not just the test output
@@ -95,6 +99,7 @@ interface RunValues {
   timeout: string;
   'load-timeout': string;
   folder?: string;
+  profile?: string;
   screenshot?: string;
   verbose: boolean;
   keep: boolean;
@@ -135,7 +140,7 @@ async function runSuite(suite: Suite, runtime: VscodeRuntime, values: RunValues,
     server = await startCodeServer(
       runtime,
       {
-        folder, env, keepState: values.keep, startTimeoutMs: loadTimeoutS * 1000, untrusted: suite.untrusted, installExtensions: suite.vsix ? [suite.vsix] : undefined,
+        folder, env, keepState: values.keep, ...(values.profile ? { profile: openClassroomProfile(resolve(values.profile)) } : {}), startTimeoutMs: loadTimeoutS * 1000, untrusted: suite.untrusted, installExtensions: suite.vsix ? [suite.vsix] : undefined,
         // The walkthrough and first lesson of a first start would cover what the tests open; the
         // tests of the first start (activation.test.ts, firstStart/) turn it on.
         settings: { 'medigenLab.openOnFirstStart': suite.firstStart === true },
@@ -208,6 +213,7 @@ async function main(): Promise<number> {
     timeout: { type: 'string', default: '600' },
     'load-timeout': { type: 'string', default: '180' },
     folder: { type: 'string' },
+    profile: { type: 'string' },
     screenshot: { type: 'string' },
     verbose: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
@@ -224,6 +230,10 @@ async function main(): Promise<number> {
   if (values.vsix && !existsSync(values.vsix)) {
     console.error(`The .vsix ${resolve(values.vsix)} does not exist.\n  What to do: make it with "npm run package" (npm run test:vsix does both), then try again.`);
     return 1;
+  }
+  if (values.profile && (values.all || values['first-start'])) {
+    console.error(`--profile keeps a VS Code profile between runs; the first-start suite needs a fresh one: give it without --all and --first-start.\n\n${USAGE}`);
+    return 2;
   }
   if ([values.all, values.untrusted, values['first-start']].filter(Boolean).length > 1) {
     console.error(`Give one of --all, --untrusted and --first-start (--all runs every suite).\n\n${USAGE}`);

@@ -13,6 +13,11 @@
  *   results), beside starting a bare Node process from the extension host; target ≤ 1 s (median of
  *   3, each after 1.5 s untimed, as a student reads the lesson or the last result before checking).
  * One round = one cold start of each; the figures are medians over MEDIGEN_BENCH_ROUNDS rounds (default 3).
+ * Each is a returning student's VS Code: the lesson rounds keep one VS Code profile (user data,
+ * so MediGen Lab's global storage with the lesson render cache), the floor rounds another, and an
+ * untimed first session of each fills it (and writes V8's code cache of a new build) before the rounds.
+ * MEDIGEN_BENCH_RENDER_CACHE=removed removes the lesson render cache before each lesson round: the
+ * first session after MediGen Lab was installed or updated.
  * Needs `node esbuild.mjs` first (npm run bench builds) and the runtime from scripts/vscode/setup.sh.
  */
 import { spawn } from 'node:child_process';
@@ -21,6 +26,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../../core/index';
 import type { ExtensionBenchFigures, WebviewFloorFigures } from '../integration/bench.test';
+import { RENDER_CACHE_FILE } from '../../extension/lesson/renderCache';
 import type { BenchResult } from './rouge';
 
 /** Target: MediGen Lab's share of activation → painted lesson (the lesson minus VS Code's empty-webview floor), in ms. */
@@ -33,11 +39,11 @@ export const CHECK_TARGET_MS = 1000;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const ms = (x: number) => x.toFixed(0);
 
-/** Runs the integration tests matching `grep` in a fresh VS Code; resolves with its exit code. */
-function runInVsCode(grep: string, env: Record<string, string>): Promise<number> {
+/** Runs the integration tests matching `grep` in a fresh start of VS Code with the kept `profile`; resolves with its exit code. */
+function runInVsCode(grep: string, profile: string, env: Record<string, string>): Promise<number> {
   const root = projectRoot();
   return new Promise<number>((res) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'vscode', 'runTests.ts'), '--grep', grep], {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'vscode', 'runTests.ts'), '--grep', grep, '--profile', profile], {
       cwd: root,
       stdio: ['ignore', 'inherit', 'inherit'],
       env: { ...process.env, ...env },
@@ -45,6 +51,9 @@ function runInVsCode(grep: string, env: Record<string, string>): Promise<number>
     child.on('close', (c) => res(c ?? 1));
   });
 }
+
+/** MEDIGEN_BENCH_RENDER_CACHE=removed: each lesson round starts without the lesson render cache. */
+const RENDER_CACHE_REMOVED = process.env.MEDIGEN_BENCH_RENDER_CACHE === 'removed';
 
 /** Rounds of (extension run, floor run): each figure is the median over them (MEDIGEN_BENCH_ROUNDS, default 3). */
 const ROUNDS = Math.max(1, Number(process.env.MEDIGEN_BENCH_ROUNDS) || 3);
@@ -58,12 +67,20 @@ export async function benchExtension(): Promise<BenchResult> {
   const dir = mkdtempSync(join(tmpdir(), 'medigen-bench-ext-'));
   try {
     const rounds: { f: ExtensionBenchFigures; floor: WebviewFloorFigures }[] = [];
+    const lessonProfile = join(dir, 'profile-lesson');
+    const floorProfile = join(dir, 'profile-floor');
+    // The untimed first sessions (their figures are not used).
+    for (const [grep, profile, env] of [['extension benchmark', lessonProfile, 'MEDIGEN_BENCH_RESULT'], ['webview floor benchmark', floorProfile, 'MEDIGEN_BENCH_FLOOR_RESULT']] as const) {
+      const code = await runInVsCode(grep, profile, { [env]: join(dir, `first-session-${env}.json`) });
+      if (code !== 0) return { name, ok: false, line: `${name}: the first session (${grep}) failed in VS Code (exit code ${code}); see its output above.`, figures: {} };
+    }
     for (let k = 0; k < ROUNDS; k++) {
       const resultFile = join(dir, `result-${k}.json`);
       const floorFile = join(dir, `floor-${k}.json`);
-      const code = await runInVsCode('extension benchmark', { MEDIGEN_BENCH_RESULT: resultFile });
+      if (RENDER_CACHE_REMOVED) rmSync(join(lessonProfile, 'user-data', 'User', 'globalStorage', 'medigen-lab.medigen-lab', RENDER_CACHE_FILE), { force: true });
+      const code = await runInVsCode('extension benchmark', lessonProfile, { MEDIGEN_BENCH_RESULT: resultFile });
       if (code !== 0) return { name, ok: false, line: `${name}: the extension benchmark failed in VS Code (exit code ${code}); see its output above.`, figures: {} };
-      const floorCode = await runInVsCode('webview floor benchmark', { MEDIGEN_BENCH_FLOOR_RESULT: floorFile });
+      const floorCode = await runInVsCode('webview floor benchmark', floorProfile, { MEDIGEN_BENCH_FLOOR_RESULT: floorFile });
       if (floorCode !== 0) return { name, ok: false, line: `${name}: the empty-webview floor failed in VS Code (exit code ${floorCode}); see its output above.`, figures: {} };
       rounds.push({ f: JSON.parse(readFileSync(resultFile, 'utf8')) as ExtensionBenchFigures, floor: JSON.parse(readFileSync(floorFile, 'utf8')) as WebviewFloorFigures });
     }
@@ -83,13 +100,13 @@ export async function benchExtension(): Promise<BenchResult> {
     const ok = activationIncluded && share <= LESSON_SHARE_TARGET_MS && second <= SECOND_LESSON_TARGET_MS && check <= CHECK_TARGET_MS;
     const p = f.phasesMs;
     const lines = [
-      `${name} (medians of ${ROUNDS} fresh VS Code starts, each beside a fresh start for the floor):`,
+      `${name} (medians of ${ROUNDS} VS Code starts of a returning student, each beside a start for the floor; an untimed first session before them${RENDER_CACHE_REMOVED ? '; the lesson render cache removed before each, as after an install or update' : ''}):`,
       `  activation → painted lesson ${ms(lesson)} ms${activationIncluded ? '' : ' (ACTIVATION NOT INCLUDED)'}; VS Code's floor (an empty webview, createWebviewPanel to painted) ${ms(empty)} ms; ` +
         `our share ${ms(share)} ms of [${shares.map(ms).join(', ')}] (target ≤ ${LESSON_SHARE_TARGET_MS} ms)`,
       `    phases of the median round: activate ${ms(p.activate)}${f.activationSplitMs ? ` (VS Code until the bundle runs ${ms(f.activationSplitMs.beforeBundle)}, compiling and running the bundle ${ms(f.activationSplitMs.modules)}, activate() ${ms(f.activationSplitMs.activateFn)})` : ''}, extension until the HTML is set ${ms(p.extension)} (opening the lab ${ms(f.openLabMs)} of it, while VS Code creates the webview), ` +
         `VS Code creating the webview ${ms(p.vscodeWebview)} (floor ${ms(floor.vscodeWebviewMs)}), page until painted ${ms(p.page)} (floor ${ms(floor.pageMs)}) (script at ${ms(f.pageMs.script)}, load at ${ms(f.pageMs.load)}), ` +
         `message back ${ms(p.toExtension)}; buttons upgraded ${ms(f.hydratedMs)} ms after the page's start`,
-      ...rounds.map(({ f: r, floor: fl }, k) => `    round ${k + 1}: share ${ms(shares[k]!)} = activate ${ms(r.phasesMs.activate)} + extension ${ms(r.phasesMs.extension)} + webview ${ms(r.phasesMs.vscodeWebview)} + page ${ms(r.phasesMs.page)} + back ${ms(r.phasesMs.toExtension)} − floor ${ms(fl.emptyWebviewMs)} (webview ${ms(fl.vscodeWebviewMs)}, page ${ms(fl.pageMs)}); code cache: ${r.codeCache ?? 'n/a'}`),
+      ...rounds.map(({ f: r, floor: fl }, k) => `    round ${k + 1}: share ${ms(shares[k]!)} = activate ${ms(r.phasesMs.activate)} + extension ${ms(r.phasesMs.extension)} + webview ${ms(r.phasesMs.vscodeWebview)} + page ${ms(r.phasesMs.page)} + back ${ms(r.phasesMs.toExtension)} − floor ${ms(fl.emptyWebviewMs)} (webview ${ms(fl.vscodeWebviewMs)}, page ${ms(fl.pageMs)}); code cache: ${r.codeCache ?? 'n/a'}, render cache: ${r.renderCache}`),
       `  a second lesson in a new panel ${ms(second)} ms (target ≤ ${SECOND_LESSON_TARGET_MS} ms); floor: a second empty webview in a new panel ${ms(secondFloor)} ms, ` +
         `${ms(workerStart)} ms of it waiting for the webview's service worker to start; our share ${ms(second - secondFloor)} ms. The next lesson while one is open (the same panel) ${ms(samePanel)} ms`,
       `  check round trip median ${ms(check)} ms of [${checks.map(ms).join(', ')}] (target ≤ ${CHECK_TARGET_MS} ms); floor: a bare Node process from the extension host ${ms(median(rounds.map((r) => r.f.bareProcessMs)))} ms; VS Code ${f.vscode}`,

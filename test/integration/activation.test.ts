@@ -3,6 +3,7 @@
  * in alphabetical order: its first test checks that nothing has activated the extension yet.
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { readFileSync, realpathSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
@@ -59,6 +60,29 @@ describe('MediGen Lab extension in a real VS Code', () => {
       assert.ok(labels.some((l) => /Welcome|Walkthrough|first passing check/i.test(l)), `no walkthrough tab among: ${labels.join(', ')}`);
     } finally {
       await vscode.workspace.getConfiguration('medigenLab').update('openOnFirstStart', false, vscode.ConfigurationTarget.Global);
+      await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    }
+  });
+
+  it('keeps the lessons it rendered for the next session, in its own storage, for this build only', async function () {
+    this.timeout(60_000);
+    const api = await extension().activate();
+    const renders = api.lessons.renders;
+    // The first start above rendered "Meet the data" with marked (a fresh profile has no cache).
+    assert.ok(renders.stats.misses > 0, `nothing was rendered yet: ${JSON.stringify(renders.stats)}`);
+    assert.ok(renders.file, 'run from dist/extension.cjs, the cache is kept in a file');
+    assert.match(renders.file, /globalStorage[\\/]medigen-lab\.medigen-lab[\\/]lesson-render-cache\.json$/);
+    assert.equal(await renders.flush(), true, 'see the MediGen Lab output for why it could not be written');
+    const saved = JSON.parse(readFileSync(renders.file, 'utf8')) as { build: string; entries: [string, { html: string }][] };
+    const bundleHash = createHash('sha256').update(readFileSync(join(repoRoot, 'dist', 'extensionMain.cjs'), 'utf8')).digest('hex').slice(0, 16);
+    assert.equal(saved.build, bundleHash, 'entries belong to the bundle that rendered them');
+    try {
+      const hits = renders.stats.hits;
+      await vscode.commands.executeCommand('medigenLab.openLesson', { moduleId: 'meet-the-data', lessonId: 'meet-the-data' });
+      assert.equal(renders.stats.hits, hits + 1, 'the lesson came from the cache');
+      const page = api.lessonPage();
+      assert.ok(page && saved.entries.some(([, r]) => r.html.includes('Meet the data') && page.html.includes(r.html)), 'the page shows the kept HTML');
+    } finally {
       await vscode.commands.executeCommand('workbench.action.closeAllEditors');
     }
   });

@@ -47,6 +47,8 @@ export interface ExtensionBenchFigures {
   activationSplitMs?: { beforeBundle: number; modules: number; activateFn: number };
   /** Whether this start had V8's code cache for the bundle ('used'), or compiled it ('none', 'rejected'). */
   codeCache?: string;
+  /** Whether the first lesson's HTML came from the render cache of an earlier session ('hit') or from marked ('miss'). */
+  renderCache: 'hit' | 'miss';
   /** Inside the page, ms after its document start: its script ran, `load` (VS Code shows it), painted. */
   pageMs: { script: number; load: number; painted: number };
   /** ms after the page's document start when the toolkit had upgraded the buttons (after the first paint). */
@@ -130,8 +132,10 @@ describe('extension benchmark: activation → painted lesson, and a check round 
     const t0 = performance.now();
     const api = await ext.activate();
     const t1 = performance.now();
+    const hitsBefore = api.lessons.renders.stats.hits;
     const lesson = await vscode.commands.executeCommand<OpenLessonResult>('medigenLab.openLesson', { moduleId: 'meet-the-data', lessonId: 'who-speaks' });
     const t3 = performance.now();
+    const renderCache = api.lessons.renders.stats.hits > hitsBefore ? 'hit' : 'miss';
     assert.equal(lesson?.title, 'Who speaks, and how often?');
     const timing = api.lessonTiming();
     const page = timing?.page;
@@ -188,6 +192,7 @@ describe('extension benchmark: activation → painted lesson, and a check round 
       openLabMs: api.lessons.lab.lastOpenMs ?? NaN,
       ...(activationSplitMs ? { activationSplitMs } : {}),
       ...(a.codeCache ? { codeCache: a.codeCache } : {}),
+      renderCache,
       pageMs: { script: page.scriptMs, load: page.loadMs, painted: page.paintedMs },
       hydratedMs,
       warmLessonMs,
@@ -199,6 +204,9 @@ describe('extension benchmark: activation → painted lesson, and a check round 
     console.log(`activation → painted lesson: ${activationToLessonMs.toFixed(0)} ms${activationIncluded ? '' : ' (extension was already active)'}; check round trips: ${checkRoundTripsMs.map((x) => x.toFixed(0)).join(', ')} ms`);
     const out = process.env.MEDIGEN_BENCH_RESULT;
     if (out) writeFileSync(out, JSON.stringify(figures, null, 2));
+    // What this session rendered is kept for the next one (test/bench/extension.ts keeps the profile between rounds).
+    assert.equal(await api.lessons.renders.flush(), true, 'the render cache could not be written (see the MediGen Lab output)');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 });
 
