@@ -3,7 +3,7 @@ export { DIVISIONS, SPLITS, type Division, type Encounter, type SplitName } from
 export { decodeUtf8, parseCsv, writeCsv, type CsvProblem, type CsvRow, type CsvTable, type Severity } from './csv';
 export { REQUIRED_COLUMNS, SPLIT_FILES, isSplitName, loadSplit, metadataFileFor, readCsvEncounters, resolveCorpusDir, resolveSplitFile, sampleCorpusDir, identifiersDemoFile, type LoadedSplit } from './corpus';
 export { EMPTY_SECTION, HEADER_PHRASES, SECTION_NEWLINE, TAGGER_ORDER, divideNote, matchHeader, sectionTextForScoring, type NoteSection } from './sections';
-export { UNKNOWN_SPEAKER, formatTurns, parseTurns, speakerTag, turnCounts, type ParsedDialogue, type Turn } from './turns';
+export { UNKNOWN_SPEAKER, SPEAKER_TAG_SOURCE, formatTurns, parseTurns, speakerTag, turnCounts, type ParsedDialogue, type Turn } from './turns';
 export {
   PREPROCESS_STEPS,
   STEP_NAMES,

@@ -9,10 +9,14 @@
 export const UNKNOWN_SPEAKER = 'unknown';
 
 /**
- * A speaker tag at the start of a line: letters, then letters, digits, `_`, `-` or spaces, in
- * square brackets. `[ inaudible 00:09:25 ]` (an ASR annotation, starting with a space) is not one.
+ * A speaker tag: letters, then letters, digits, `_`, `-` or spaces, in square brackets.
+ * `[ inaudible 00:09:25 ]` (an ASR annotation, starting with a space) is not one. The source of a
+ * regular expression, for building others (the safety checks find tags anywhere in a text).
  */
-const TAG = /^[ \t]*\[([A-Za-z][A-Za-z0-9_ -]{0,40})\][ \t]?/;
+export const SPEAKER_TAG_SOURCE = String.raw`\[([A-Za-z][A-Za-z0-9_ -]{0,40})\]`;
+
+/** A speaker tag at the start of a line. */
+const TAG = new RegExp(String.raw`^[ \t]*${SPEAKER_TAG_SOURCE}[ \t]?`);
 
 export interface Turn {
   /** Lower-case speaker name without brackets, e.g. 'doctor', 'patient_guest', or 'unknown'. */

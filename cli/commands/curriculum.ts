@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { streamProgress } from '../../core/index';
 import { UsageError } from '../../core/index';
-import { CI_WORKFLOW_FILE, installModule, listInstalled, loadModule, MIN_WRONG_ANSWERS, runChecks, scaffoldModule, updateModule, validateModule, type CheckRun, type ModuleProblem } from '../../curriculum/engine';
+import { CI_WORKFLOW_FILE, explainJsError, installModule, listInstalled, loadModule, MIN_WRONG_ANSWERS, runChecks, scaffoldModule, updateModule, validateModule, type CheckRun, type ModuleProblem } from '../../curriculum/engine';
 import { defineCommand, EXIT, type Command } from '../command';
 import { release } from './curriculumRelease';
 
@@ -34,13 +34,16 @@ function formatRun(run: CheckRun, base: string): string {
   const lines: string[] = [];
   if (run.loadError) {
     const at = run.loadError.location ?? run.loadError.checkLocation;
-    lines.push(`  ✗ The checks could not start: ${run.loadError.message}${at ? `\n    at ${relative(base, at.file)}:${at.line}:${at.column}` : ''}`);
+    const plain = explainJsError(run.loadError.message);
+    lines.push(`  ✗ The checks could not start: ${run.loadError.message}${plain ? `\n    In plain words: ${plain}` : ''}${at ? `\n    at ${relative(base, at.file)}:${at.line}:${at.column}` : ''}`);
   }
   for (const r of run.results) {
     const mark = r.status === 'passed' ? '✓' : r.status === 'not-run' ? '-' : '✗';
     lines.push(`  ${mark} ${r.fullTitle}${r.status === 'not-run' ? ' (not run)' : ''}`);
     if (r.status === 'passed' || r.status === 'not-run') continue;
     lines.push(`    ${(r.message ?? '').split('\n')[0]}`);
+    const plain = r.message ? explainJsError(r.message) : undefined;
+    if (plain) lines.push(`    In plain words: ${plain}`);
     if (r.expected !== undefined) lines.push(`    expected: ${r.expected.split('\n').join('\n              ')}`, `    got:      ${(r.actual ?? '').split('\n').join('\n              ')}`);
     if (r.location) lines.push(`    at ${relative(base, r.location.file) || r.location.file}:${r.location.line}:${r.location.column}`);
   }

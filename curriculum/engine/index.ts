@@ -8,6 +8,7 @@ export { releaseModule, commitRelease, RELEASE_RECORD, type ReleaseOptions, type
 export { scaffoldModule, slugify, ciWorkflow, CI_WORKFLOW_FILE, CI_VALIDATE_COMMAND, type ScaffoldOptions } from './scaffold';
 export { unifiedDiff } from './diff';
 export { jsonErrorPosition } from './jsonPosition';
+export { explainJsError } from './explain';
 export {
   installModule,
   updateModule,

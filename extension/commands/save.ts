@@ -26,12 +26,19 @@ async function saveOne(doc: vscode.TextDocument): Promise<string | undefined> {
   return saved ? 'VS Code reported it saved, but the file on disk is different' : 'VS Code did not save it';
 }
 
+/** What a failed save stopped, and what the student does again once the file is saved, per action. */
+const STOPPED = {
+  check: { nothing: 'nothing was checked: the check would have run the older code on disk, not what your editor shows', again: 'run the check' },
+  reset: { nothing: 'nothing was reset: your latest changes would not have been in the checkpoint saved before starting over', again: 'start over' },
+  restore: { nothing: 'nothing was restored: your latest changes would not have been in the checkpoint saved before the restore', again: 'restore' },
+} as const;
+
 /**
  * Saves every changed editor of a file inside `dir` before a check, reset or restore. Throws a
  * MedigenError naming the files that could not be saved (after a second try), so nothing runs on
  * files older than what the student sees.
  */
-export async function saveStudentFiles(dir: string, before: 'check' | 'reset' | 'restore', log: (line: string) => void): Promise<void> {
+export async function saveStudentFiles(dir: string, before: keyof typeof STOPPED, log: (line: string) => void): Promise<void> {
   const failed: string[] = [];
   for (const doc of vscode.workspace.textDocuments) {
     if (!doc.isDirty || doc.uri.scheme !== 'file' || !isWithin(doc.uri.fsPath, dir)) continue;
@@ -47,10 +54,10 @@ export async function saveStudentFiles(dir: string, before: 'check' | 'reset' | 
     }
   }
   if (failed.length) {
-    const what = { check: 'nothing was checked: the check would have run the older code on disk, not what your editor shows', reset: 'nothing was reset: your latest changes would not have been in the checkpoint saved before starting over', restore: 'nothing was restored: your latest changes would not have been in the checkpoint saved before the restore' }[before];
+    const stopped = STOPPED[before];
     throw new MedigenError(
-      `${failed.join(', ')} could not be saved, so ${what}.`,
-      `Save the file yourself (File > Save, or Ctrl+S). If VS Code says the file on disk is newer, choose "Compare" to see both, or "Overwrite" to keep what you typed. Then ${before === 'check' ? 'run the check' : before === 'reset' ? 'start over' : 'restore'} again.`,
+      `${failed.join(', ')} could not be saved, so ${stopped.nothing}.`,
+      `Save the file yourself (File > Save, or Ctrl+S). If VS Code says the file on disk is newer, choose "Compare" to see both, or "Overwrite" to keep what you typed. Then ${stopped.again} again.`,
     );
   }
 }

@@ -15,6 +15,8 @@ export interface CheckFailureView {
   title: string;
   /** One readable line: what went wrong. */
   message: string;
+  /** For JavaScript's own errors ("push is not defined"): what that means, in plain words, and what to try. */
+  plain?: string;
   /** What the check expected and what the code gave, each one short line. */
   expected?: string;
   actual?: string;
@@ -38,5 +40,6 @@ export function failureItemHtml(f: CheckFailureView): string {
     const more = f.diffMore ? `\n<span class="diff-more">… ${f.diffMore} more line${f.diffMore === 1 ? '' : 's'} differ</span>` : '';
     values = `<p class="diff-legend"><span class="diff-expected">- expected</span> <span class="diff-actual">+ your code gave</span></p><pre class="diff">${lines}${more}</pre>`;
   }
-  return `<li><strong>${esc(f.title)}</strong>: ${esc(f.message)}${values}</li>`;
+  const plain = f.plain ? `<p class="plain">${esc(f.plain)}</p>` : '';
+  return `<li><strong>${esc(f.title)}</strong>: ${esc(f.message)}${plain}${values}</li>`;
 }

@@ -76,7 +76,8 @@ export function exerciseCard(e: LessonPageExercise, trusted: boolean): string {
   const shown = e.hintsHtml?.length ?? 0;
   const allHints = e.hintsTotal !== undefined && shown >= e.hintsTotal;
   const failures = (e.failures ?? []).map(failureItemHtml).join('');
-  // Hints are Markdown rendered by renderLesson (sanitized) in the extension.
+  // Hints are Markdown rendered by renderLesson (sanitized) in the extension. They come before the
+  // failures: a hint asked for after a failed check appears under the buttons, not below the list.
   const hints = (e.hintsHtml ?? []).map((h) => `<li>${h}</li>`).join('');
   return `
     <section class="exercise" id="exercise-${id}" data-exercise="${id}">
@@ -88,8 +89,8 @@ export function exerciseCard(e: LessonPageExercise, trusted: boolean): string {
         <vscode-button data-action="nextHint" appearance="secondary"${allHints ? ' disabled' : ''}>${escapeHtml(hintButtonLabel(shown, e.hintsTotal))}</vscode-button>
         <vscode-progress-ring class="running"${e.running ? '' : ' hidden'}></vscode-progress-ring>
       </div>
-      <ul class="failures">${failures}</ul>
       <ol class="hints">${hints}</ol>
+      <ul class="failures">${failures}</ul>
     </section>`;
 }
 

@@ -8,7 +8,7 @@
  */
 import { tmpdir } from 'node:os';
 import { sep } from 'node:path';
-import type { CheckResult } from '../../curriculum/engine/index';
+import { explainJsError, type CheckResult } from '../../curriculum/engine/index';
 import type { CheckFailureView, FailureDiffLine } from '../lesson/failures';
 
 /** Longest value shown on one line of the card. */
@@ -105,7 +105,8 @@ function headline(message: string, hasValues: boolean): string {
 export function failureView(r: Pick<CheckResult, 'title' | 'message' | 'expected' | 'actual'>, workDir?: string): CheckFailureView {
   const hasValues = r.expected !== undefined && r.actual !== undefined;
   const message = truncate(readablePaths(headline(r.message ?? 'The check did not pass.', hasValues), workDir), MESSAGE_CHARS);
-  if (!hasValues) return { title: r.title, message };
+  const plain = r.message ? explainJsError(r.message) : undefined;
+  if (!hasValues) return { title: r.title, message, ...(plain ? { plain } : {}) };
   const expected = readablePaths(r.expected!, workDir);
   const actual = readablePaths(r.actual!, workDir);
   if (!expected.includes('\n') && !actual.includes('\n')) return { title: r.title, message, ...aroundFirstDifference(expected, actual) };

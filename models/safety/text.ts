@@ -3,6 +3,7 @@
  * identifier guard. Works on both note style ("Continue Fosamax 70 mg weekly.") and ACI-BENCH's
  * ASR style ("continue the fosamax , seventy milligrams a week .").
  */
+import { SPEAKER_TAG_SOURCE } from '../../datasets/index';
 import { porterStem } from '../eval/index';
 
 /** One word of a text: `norm` is lower case, `start`/`end` are character offsets in the text. */
@@ -25,8 +26,8 @@ export interface Span {
 // Letters then digits (A1c, B12, L4: names, not numbers), letters (with inner apostrophes), or numbers with decimal points and thousands commas.
 const WORD = /[A-Za-z]+\d+[A-Za-z\d]*|\d+(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|[A-Za-z]+(?:'[A-Za-z]+)*/g;
 
-/** A transcript's speaker tag: [doctor], [patient], [patient_guest]. */
-const SPEAKER_TAG = /\[[A-Za-z][A-Za-z\d_ -]{0,39}\]/g;
+/** A transcript's speaker tag anywhere in a text: [doctor], [patient], [patient_guest] (the dataset's own pattern). */
+const SPEAKER_TAG = new RegExp(SPEAKER_TAG_SOURCE, 'g');
 
 /**
  * The words of a text with offsets. "54-year-old" gives 54, year, old; "4/5" gives 4, 5. The words

@@ -16,8 +16,8 @@
  * Each is a returning student's VS Code: the lesson rounds keep one VS Code profile (user data,
  * so MediGen Lab's global storage with the lesson render cache), the floor rounds another, and an
  * untimed first session of each fills it (and writes V8's code cache of a new build) before the rounds.
- * MEDIGEN_BENCH_RENDER_CACHE=removed removes the lesson render cache before each lesson round: the
- * first session after MediGen Lab was installed or updated.
+ * Each round also starts the lesson once more without the lesson render cache (removed first), as
+ * the first session after MediGen Lab was installed or updated does, against the same floor.
  * Needs `node esbuild.mjs` first (npm run bench builds) and the runtime from scripts/vscode/setup.sh.
  */
 import { spawn } from 'node:child_process';
@@ -52,9 +52,6 @@ function runInVsCode(grep: string, profile: string, env: Record<string, string>)
   });
 }
 
-/** MEDIGEN_BENCH_RENDER_CACHE=removed: each lesson round starts without the lesson render cache. */
-const RENDER_CACHE_REMOVED = process.env.MEDIGEN_BENCH_RENDER_CACHE === 'removed';
-
 /** Rounds of (extension run, floor run): each figure is the median over them (MEDIGEN_BENCH_ROUNDS, default 3). */
 const ROUNDS = Math.max(1, Number(process.env.MEDIGEN_BENCH_ROUNDS) || 3);
 
@@ -66,7 +63,7 @@ export async function benchExtension(): Promise<BenchResult> {
   const name = 'VS Code extension: activation → painted lesson, check round trip';
   const dir = mkdtempSync(join(tmpdir(), 'medigen-bench-ext-'));
   try {
-    const rounds: { f: ExtensionBenchFigures; floor: WebviewFloorFigures }[] = [];
+    const rounds: { f: ExtensionBenchFigures; floor: WebviewFloorFigures; afterInstall: ExtensionBenchFigures }[] = [];
     const lessonProfile = join(dir, 'profile-lesson');
     const floorProfile = join(dir, 'profile-floor');
     // The untimed first sessions (their figures are not used).
@@ -74,17 +71,24 @@ export async function benchExtension(): Promise<BenchResult> {
       const code = await runInVsCode(grep, profile, { [env]: join(dir, `first-session-${env}.json`) });
       if (code !== 0) return { name, ok: false, line: `${name}: the first session (${grep}) failed in VS Code (exit code ${code}); see its output above.`, figures: {} };
     }
+    const renderCacheFile = join(lessonProfile, 'user-data', 'User', 'globalStorage', 'medigen-lab.medigen-lab', RENDER_CACHE_FILE);
     for (let k = 0; k < ROUNDS; k++) {
       const resultFile = join(dir, `result-${k}.json`);
       const floorFile = join(dir, `floor-${k}.json`);
-      if (RENDER_CACHE_REMOVED) rmSync(join(lessonProfile, 'user-data', 'User', 'globalStorage', 'medigen-lab.medigen-lab', RENDER_CACHE_FILE), { force: true });
+      const firstSessionFile = join(dir, `after-install-${k}.json`);
       const code = await runInVsCode('extension benchmark', lessonProfile, { MEDIGEN_BENCH_RESULT: resultFile });
       if (code !== 0) return { name, ok: false, line: `${name}: the extension benchmark failed in VS Code (exit code ${code}); see its output above.`, figures: {} };
       const floorCode = await runInVsCode('webview floor benchmark', floorProfile, { MEDIGEN_BENCH_FLOOR_RESULT: floorFile });
       if (floorCode !== 0) return { name, ok: false, line: `${name}: the empty-webview floor failed in VS Code (exit code ${floorCode}); see its output above.`, figures: {} };
-      rounds.push({ f: JSON.parse(readFileSync(resultFile, 'utf8')) as ExtensionBenchFigures, floor: JSON.parse(readFileSync(floorFile, 'utf8')) as WebviewFloorFigures });
+      // The same lesson in the first session after an install or update: no render cache (this run writes it again).
+      rmSync(renderCacheFile, { force: true });
+      const firstCode = await runInVsCode('extension benchmark', lessonProfile, { MEDIGEN_BENCH_RESULT: firstSessionFile });
+      if (firstCode !== 0) return { name, ok: false, line: `${name}: the extension benchmark without the render cache failed in VS Code (exit code ${firstCode}); see its output above.`, figures: {} };
+      const read = <T>(file: string) => JSON.parse(readFileSync(file, 'utf8')) as T;
+      rounds.push({ f: read<ExtensionBenchFigures>(resultFile), floor: read<WebviewFloorFigures>(floorFile), afterInstall: read<ExtensionBenchFigures>(firstSessionFile) });
     }
     const shares = rounds.map((r) => r.f.activationToLessonMs - r.floor.emptyWebviewMs);
+    const afterInstallShares = rounds.map((r) => r.afterInstall.activationToLessonMs - r.floor.emptyWebviewMs);
     const share = median(shares);
     // The round whose share is the median shows the phases.
     const { f, floor } = rounds[shares.indexOf(share)]!;
@@ -100,13 +104,16 @@ export async function benchExtension(): Promise<BenchResult> {
     const ok = activationIncluded && share <= LESSON_SHARE_TARGET_MS && second <= SECOND_LESSON_TARGET_MS && check <= CHECK_TARGET_MS;
     const p = f.phasesMs;
     const lines = [
-      `${name} (medians of ${ROUNDS} VS Code starts of a returning student, each beside a start for the floor; an untimed first session before them${RENDER_CACHE_REMOVED ? '; the lesson render cache removed before each, as after an install or update' : ''}):`,
+      `${name} (medians of ${ROUNDS} VS Code starts of a returning student, each beside a start for the floor; an untimed first session before them):`,
       `  activation → painted lesson ${ms(lesson)} ms${activationIncluded ? '' : ' (ACTIVATION NOT INCLUDED)'}; VS Code's floor (an empty webview, createWebviewPanel to painted) ${ms(empty)} ms; ` +
         `our share ${ms(share)} ms of [${shares.map(ms).join(', ')}] (target ≤ ${LESSON_SHARE_TARGET_MS} ms)`,
       `    phases of the median round: activate ${ms(p.activate)}${f.activationSplitMs ? ` (VS Code until the bundle runs ${ms(f.activationSplitMs.beforeBundle)}, compiling and running the bundle ${ms(f.activationSplitMs.modules)}, activate() ${ms(f.activationSplitMs.activateFn)})` : ''}, extension until the HTML is set ${ms(p.extension)} (opening the lab ${ms(f.openLabMs)} of it, while VS Code creates the webview), ` +
         `VS Code creating the webview ${ms(p.vscodeWebview)} (floor ${ms(floor.vscodeWebviewMs)}), page until painted ${ms(p.page)} (floor ${ms(floor.pageMs)}) (script at ${ms(f.pageMs.script)}, load at ${ms(f.pageMs.load)}), ` +
         `message back ${ms(p.toExtension)}; buttons upgraded ${ms(f.hydratedMs)} ms after the page's start`,
-      ...rounds.map(({ f: r, floor: fl }, k) => `    round ${k + 1}: share ${ms(shares[k]!)} = activate ${ms(r.phasesMs.activate)} + extension ${ms(r.phasesMs.extension)} + webview ${ms(r.phasesMs.vscodeWebview)} + page ${ms(r.phasesMs.page)} + back ${ms(r.phasesMs.toExtension)} − floor ${ms(fl.emptyWebviewMs)} (webview ${ms(fl.vscodeWebviewMs)}, page ${ms(fl.pageMs)}); code cache: ${r.codeCache ?? 'n/a'}, render cache: ${r.renderCache}`),
+      ...rounds.map(({ f: r, floor: fl, afterInstall: a }, k) =>
+        `    round ${k + 1}: share ${ms(shares[k]!)} = activate ${ms(r.phasesMs.activate)} + extension ${ms(r.phasesMs.extension)} + webview ${ms(r.phasesMs.vscodeWebview)} + page ${ms(r.phasesMs.page)} + back ${ms(r.phasesMs.toExtension)} − floor ${ms(fl.emptyWebviewMs)} (webview ${ms(fl.vscodeWebviewMs)}, page ${ms(fl.pageMs)}); code cache: ${r.codeCache ?? 'n/a'}, render cache: ${r.renderCache}; ` +
+        `without it ${ms(afterInstallShares[k]!)} (extension ${ms(a.phasesMs.extension)}, webview ${ms(a.phasesMs.vscodeWebview)}; render cache: ${a.renderCache})`),
+      `  the first session after an install or update (no render cache yet; same floors): our share ${ms(median(afterInstallShares))} ms of [${afterInstallShares.map(ms).join(', ')}], extension until the HTML is set ${ms(median(rounds.map((r) => r.afterInstall.phasesMs.extension)))} ms (with the render cache ${ms(median(rounds.map((r) => r.f.phasesMs.extension)))} ms)`,
       `  a second lesson in a new panel ${ms(second)} ms (target ≤ ${SECOND_LESSON_TARGET_MS} ms); floor: a second empty webview in a new panel ${ms(secondFloor)} ms, ` +
         `${ms(workerStart)} ms of it waiting for the webview's service worker to start; our share ${ms(second - secondFloor)} ms. The next lesson while one is open (the same panel) ${ms(samePanel)} ms`,
       `  check round trip median ${ms(check)} ms of [${checks.map(ms).join(', ')}] (target ≤ ${CHECK_TARGET_MS} ms); floor: a bare Node process from the extension host ${ms(median(rounds.map((r) => r.f.bareProcessMs)))} ms; VS Code ${f.vscode}`,
@@ -119,6 +126,7 @@ export async function benchExtension(): Promise<BenchResult> {
         activationToLessonMs: lesson,
         emptyWebviewMs: empty,
         lessonShareMs: share,
+        lessonShareAfterInstallMs: median(afterInstallShares),
         secondEmptyWebviewMs: secondFloor,
         secondWorkerStartMs: workerStart,
         warmLessonMs: second,

@@ -88,6 +88,18 @@ describe('Check feedback and the restore list in a real VS Code', function () {
     await vscode.commands.executeCommand(TEST_RESULTS_COMMAND);
   });
 
+  it('a mistake JavaScript itself reports ("tagg is not defined") gets a plain-words line on the card', async () => {
+    writeFileSync(file, solution.replace('tag[1]!.toLowerCase()', 'tagg[1]!.toLowerCase()'));
+    const s = await vscode.commands.executeCommand<ExerciseRunSummary>('medigenLab.runCheck', ex);
+    assert.equal(s?.status, 'failed', JSON.stringify(s));
+    const a = await api();
+    const failures = a.lessons.testing.failures('meet-the-data/count-turns');
+    assert.ok(failures.length > 0 && failures.every((f) => /tagg is not defined/.test(f.message)), JSON.stringify(failures));
+    await vscode.commands.executeCommand('medigenLab.openLesson', { moduleId: 'meet-the-data', lessonId: 'who-speaks' });
+    const page = await until('the lesson page', () => a.lessonPage());
+    assert.match(page.html, /tagg is not defined<p class="plain">Your code uses the name tagg, but nothing called tagg exists where it is used\. Check its spelling/);
+  });
+
   it('the restore list shows each attempt with its result and changed files, including the checkpoint Reset names', async () => {
     writeFileSync(file, solution);
     const s = await vscode.commands.executeCommand<ExerciseRunSummary>('medigenLab.runCheck', ex);

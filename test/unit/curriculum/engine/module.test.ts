@@ -81,4 +81,22 @@ describe('curriculum module "Meet the data" and student workspaces', () => {
       tmp.cleanup();
     }
   });
+
+  it('`medigen curriculum check` says in plain words what an error of JavaScript itself means', async () => {
+    const { runCli } = await import('../../../helpers/cli');
+    const loaded = await loadModule(shippedModule(), { loadChecks: false });
+    const ex = loaded.module!.exercises.find((e) => e.id === 'corpus-table')!;
+    const tmp = tempDir();
+    try {
+      const work = join(tmp.dir, 'w');
+      prepareWorkspace({ exercise: ex, workDir: work });
+      const solution = readFileSync(join(ex.solutionDir, 'table.ts'), 'utf8');
+      writeFileSync(join(work, 'table.ts'), solution.replace('Math.round((total / n) * 10) / 10', 'Math.round((totl / n) * 10) / 10'));
+      const r = await runCli(['curriculum', 'check', shippedModule(), 'corpus-table', work]);
+      assert.equal(r.code, 1);
+      assert.match(r.stdout, /totl is not defined\n {4}In plain words: Your code uses the name totl, but nothing called totl exists where it is used\./);
+    } finally {
+      tmp.cleanup();
+    }
+  });
 });

@@ -102,6 +102,8 @@ describe('lesson page HTML (CSP, nonce, sanitized lesson)', () => {
     assert.match(card, /<vscode-button data-action="nextHint" appearance="secondary">Show hint 2 of 2<\/vscode-button>/);
     assert.match(card, /<ol class="hints"><li><p>Split on <code>\\n<\/code>\.<\/p><\/li><\/ol>/);
     assert.match(card, /<li><strong>counts &lt;doctor&gt; turns<\/strong>: expected 3, got &lt;2&gt;<\/li>/);
+    // A hint asked for after a failed check shows under the buttons, not below the list of failures.
+    assert.ok(card.indexOf('class="hints"') < card.indexOf('class="failures"'), 'hints come before the failures');
     assert.match(card, /<vscode-progress-ring class="running" hidden>/);
     assert.match(card, /data-action="runCheck" class="needs-trust">/);
     const running = exerciseCard({ id: 'x', title: 'X', status: 'started', statusLabel: 'started', hintsHtml: ['a', 'b'], hintsTotal: 2, running: true, failures: [] }, true);

@@ -65,4 +65,30 @@ describe('lesson card feedback for a failed check', () => {
     assert.deepEqual(v, { title: 'a <b>', message: 'TODO: count the encounters' });
     assert.equal(failureItemHtml(v), '<li><strong>a &lt;b&gt;</strong>: TODO: count the encounters</li>');
   });
+
+  it('says in plain words what the errors of JavaScript itself mean, below the message', () => {
+    // Node's real messages, from code a beginner writes.
+    const err = (code: string) => {
+      try {
+        new Function(code)();
+      } catch (e) {
+        return (e as Error).message;
+      }
+      throw new Error('did not throw');
+    };
+    const push = failureView({ title: 'lists the details', message: err('const details = []; push(1); return details;') });
+    assert.equal(push.message, 'push is not defined');
+    assert.match(push.plain!, /^push belongs to a list: write it after the list .*details\.push\(…\)/);
+    const html = failureItemHtml(push);
+    assert.match(html, /<strong>lists the details<\/strong>: push is not defined<p class="plain">push belongs to a list/);
+    assert.match(failureView({ title: 't', message: err('return turnz.length;') }).plain!, /uses the name turnz, but nothing called turnz exists/);
+    assert.match(failureView({ title: 't', message: err('const t = undefined; return t.speaker;') }).plain!, /asked for \.speaker of something that is undefined/);
+    assert.match(failureView({ title: 't', message: err('const n = 1; n = 2;') }).plain!, /made with const cannot be given a new value/);
+    assert.match(failureView({ title: 't', message: err('const n = 3; return n();') }).plain!, /calls n\(…\) as if it were a function/);
+    assert.match(failureView({ title: 't', message: err('for (const x of 5) {}') }).plain!, /for … of goes through a list/);
+    assert.match(failureView({ title: 't', message: err('x; const x = 1;') }).plain!, /x is used on a line above the one that creates it/);
+    // Any other message gets nothing added.
+    assert.equal(failureView({ title: 't', message: 'Not written yet: countTurns in turns.ts still throws.' }).plain, undefined);
+    assert.equal(failureView({ title: 't', message: 'countTurns is not a function your file exports (it is a undefined).' }).plain, undefined);
+  });
 });

@@ -1,0 +1,63 @@
+/**
+ * JavaScript's own error messages in plain words, for students who have never programmed: what
+ * the message means and what to try. A check that fails because the student's code threw shows
+ * the engine's message ("push is not defined"); the lesson card and `medigen curriculum check`
+ * add the line from here. Only the common runtime errors of beginners' code are covered; any
+ * other message gets nothing added.
+ */
+
+/** What a list (array) can do, written after the list: `details.push(x)`, not `push(x)`. */
+const LIST_METHODS = new Set(['push', 'pop', 'shift', 'unshift', 'map', 'filter', 'forEach', 'includes', 'indexOf', 'join', 'slice', 'splice', 'sort', 'reverse', 'find', 'some', 'every', 'reduce', 'concat', 'flat', 'flatMap']);
+/** What text (a string) can do, written after the text. */
+const TEXT_METHODS = new Set(['split', 'trim', 'toLowerCase', 'toUpperCase', 'replace', 'replaceAll', 'startsWith', 'endsWith', 'match', 'padStart', 'padEnd']);
+
+interface Rule {
+  pattern: RegExp;
+  explain: (m: RegExpExecArray) => string;
+}
+
+const RULES: Rule[] = [
+  {
+    pattern: /^(?:ReferenceError: )?([A-Za-z_$][\w$]*) is not defined$/,
+    explain: ([, name]) =>
+      LIST_METHODS.has(name!)
+        ? `${name} belongs to a list: write it after the list it works on, with a dot, e.g. details.${name}(…), not ${name}(…) on its own.`
+        : TEXT_METHODS.has(name!)
+          ? `${name} belongs to a piece of text: write it after the text, with a dot, e.g. line.${name}(…), not ${name}(…) on its own.`
+          : `Your code uses the name ${name}, but nothing called ${name} exists where it is used. Check its spelling (capital letters count), or create it first, e.g. const ${name} = …; a name made inside one function or loop does not exist outside it.`,
+  },
+  {
+    pattern: /^(?:TypeError: )?Cannot read propert(?:y|ies) of (undefined|null) \(reading '([^']*)'\)$/,
+    explain: ([, what, prop]) => `Your code asked for .${prop} of something that is ${what} (it holds no value). Look at what comes just before .${prop} on the line marked in your file: a misspelled field name, a list position past its end, or a function that gave back nothing (no return) are the usual causes.`,
+  },
+  {
+    pattern: /^(?:TypeError: )?([\w$.[\]()]+) is not a function$/,
+    explain: ([, name]) => `Your code calls ${name}(…) as if it were a function, but it is not one. Check the spelling, and whether ${name} is a value (a number, text, a list) rather than something that can be called.`,
+  },
+  {
+    pattern: /^(?:TypeError: )?Assignment to constant variable\.?$/,
+    explain: () => 'A name made with const cannot be given a new value. Make it with let instead if the value changes later, e.g. let count = 0; then count = count + 1.',
+  },
+  {
+    pattern: /^(?:ReferenceError: )?Cannot access '([^']+)' before initialization$/,
+    explain: ([, name]) => `${name} is used on a line above the one that creates it. Move the line with const ${name} = … (or let) up, before its first use.`,
+  },
+  {
+    pattern: /^(?:TypeError: )?(.+) is not iterable$/,
+    explain: ([, what]) => `for … of goes through a list (or a Map or Set), but ${what} is not one. Check that it holds the list you mean; for an object's fields, use Object.entries(…).`,
+  },
+  {
+    pattern: /^(?:RangeError: )?Maximum call stack size exceeded$/,
+    explain: () => 'A function keeps calling itself (directly or through another) and never stops. Make sure it has a case that returns without calling itself again.',
+  },
+];
+
+/** The plain-words line for a JavaScript error message (its first line), or undefined when it is not a common one. */
+export function explainJsError(message: string): string | undefined {
+  const first = (message.split('\n').find((l) => l.trim()) ?? '').trim();
+  for (const r of RULES) {
+    const m = r.pattern.exec(first);
+    if (m) return r.explain(m);
+  }
+  return undefined;
+}
