@@ -4,11 +4,11 @@
  * and the commands. (Workspace trust: menus use the built-in `isWorkspaceTrusted`; the tree, the
  * lesson page and the test runs check `vscode.workspace.isTrusted` and say why checks are off.)
  */
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { registerCommandsModule } from './commands/index';
 import { shippedModuleDirs } from '../curriculum/lab/index';
 import { LabService } from './lab/service';
-import { join } from 'node:path';
 import { LessonPanel } from './lesson/panel';
 import { LessonRenderCache, RENDER_CACHE_FILE } from './lesson/renderCache';
 import { registerTestingModule, type TestingModule } from './testing/controller';
