@@ -70,7 +70,12 @@ function isEntry(v: unknown): v is Entry {
   return typeof r?.html === 'string' && typeof r.marker === 'string' && /^medigen-image-[0-9a-f]{16}-$/.test(r.marker) && isStrings(r.exerciseLinks) && Array.isArray(r.commandLinks) && isStrings(r.images) && isStrings(r.refused);
 }
 
-const copyOut = (e: RenderedLesson, html: string): RenderedLesson => ({ html, exerciseLinks: [...e.exerciseLinks], commandLinks: e.commandLinks.map((c) => ({ ...c, args: [...c.args] })) });
+/** A kept entry as the caller gets it: its placeholders replaced by `urls` (escaped as the renderer escapes them), its lists copied. */
+const withImages = (e: Entry, urls: string[]): RenderedLesson => ({
+  html: e.html.replace(new RegExp(`${e.marker}(\\d+)\\.`, 'g'), (_, k: string) => escapeHtml(urls[Number(k)]!)),
+  exerciseLinks: [...e.exerciseLinks],
+  commandLinks: e.commandLinks.map((c) => ({ ...c, args: [...c.args] })),
+});
 
 export class LessonRenderCache {
   private readonly entries = new Map<string, Entry>();
@@ -124,8 +129,7 @@ export class LessonRenderCache {
         // Most recently used last: the first entries are the ones dropped.
         this.entries.delete(key);
         this.entries.set(key, hit);
-        const html = hit.html.replace(new RegExp(`${hit.marker}(\\d+)\\.`, 'g'), (_, k: string) => escapeHtml(urls[Number(k)]!));
-        return copyOut(hit, html);
+        return withImages(hit, urls as string[]);
       }
     }
     this.stats.misses++;
@@ -144,14 +148,16 @@ export class LessonRenderCache {
         return `${marker}${images.push(src) - 1}.`;
       },
     });
-    this.entries.set(key, { ...copyOut(withMarkers, withMarkers.html), marker, images, refused });
+    // Only the cache holds these lists: callers get copies (withImages).
+    const entry: Entry = { ...withMarkers, marker, images, refused };
+    this.entries.set(key, entry);
     const max = this.o.maxEntries ?? RENDER_CACHE_ENTRIES;
     for (const k of this.entries.keys()) {
       if (this.entries.size <= max) break;
       this.entries.delete(k);
     }
     this.scheduleWrite();
-    return { ...withMarkers, html: withMarkers.html.replace(new RegExp(`${marker}(\\d+)\\.`, 'g'), (_, k: string) => escapeHtml(urls[Number(k)]!)) };
+    return withImages(entry, urls);
   };
 
   private scheduleWrite(): void {

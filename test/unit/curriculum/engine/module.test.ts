@@ -56,7 +56,8 @@ describe('curriculum module "Meet the data" and student workspaces', () => {
     }
   });
 
-  it('`medigen curriculum check` reports a student\'s result with the failing line', async () => {
+  /** `medigen curriculum check` on corpus-table's solution with `from` replaced by `to` in a student workspace. */
+  async function checkCorpusTable(from: string, to: string): Promise<{ code: number; stdout: string; solutionDir: string }> {
     const { runCli } = await import('../../../helpers/cli');
     const loaded = await loadModule(shippedModule(), { loadChecks: false });
     const ex = loaded.module!.exercises.find((e) => e.id === 'corpus-table')!;
@@ -65,38 +66,32 @@ describe('curriculum module "Meet the data" and student workspaces', () => {
       const work = join(tmp.dir, 'w');
       prepareWorkspace({ exercise: ex, workDir: work });
       const solution = readFileSync(join(ex.solutionDir, 'table.ts'), 'utf8');
-      // Solved except the rounding of the means.
-      writeFileSync(join(work, 'table.ts'), solution.replace('Math.round((total / n) * 10) / 10', 'total / n'));
-      const r = await runCli(['curriculum', 'check', shippedModule(), 'corpus-table', work]);
-      assert.equal(r.code, 1);
-      assert.match(r.stdout, /✗ corpus-table splitRow computes the encounters and the means rounded \(not cut off\) to one decimal/);
-      assert.match(r.stdout, /splitRow should give means of 8\/3, 35\/3 and 17\/3 rounded to one decimal/);
-      assert.match(r.stdout, /meanNoteWords: 5\.666666666666667/);
-      assert.match(r.stdout, /at table\.ts:\d+:\d+/);
-      assert.match(r.stdout, /5 of 6 checks pass/);
-      const json = await runCli(['curriculum', 'check', shippedModule(), 'corpus-table', ex.solutionDir, '--json']);
-      assert.equal(json.code, 0);
-      assert.equal(JSON.parse(json.stdout).passed, 6);
+      assert.ok(solution.includes(from), `the solution no longer has ${from}`);
+      writeFileSync(join(work, 'table.ts'), solution.replace(from, to));
+      return { ...(await runCli(['curriculum', 'check', shippedModule(), 'corpus-table', work])), solutionDir: ex.solutionDir };
     } finally {
       tmp.cleanup();
     }
+  }
+
+  it('`medigen curriculum check` reports a student\'s result with the failing line', async () => {
+    const { runCli } = await import('../../../helpers/cli');
+    // Solved except the rounding of the means.
+    const r = await checkCorpusTable('Math.round((total / n) * 10) / 10', 'total / n');
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /✗ corpus-table splitRow computes the encounters and the means rounded \(not cut off\) to one decimal/);
+    assert.match(r.stdout, /splitRow should give means of 8\/3, 35\/3 and 17\/3 rounded to one decimal/);
+    assert.match(r.stdout, /meanNoteWords: 5\.666666666666667/);
+    assert.match(r.stdout, /at table\.ts:\d+:\d+/);
+    assert.match(r.stdout, /5 of 6 checks pass/);
+    const json = await runCli(['curriculum', 'check', shippedModule(), 'corpus-table', r.solutionDir, '--json']);
+    assert.equal(json.code, 0);
+    assert.equal(JSON.parse(json.stdout).passed, 6);
   });
 
   it('`medigen curriculum check` says in plain words what an error of JavaScript itself means', async () => {
-    const { runCli } = await import('../../../helpers/cli');
-    const loaded = await loadModule(shippedModule(), { loadChecks: false });
-    const ex = loaded.module!.exercises.find((e) => e.id === 'corpus-table')!;
-    const tmp = tempDir();
-    try {
-      const work = join(tmp.dir, 'w');
-      prepareWorkspace({ exercise: ex, workDir: work });
-      const solution = readFileSync(join(ex.solutionDir, 'table.ts'), 'utf8');
-      writeFileSync(join(work, 'table.ts'), solution.replace('Math.round((total / n) * 10) / 10', 'Math.round((totl / n) * 10) / 10'));
-      const r = await runCli(['curriculum', 'check', shippedModule(), 'corpus-table', work]);
-      assert.equal(r.code, 1);
-      assert.match(r.stdout, /totl is not defined\n {4}In plain words: Your code uses the name totl, but nothing called totl exists where it is used\./);
-    } finally {
-      tmp.cleanup();
-    }
+    const r = await checkCorpusTable('Math.round((total / n) * 10) / 10', 'Math.round((totl / n) * 10) / 10');
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /totl is not defined\n {4}In plain words: Your code uses the name totl, but nothing called totl exists where it is used\./);
   });
 });
