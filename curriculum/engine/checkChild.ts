@@ -42,6 +42,8 @@ export interface SerializedError {
   expected?: string;
   actual?: string;
   hasExpected: boolean;
+  /** Node wrote the message (an assertion without the check author's own words). */
+  generated?: boolean;
 }
 
 function send(e: ChildEvent): void {
@@ -60,9 +62,12 @@ const show = (v: unknown) => inspect(v, { depth: 6, breakLength: 100, maxArrayLe
 
 function serialize(err: unknown): SerializedError {
   if (!(err instanceof Error)) return { name: 'Error', message: String(err), stack: '', hasExpected: false };
-  const e = err as Error & { expected?: unknown; actual?: unknown; showDiff?: boolean };
-  const hasExpected = 'expected' in e && 'actual' in e && e.showDiff !== false;
-  return { name: e.name, message: e.message, stack: e.stack ?? '', hasExpected, ...(hasExpected ? { expected: show(e.expected), actual: show(e.actual) } : {}) };
+  const e = err as Error & { expected?: unknown; actual?: unknown; showDiff?: boolean; operator?: string; generatedMessage?: boolean };
+  // assert.fail(message) compares nothing (its expected and actual are undefined), and assert.ok
+  // only says "expected true, got false": the message says what was expected.
+  const bare = e.operator === 'fail' || (e.operator === '==' && e.expected === true);
+  const hasExpected = 'expected' in e && 'actual' in e && e.showDiff !== false && !bare;
+  return { name: e.name, message: e.message, stack: e.stack ?? '', hasExpected, ...(hasExpected ? { expected: show(e.expected), actual: show(e.actual) } : {}), ...(e.generatedMessage === true ? { generated: true } : {}) };
 }
 
 function testsUnder(suite: Mocha.Suite): Mocha.Test[] {

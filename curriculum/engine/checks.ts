@@ -51,6 +51,8 @@ export interface CheckResult {
   status: 'passed' | 'failed' | 'timeout' | 'not-run';
   durationMs?: number;
   message?: string;
+  /** Node wrote `message` (an assertion without the check author's words): only its first line says more than the values. */
+  generatedMessage?: boolean;
   /** What the check expected and what it got, as text, when the assertion says so. */
   expected?: string;
   actual?: string;
@@ -264,7 +266,7 @@ interface RawRun {
   durationMs: number;
 }
 
-function failureDetails(err: SerializedError, title: string, r: RawRun): Pick<CheckResult, 'message' | 'expected' | 'actual' | 'location' | 'checkLocation'> {
+function failureDetails(err: SerializedError, title: string, r: RawRun): Pick<CheckResult, 'message' | 'generatedMessage' | 'expected' | 'actual' | 'location' | 'checkLocation'> {
   const text = `${err.message}\n${err.stack}`;
   const location = firstLocationIn(text, r.workDir) ?? declarationNamedIn(title, r.workDir, studentFiles(r.workDir));
   const checkLocation = firstLocationIn(err.stack, join(r.exerciseDir, 'checks')) ?? firstLocationIn(err.stack, join(r.exerciseDir, 'grading'));
@@ -272,6 +274,7 @@ function failureDetails(err: SerializedError, title: string, r: RawRun): Pick<Ch
   const message = syntax && location ? `TypeScript could not read ${relative(r.workDir, location.file)}: ${syntax[3]!.split('\n')[0]} (line ${syntax[1]}, column ${syntax[2]}). Fix the syntax there first; no check can run until the file loads.` : err.message;
   return {
     message,
+    ...(err.generated ? { generatedMessage: true } : {}),
     ...(err.hasExpected ? { expected: err.expected, actual: err.actual } : {}),
     ...(location ? { location } : {}),
     ...(checkLocation ? { checkLocation } : {}),

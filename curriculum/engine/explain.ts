@@ -61,3 +61,25 @@ export function explainJsError(message: string): string | undefined {
   }
   return undefined;
 }
+
+/** Most lines of a check's message shown on the lesson card and by `medigen curriculum check`. */
+export const MESSAGE_LINES = 6;
+
+/**
+ * The lines of a failed check's message worth showing. A check author's message is shown whole (up
+ * to MESSAGE_LINES lines, then "…"): it often explains on its next lines, e.g. where two texts first
+ * differ. Node's own assertion text ("Expected values to be strictly equal:" and a diff) is cut to
+ * its first line, and that line is said in plain words when expected and actual are shown beside it.
+ */
+export function checkMessageLines(r: { message?: string; generatedMessage?: boolean; expected?: string; actual?: string }): string[] {
+  const hasValues = r.expected !== undefined && r.actual !== undefined;
+  let text = r.message ?? 'The check did not pass.';
+  // Node appends the values to an author's message ("\n\n2 !== 3" or "\n+ actual - expected" and a
+  // diff); they are shown beside it.
+  if (hasValues) text = text.replace(/\n(?:\+ actual - expected\n[\s\S]*|\n[^\n]* !== [^\n]*\n?)$/, '');
+  const lines = text.split('\n').filter((l) => l.trim());
+  const first = lines[0] ?? 'The check did not pass.';
+  if (/^Expected values to be .*:$/.test(first.trim())) return [hasValues ? 'Your code gave a different value than the check expected.' : first];
+  if (r.generatedMessage) return [first];
+  return lines.length > MESSAGE_LINES ? [...lines.slice(0, MESSAGE_LINES), '…'] : lines;
+}

@@ -8,7 +8,8 @@ export { releaseModule, commitRelease, RELEASE_RECORD, type ReleaseOptions, type
 export { scaffoldModule, slugify, ciWorkflow, CI_WORKFLOW_FILE, CI_VALIDATE_COMMAND, type ScaffoldOptions } from './scaffold';
 export { unifiedDiff } from './diff';
 export { jsonErrorPosition } from './jsonPosition';
-export { explainJsError } from './explain';
+export { checkMessageLines, explainJsError, MESSAGE_LINES } from './explain';
+export { aroundFirstDifference, compactDiff, DIFF_LINES, truncate, VALUE_CHARS, type DiffLine } from './values';
 export {
   installModule,
   updateModule,

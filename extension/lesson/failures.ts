@@ -13,7 +13,7 @@ export interface FailureDiffLine {
 /** One failed check on the card (built by extension/testing/feedback.ts). */
 export interface CheckFailureView {
   title: string;
-  /** One readable line: what went wrong. */
+  /** What went wrong, readable: the check's message, its lines separated by \n (at most MESSAGE_LINES, see checkMessageLines). */
   message: string;
   /** For JavaScript's own errors ("push is not defined"): what that means, in plain words, and what to try. */
   plain?: string;
@@ -41,5 +41,6 @@ export function failureItemHtml(f: CheckFailureView): string {
     values = `<p class="diff-legend"><span class="diff-expected">- expected</span> <span class="diff-actual">+ your code gave</span></p><pre class="diff">${lines}${more}</pre>`;
   }
   const plain = f.plain ? `<p class="plain">${esc(f.plain)}</p>` : '';
-  return `<li><strong>${esc(f.title)}</strong>: ${esc(f.message)}${plain}${values}</li>`;
+  // A check's own message may explain on several lines (feedback.ts keeps at most MESSAGE_LINES).
+  return `<li><strong>${esc(f.title)}</strong>: ${f.message.split('\n').map(esc).join('<br>')}${plain}${values}</li>`;
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runChecks } from '../../../../curriculum/engine';
+import { checkMessageLines, runChecks } from '../../../../curriculum/engine';
 import { copyToTemp, fixture, tempDir } from './helpers';
 
 const exerciseDir = fixture('runner', 'exercise');
@@ -77,6 +78,43 @@ describe('curriculum runChecks (separate node + tsx + mocha process)', () => {
       const run = await runChecks({ exerciseDir: copyToTemp(exerciseDir, tmp.dir, 'exercise'), workDir });
       assert.equal(run.status, 'passed', JSON.stringify(run, null, 1));
       assert.equal(run.passed, 3);
+    } finally {
+      tmp.cleanup();
+    }
+  });
+
+  it("keeps a check author's message whole, and Node's own assertion text to its first line", async () => {
+    const tmp = tempDir();
+    try {
+      const ex = join(tmp.dir, 'exercise');
+      mkdirSync(join(ex, 'checks'), { recursive: true });
+      writeFileSync(join(ex, 'checks', 'msg.test.ts'), [
+        "import assert from 'node:assert/strict';",
+        "it('explains on a second line', () => assert.fail('The texts differ.\\nThe first difference is on line 3 of 8:\\n  expected:  [NAME 1]\\n  your text: [NAME 2]'));",
+        "it('compares without words', () => assert.equal(1 + 1, 3));",
+        "it('compares with words', () => assert.equal(1 + 1, 3, 'one and one make three here'));",
+        "it('compares objects with words', () => assert.deepEqual({ a: 1 }, { a: 2 }, 'a should be 2'));",
+        "it('asks whether something is true', () => assert.ok(1 > 2, 'one should be more than two'));",
+      ].join('\n'));
+      const run = await runChecks({ exerciseDir: ex, workDir: tmp.dir });
+      const [fail, bare, worded, objects, ok] = run.results;
+      // assert.fail compares nothing: no expected/actual (which would read "undefined").
+      assert.equal(fail!.status, 'failed');
+      assert.equal(fail!.expected, undefined);
+      assert.equal(fail!.actual, undefined);
+      assert.deepEqual(checkMessageLines(fail!), ['The texts differ.', 'The first difference is on line 3 of 8:', '  expected:  [NAME 1]', '  your text: [NAME 2]']);
+      assert.equal(bare!.generatedMessage, true);
+      assert.deepEqual([bare!.expected, bare!.actual], ['3', '2']);
+      assert.deepEqual(checkMessageLines(bare!), ['Your code gave a different value than the check expected.']);
+      assert.equal(worded!.generatedMessage, undefined);
+      // Node appends the values to the author's words ("2 !== 3", a diff): they are shown beside it.
+      assert.match(worded!.message!, /2 !== 3/);
+      assert.deepEqual(checkMessageLines(worded!), ['one and one make three here']);
+      assert.match(objects!.message!, /\+ actual - expected/);
+      assert.deepEqual(checkMessageLines(objects!), ['a should be 2']);
+      // assert.ok's values are only "true" and "false": the message says it.
+      assert.deepEqual([ok!.status, ok!.expected, ok!.actual, checkMessageLines(ok!)], ['failed', undefined, undefined, ['one should be more than two']]);
+      assert.deepEqual(checkMessageLines({ message: Array.from({ length: 9 }, (_, i) => `line ${i}`).join('\n') }).slice(-2), ['line 5', '…']);
     } finally {
       tmp.cleanup();
     }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
-import { failureView, readablePaths, compactDiff, aroundFirstDifference, VALUE_CHARS, DIFF_LINES } from '../../../../extension/testing/feedback';
+import { failureView, readablePaths } from '../../../../extension/testing/feedback';
+import { compactDiff, aroundFirstDifference, VALUE_CHARS, DIFF_LINES } from '../../../../curriculum/engine/index';
 import { failureItemHtml } from '../../../../extension/lesson/failures';
 
 // The check process turns assertion values into text this way (curriculum/engine/checkChild.ts).
@@ -27,6 +28,13 @@ describe('lesson card feedback for a failed check', () => {
     const html = failureItemHtml(v);
     assert.match(html, /Expected<\/dt><dd><code>\{ doctor: 12, patient: 10 \}<\/code>/);
     assert.match(html, /Your code gave<\/dt><dd><code>\{ doctor: 12, patient: 9 \}<\/code>/);
+  });
+
+  it("shows a check author's message over its lines (a first difference explained below it), not only its first", () => {
+    const v = failureView({ title: 'numbers the placeholders', message: 'okonkwo should be [NAME 1] both times.\nThe first difference is on line 1 of 8:\n  expected:  mister [NAME 1]\n  your text: mister <NAME 2>' });
+    assert.equal(v.message.split('\n').length, 4);
+    assert.equal(v.expected, undefined);
+    assert.equal(failureItemHtml(v), '<li><strong>numbers the placeholders</strong>: okonkwo should be [NAME 1] both times.<br>The first difference is on line 1 of 8:<br>  expected:  mister [NAME 1]<br>  your text: mister &lt;NAME 2&gt;</li>');
   });
 
   it('gives a compact diff of only the differing lines for values over several lines', () => {
@@ -62,8 +70,8 @@ describe('lesson card feedback for a failed check', () => {
 
   it('keeps the message of a plain failure and escapes what it shows', () => {
     const v = failureView({ title: 'a <b>', message: 'TODO: count the encounters\nmore detail' });
-    assert.deepEqual(v, { title: 'a <b>', message: 'TODO: count the encounters' });
-    assert.equal(failureItemHtml(v), '<li><strong>a &lt;b&gt;</strong>: TODO: count the encounters</li>');
+    assert.deepEqual(v, { title: 'a <b>', message: 'TODO: count the encounters\nmore detail' });
+    assert.equal(failureItemHtml(v), '<li><strong>a &lt;b&gt;</strong>: TODO: count the encounters<br>more detail</li>');
   });
 
   it('says in plain words what the errors of JavaScript itself mean, below the message', () => {
