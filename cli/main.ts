@@ -42,6 +42,14 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
   const group = await commandsFor(argv[0]!);
   const found = findCommand(group, argv);
   if (!found) {
+    // `medigen curriculum --help` (or just `medigen curriculum`): the group's commands, asked for.
+    const askedForGroup = group.length > 0 && (argv.length === 1 || (argv.length === 2 && ['--help', '-h', 'help'].includes(argv[1]!)));
+    if (askedForGroup) {
+      const width = Math.max(...group.map((c) => c.path.join(' ').length));
+      out.write(`The "${argv[0]}" commands (medigen ${argv[0]} <command> --help for details):\n`);
+      for (const c of group) out.write(`  medigen ${c.path.join(' ').padEnd(width)}  ${c.summary}\n`);
+      return argv.length === 1 ? EXIT.usage : EXIT.ok;
+    }
     if (group.length) {
       err.write(`"medigen ${argv.join(' ')}" is not a command. The "${argv[0]}" commands are:\n`);
       for (const c of group) err.write(`  medigen ${c.path.join(' ')}  ${c.summary}\n`);

@@ -18,4 +18,15 @@ describe('medigen CLI', () => {
     assert.match(r.stderr, /"frobnicate" is not a medigen command/);
     assert.match(r.stderr, /medigen --help/);
   });
+
+  it("lists a group's commands for `medigen curriculum --help`, and calls an unknown one in it what it is", async () => {
+    const help = await runCli(['curriculum', '--help']);
+    assert.equal(help.code, 0, help.stderr);
+    assert.equal(help.stderr, '');
+    assert.match(help.stdout, /^The "curriculum" commands/);
+    assert.match(help.stdout, /medigen curriculum check +Run an exercise's checks/);
+    const wrong = await runCli(['curriculum', 'frobnicate']);
+    assert.equal(wrong.code, 2);
+    assert.match(wrong.stderr, /"medigen curriculum frobnicate" is not a command/);
+  });
 });

@@ -118,6 +118,22 @@ describe('curriculum install / update / list (real git repositories)', function 
     const i = await runCli(['curriculum', 'install', pathToFileURL(repo.bare).href, '--ref', 'v0.1.0', '--modules', modulesDir]);
     assert.equal(i.code, 0, i.stderr);
     assert.match(i.stdout, /Installed demo-course 0\.1\.0 \(v0\.1\.0, pinned\)/);
+    // What to do next, with commands that name the installed module by its id.
+    const next = /then check it with\n {2}medigen curriculum check demo-course (\S+) --modules \S+\nStuck\? medigen curriculum hint demo-course \1 --modules/.exec(i.stdout);
+    assert.ok(next, i.stdout);
+    const exercise = next[1]!;
+    const h = await runCli(['curriculum', 'hint', 'demo-course', exercise, '--modules', modulesDir]);
+    assert.equal(h.code, 0, h.stderr);
+    assert.match(h.stdout, new RegExp(`^Hint 1 of (\\d+) for ${exercise}:\n\n\\S`));
+    const none = await runCli(['curriculum', 'hint', 'demo-course', exercise, '99', '--modules', modulesDir]);
+    assert.equal(none.code, 2);
+    assert.match(none.stderr, new RegExp(`There is no hint "99": exercise ${exercise} has hints 1 to \\d+`));
+    const noExercise = await runCli(['curriculum', 'check', 'demo-course', 'nope', '--modules', modulesDir]);
+    assert.equal(noExercise.code, 2);
+    assert.match(noExercise.stderr, new RegExp(`The module demo-course has no exercise "nope"\\.\n.*Its exercises: ${exercise}`));
+    const noModule = await runCli(['curriculum', 'check', 'demo-cours', exercise, '--modules', modulesDir]);
+    assert.equal(noModule.code, 2);
+    assert.match(noModule.stderr, /"demo-cours" is neither an installed module nor a module folder[\s\S]*Installed modules: demo-course\./);
     const l = await runCli(['curriculum', 'list', '--modules', modulesDir]);
     assert.match(l.stdout, /demo-course {2}0\.1\.0 \(pinned to v0\.1\.0\) {2}Demo course/);
     const u = await runCli(['curriculum', 'update', 'demo-course', '--modules', modulesDir]);
