@@ -54,6 +54,17 @@ async function details(e: Encounter, note: string): Promise<UnsupportedDetail[]>
   return got as UnsupportedDetail[];
 }
 
+/** What a list that differs from the library's most likely gets wrong, in a sentence ('' when nothing stands out). */
+function whatIsOff(got: UnsupportedDetail[], want: UnsupportedDetail[]): string {
+  if (got.length === 0 && want.length > 0) {
+    return ' Your list is empty. Two usual causes: the note traced is encounter.note (empty here) instead of note, the second argument; or the test that picks sentences never picks one (to compare, write sentence.supported === false or !sentence.supported: a single = changes the value instead of comparing).';
+  }
+  const missing = (['sentence', 'kind', 'text'] as const).filter((k) => got.some((d) => d?.[k] === undefined));
+  if (missing.length) return ` In your list, some entries have no ${missing.join(' and no ')} (undefined). Each entry needs sentence (the sentence's text) and the issue's kind and text: check how these names are spelled where you build each entry.`;
+  if (got.some((d) => /\b61\b/.test(d.text)) && !want.some((d) => /\b61\b/.test(d.text))) return ' Your list has the patient\'s age (61), which the metadata gives (patient_age 61): pass metadataFacts(encounter.metadata) to indexDialogue so it counts as said.';
+  return '';
+}
+
 /** What the library's tracing says, as the exercise asks for it. */
 function expected(e: Encounter, note: string): UnsupportedDetail[] {
   return traceFaithfulness(indexDialogue(e.dialogue, metadataFacts(e.metadata)), note).flatMap((s) => s.issues.map((i) => ({ sentence: s.text, kind: i.kind, text: i.text })));
@@ -64,8 +75,7 @@ describe('find-unsupported', () => {
     const got = await details(ANKLE, ANKLE_NOTE);
     const want = expected(ANKLE, ANKLE_NOTE);
     assert.ok(want.some((d) => d.text === '250 mg') && want.some((d) => d.kind === 'diagnosis'), 'the made-up note has a changed dose and an invented history item');
-    const empty = Array.isArray(got) && got.length === 0 ? ' Your list is empty: trace the note you are given (the second argument, note), not encounter.note (empty here).' : '';
-    assert.deepEqual(got, want, `unsupportedDetails should list the changed dose (250 mg), the flipped side (right ankle) and the invented history (asthma), each with the whole sentence as it stands in the note, in the order the note says them.${empty}`);
+    assert.deepEqual(got, want, `unsupportedDetails should list the changed dose (250 mg), the flipped side (right ankle) and the invented history (asthma), each with the whole sentence as it stands in the note, in the order the note says them.${whatIsOff(got, want)}`);
   });
 
   it('unsupportedDetails counts the patient\'s age from the metadata as said (a 61-year-old)', async () => {
@@ -85,7 +95,8 @@ describe('find-unsupported', () => {
       const plants = plantUnsupported(e.note, indexDialogue(e.dialogue, metadataFacts(e.metadata)), 7, 1);
       for (const p of plants.slice(0, 3)) {
         const got = await details(e, p.note);
-        assert.deepEqual(got, expected(e, p.note), `${e.encounterId}, with "${p.replaced}" changed to "${p.planted}": your list differs from the library's tracing`);
+        const want = expected(e, p.note);
+        assert.deepEqual(got, want, `${e.encounterId}, with "${p.replaced}" changed to "${p.planted}": your list differs from the library's tracing.${whatIsOff(got, want)}`);
         compared++;
       }
     }
