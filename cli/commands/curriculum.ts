@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { streamProgress } from '../../core/index';
 import { MedigenError, UsageError } from '../../core/index';
-import { aroundFirstDifference, CI_WORKFLOW_FILE, checkMessageLines, compactDiff, explainJsError, installModule, listInstalled, loadModule, MIN_WRONG_ANSWERS, runChecks, scaffoldModule, updateModule, validateModule, type CheckRun, type ModuleProblem } from '../../curriculum/engine';
+import { aroundFirstDifference, CI_WORKFLOW_FILE, checkMessageLines, compactDiff, explainJsError, installModule, listInstalled, loadModule, MIN_WRONG_ANSWERS, runChecks, scaffoldModule, slipsInFolder, updateModule, validateModule, type CheckRun, type ModuleProblem } from '../../curriculum/engine';
 import { defineCommand, EXIT, type Command } from '../command';
 import { release } from './curriculumRelease';
 
@@ -57,6 +57,8 @@ function formatRun(run: CheckRun, base: string): string {
     }
     if (r.location) lines.push(`    at ${relative(base, r.location.file) || r.location.file}:${r.location.line}:${r.location.column}`);
   }
+  // Code that runs but cannot be what was meant (a single = in a comparison): worth a look first.
+  if (run.status !== 'passed') for (const s of slipsInFolder(base)) lines.push(`  ! ${s.file}, line ${s.line}: ${s.code}`, `    ${s.advice}`);
   return lines.join('\n');
 }
 

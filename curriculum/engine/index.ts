@@ -10,6 +10,7 @@ export { unifiedDiff } from './diff';
 export { jsonErrorPosition } from './jsonPosition';
 export { checkMessageLines, explainJsError, MESSAGE_LINES } from './explain';
 export { aroundFirstDifference, compactDiff, DIFF_LINES, truncate, VALUE_CHARS, type DiffLine } from './values';
+export { slipsIn, slipsInFolder, type Slip } from './slips';
 export {
   installModule,
   updateModule,

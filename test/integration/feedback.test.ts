@@ -100,6 +100,23 @@ describe('Check feedback and the restore list in a real VS Code', function () {
     assert.match(page.html, /tagg is not defined<p class="plain">Your code uses the name tagg, but nothing called tagg exists where it is used\. Check its spelling/);
   });
 
+  it('a single = where a comparison was meant gets its line on the card, with what to write instead', async () => {
+    const from = 'counts[speaker] = (counts[speaker] ?? 0) + 1;';
+    assert.ok(solution.includes(from), `the solution no longer has ${from}`);
+    writeFileSync(file, solution.replace(from, `if (counts[speaker] = undefined) counts[speaker] = 0;\n    ${from}`));
+    const s = await vscode.commands.executeCommand<ExerciseRunSummary>('medigenLab.runCheck', ex);
+    assert.equal(s?.status, 'failed', JSON.stringify(s));
+    const a = await api();
+    const failures = a.lessons.testing.failures('meet-the-data/count-turns');
+    const slip = failures.find((f) => /^turns\.ts, line \d+$/.test(f.title));
+    assert.ok(slip, JSON.stringify(failures));
+    assert.equal(slip.message, 'if (counts[speaker] = undefined)');
+    assert.match(slip.plain ?? '', /^A single = puts a new value into counts\[speaker\]; it does not compare\..* write ===/);
+    await vscode.commands.executeCommand('medigenLab.openLesson', { moduleId: 'meet-the-data', lessonId: 'who-speaks' });
+    const page = await until('the lesson page', () => a.lessonPage());
+    assert.match(page.html, /<strong>turns\.ts, line \d+<\/strong>: if \(counts\[speaker\] = undefined\)<p class="plain">A single = puts a new value into counts\[speaker\]/);
+  });
+
   it('the restore list shows each attempt with its result and changed files, including the checkpoint Reset names', async () => {
     writeFileSync(file, solution);
     const s = await vscode.commands.executeCommand<ExerciseRunSummary>('medigenLab.runCheck', ex);
