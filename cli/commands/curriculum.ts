@@ -42,7 +42,7 @@ function formatRun(run: CheckRun, base: string): string {
     lines.push(`  ${mark} ${r.fullTitle}${r.status === 'not-run' ? ' (not run)' : ''}`);
     if (r.status === 'passed' || r.status === 'not-run') continue;
     lines.push(...checkMessageLines(r).map((l) => `    ${l}`));
-    const plain = r.message ? explainJsError(r.message) : undefined;
+    const plain = r.message ? explainJsError(r.message, r.location) : undefined;
     if (plain) lines.push(`    In plain words: ${plain}`);
     if (r.expected !== undefined && r.actual !== undefined) {
       // Short, as on the lesson card: one-line values around their first difference, longer ones as the lines that differ.
@@ -57,8 +57,9 @@ function formatRun(run: CheckRun, base: string): string {
     }
     if (r.location) lines.push(`    at ${relative(base, r.location.file) || r.location.file}:${r.location.line}:${r.location.column}`);
   }
-  // Code that runs but cannot be what was meant (a single = in a comparison): worth a look first.
-  if (run.status !== 'passed') for (const s of slipsInFolder(base)) lines.push(`  ! ${s.file}, line ${s.line}: ${s.code}`, `    ${s.advice}`);
+  // Code that runs but cannot be what was meant (a single = in a comparison): worth a look, even
+  // when the checks pass (the value it changes may not be one they look at).
+  for (const s of slipsInFolder(base)) lines.push(`  ! ${s.file}, line ${s.line}: ${s.code}`, `    ${s.advice}`);
   return lines.join('\n');
 }
 
@@ -229,7 +230,8 @@ const check = defineCommand({
     if (ctx.values.json) ctx.out.write(`${JSON.stringify(run, null, 2)}\n`);
     else {
       ctx.out.write(`${formatRun(run, workDir)}\n`);
-      ctx.out.write(run.status === 'passed' ? `All ${run.passed} checks pass. Well done!\n` : `${run.passed} of ${run.results.length} checks pass. Fix the first failing one, then check again.${hints ? ` Stuck? ${hints}` : ''}\n`);
+      const slips = run.status === 'passed' ? slipsInFolder(workDir).length : 0;
+      ctx.out.write(run.status === 'passed' ? `All ${run.passed} checks pass. Well done!${slips ? ` Still, look at the line${slips === 1 ? '' : 's'} marked ! above: ${slips === 1 ? 'it does' : 'they do'} not change these checks' results, but ${slips === 1 ? 'it is' : 'they are'} not what you meant.` : ''}\n` : `${run.passed} of ${run.results.length} checks pass. Fix the first failing one, then check again.${hints ? ` Stuck? ${hints}` : ''}\n`);
     }
     return run.status === 'passed' ? EXIT.ok : EXIT.failed;
   },

@@ -5,6 +5,7 @@
  * add the line from here. Only the common runtime errors of beginners' code are covered; any
  * other message gets nothing added.
  */
+import { readFileSync } from 'node:fs';
 
 /** What a list (array) can do, written after the list: `details.push(x)`, not `push(x)`. */
 const LIST_METHODS = new Set(['push', 'pop', 'shift', 'unshift', 'map', 'filter', 'forEach', 'includes', 'indexOf', 'join', 'slice', 'splice', 'sort', 'reverse', 'find', 'some', 'every', 'reduce', 'concat', 'flat', 'flatMap']);
@@ -13,7 +14,8 @@ const TEXT_METHODS = new Set(['split', 'trim', 'toLowerCase', 'toUpperCase', 're
 
 interface Rule {
   pattern: RegExp;
-  explain: (m: RegExpExecArray) => string;
+  /** `line`: the text of the student's line the failure points at, when known. */
+  explain: (m: RegExpExecArray, line?: string) => string;
 }
 
 const RULES: Rule[] = [
@@ -28,7 +30,11 @@ const RULES: Rule[] = [
   },
   {
     pattern: /^(?:TypeError: )?Cannot read propert(?:y|ies) of (undefined|null) \(reading '([^']*)'\)$/,
-    explain: ([, what, prop]) => `Your code asked for .${prop} of something that is ${what} (it holds no value). Look at what comes just before .${prop} on the line marked in your file: a misspelled field name, a list position past its end, or a function that gave back nothing (no return) are the usual causes.`,
+    explain: ([, what, prop], line) =>
+      // The marked line calls something and does not read .prop itself: the reading happened inside that call.
+      line !== undefined && /[\w$]\s*\(/.test(line) && !/^\s*(?:export\s+)?(?:async\s+)?function\b/.test(line) && !line.includes(`.${prop}`) && !line.includes(`'${prop}'`) && !line.includes(`"${prop}"`)
+        ? `A function your code calls on the line marked in your file asked for .${prop} of a value your code gave it, and that value is ${what} (it holds nothing). The usual cause is a misspelled field name in what you pass, e.g. encounter.dialog instead of encounter.dialogue (capital letters count): compare each name on that line with the lesson.`
+        : `Your code asked for .${prop} of something that is ${what} (it holds no value). Look at what comes just before .${prop} on the line marked in your file: a misspelled field name, a list position past its end, or a function that gave back nothing (no return) are the usual causes.`,
   },
   {
     pattern: /^(?:TypeError: )?([\w$.[\]()]+) is not a function$/,
@@ -52,14 +58,27 @@ const RULES: Rule[] = [
   },
 ];
 
-/** The plain-words line for a JavaScript error message (its first line), or undefined when it is not a common one. */
-export function explainJsError(message: string): string | undefined {
+/**
+ * The plain-words line for a JavaScript error message (its first line), or undefined when it is
+ * not a common one. `at`: where in the student's files the failure points, so the words can fit
+ * that line (a library function called there, rather than the line itself, read the field).
+ */
+export function explainJsError(message: string, at?: { file: string; line: number }): string | undefined {
   const first = (message.split('\n').find((l) => l.trim()) ?? '').trim();
   for (const r of RULES) {
     const m = r.pattern.exec(first);
-    if (m) return r.explain(m);
+    if (m) return r.explain(m, at ? lineOf(at.file, at.line) : undefined);
   }
   return undefined;
+}
+
+/** Line `n` (1-based) of `file`, or undefined when it cannot be read. */
+function lineOf(file: string, n: number): string | undefined {
+  try {
+    return readFileSync(file, 'utf8').split(/\r?\n/)[n - 1];
+  } catch {
+    return undefined;
+  }
 }
 
 /** Most lines of a check's message shown on the lesson card and by `medigen curriculum check`. */
@@ -76,7 +95,7 @@ export function checkMessageLines(r: { message?: string; generatedMessage?: bool
   let text = r.message ?? 'The check did not pass.';
   // Node appends the values to an author's message ("\n\n2 !== 3" or "\n+ actual - expected" and a
   // diff); they are shown beside it.
-  if (hasValues) text = text.replace(/\n(?:\+ actual - expected\n[\s\S]*|\n[^\n]* !== [^\n]*\n?)$/, '');
+  if (hasValues) text = text.replace(/\n(?:\+ actual - expected(?: \.\.\. Lines skipped)?\n[\s\S]*|\n[^\n]* !== [^\n]*\n?)$/, '');
   const lines = text.split('\n').filter((l) => l.trim());
   const first = lines[0] ?? 'The check did not pass.';
   if (/^Expected values to be .*:$/.test(first.trim())) return [hasValues ? 'Your code gave a different value than the check expected.' : first];

@@ -33,10 +33,10 @@ export function readablePaths(text: string, workDir: string | undefined, tmp = t
 }
 
 /** What the card shows for one failed check. */
-export function failureView(r: Pick<CheckResult, 'title' | 'message' | 'generatedMessage' | 'expected' | 'actual'>, workDir?: string): CheckFailureView {
+export function failureView(r: Pick<CheckResult, 'title' | 'message' | 'generatedMessage' | 'expected' | 'actual' | 'location'>, workDir?: string): CheckFailureView {
   const hasValues = r.expected !== undefined && r.actual !== undefined;
   const message = checkMessageLines(r).map((l) => truncate(readablePaths(l, workDir), MESSAGE_CHARS)).join('\n');
-  const plain = r.message ? explainJsError(r.message) : undefined;
+  const plain = r.message ? explainJsError(r.message, r.location) : undefined;
   if (!hasValues) return { title: r.title, message, ...(plain ? { plain } : {}) };
   const expected = readablePaths(r.expected!, workDir);
   const actual = readablePaths(r.actual!, workDir);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkMessageLines, runChecks } from '../../../../curriculum/engine';
+import { checkMessageLines, explainJsError, runChecks } from '../../../../curriculum/engine';
 import { copyToTemp, fixture, tempDir } from './helpers';
 
 const exerciseDir = fixture('runner', 'exercise');
@@ -115,6 +115,38 @@ describe('curriculum runChecks (separate node + tsx + mocha process)', () => {
       // assert.ok's values are only "true" and "false": the message says it.
       assert.deepEqual([ok!.status, ok!.expected, ok!.actual, checkMessageLines(ok!)], ['failed', undefined, undefined, ['one should be more than two']]);
       assert.deepEqual(checkMessageLines({ message: Array.from({ length: 9 }, (_, i) => `line ${i}`).join('\n') }).slice(-2), ['line 5', '…']);
+      // A long deep-equal diff that Node shortened ("... Lines skipped") is cut from the words too.
+      assert.deepEqual(checkMessageLines({ message: 'the list of 60\n+ actual - expected ... Lines skipped\n\n  [\n+   30,\n-   99,\n  ]', expected: '[…]', actual: '[…]' }), ['the list of 60']);
+    } finally {
+      tmp.cleanup();
+    }
+  });
+
+  it('says a library function read a field of undefined when the marked line only calls it (a misspelled field passed in)', async () => {
+    const tmp = tempDir();
+    try {
+      const ex = join(tmp.dir, 'exercise');
+      mkdirSync(join(ex, 'checks'), { recursive: true });
+      writeFileSync(join(ex, 'checks', 'index.test.ts'), [
+        "import assert from 'node:assert/strict';",
+        "import { pathToFileURL } from 'node:url';",
+        "import { join } from 'node:path';",
+        "it('indexes the dialogue', async () => {",
+        "  const { indexed } = await import(pathToFileURL(join(process.env.MEDIGEN_EXERCISE_DIR!, 'code.ts')).href);",
+        "  assert.ok(indexed({ dialogue: '[doctor] hi', note: '' }));",
+        '});',
+      ].join('\n'));
+      const work = join(tmp.dir, 'work');
+      mkdirSync(work);
+      writeFileSync(join(work, 'code.ts'), "import { indexDialogue } from 'medigen-lab';\n\nexport function indexed(encounter: { dialogue: string }) {\n  return indexDialogue((encounter as unknown as { dialog: string }).dialog);\n}\n");
+      const run = await runChecks({ exerciseDir: ex, workDir: work });
+      const [r] = run.results;
+      assert.equal(r!.status, 'failed', JSON.stringify(run, null, 1));
+      assert.match(r!.message!, /Cannot read properties of undefined/);
+      assert.equal(r!.location?.line, 4, JSON.stringify(r!.location));
+      assert.match(explainJsError(r!.message!, r!.location)!, /^A function your code calls on the line marked in your file asked for \.\w+ of a value your code gave it, and that value is undefined.*encounter\.dialog instead of encounter\.dialogue/);
+      // Without the line, or on a line that reads the field itself, the general words.
+      assert.match(explainJsError(r!.message!)!, /^Your code asked for \./);
     } finally {
       tmp.cleanup();
     }

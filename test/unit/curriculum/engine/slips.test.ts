@@ -55,6 +55,12 @@ describe('slips: a single = where a comparison was meant', () => {
       const ok = await runCli(['curriculum', 'check', module, 'review-a-batch', work]);
       assert.equal(ok.code, 0, ok.stdout);
       assert.doesNotMatch(ok.stdout, / ! /);
+      // A slip in code the checks do not catch still gets its line, after the pass.
+      writeFileSync(join(work, 'review.ts'), `${solution}\nexport function unused(n: { rating?: string }) {\n  if (n.rating = 'unusable') return 1;\n  return 0;\n}\n`);
+      const passed = await runCli(['curriculum', 'check', module, 'review-a-batch', work]);
+      assert.equal(passed.code, 0, passed.stdout);
+      assert.match(passed.stdout, / {2}! review\.ts, line \d+: if \(n\.rating = 'unusable'\)/);
+      assert.match(passed.stdout, /All 4 checks pass\. Well done! Still, look at the line marked ! above: it does not change these checks' results, but it is not what you meant\./);
     } finally {
       tmp.cleanup();
     }
