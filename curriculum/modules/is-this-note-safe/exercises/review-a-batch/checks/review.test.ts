@@ -76,7 +76,7 @@ describe('review-a-batch', () => {
 
   it('reviewBatch pairs the two files by encounter and system and counts the notes both rated', async () => {
     const got = await student.reviewBatch(reviewFile('mine.json', 'you', MINE), reviewFile('theirs.json', 'classmate', THEIRS));
-    assert.equal(got?.bothRated, 7, `both of you rated 7 notes: E1 to E3 (both systems) and E4 base. ${got?.bothRated === 8 ? 'You counted 8: that is what pairing the files note by note in their order gives. ' : ''}${PAIRING}`);
+    assert.equal(got?.bothRated, 7, `both of you rated 7 notes: E1 to E3 (both systems) and E4 base. ${got?.bothRated === 8 ? 'You counted 8: pairing the files note by note in their order gives that, and so does pairing by encounterId alone (each encounter has two notes, one per system). ' : ''}${PAIRING}`);
   });
 
   it('reviewBatch computes Cohen\'s kappa between the two reviewers on the notes both rated', async () => {
