@@ -7,7 +7,9 @@ import { DEFAULT_TARGET_MODULES, estimateTrainingMemory, type Architecture, type
  */
 export function settingsFor16GB(): MemorySettings {
   // TODO: return { load4bit, loraRank, targetModules, batchSize, maxSeqLength, gradientCheckpointing }.
-  throw new Error(`TODO: choose the settings (the seven projections are ${DEFAULT_TARGET_MODULES.join(', ')})`);
+  // Delete the next line when you write your code (it only keeps the imports in use).
+  void DEFAULT_TARGET_MODULES;
+  throw new Error(`Not written yet: settingsFor16GB should give the settings for a 16 GB card. Replace this line with your code (the TODO comment just above it, in fit.ts, says how).`);
 }
 
 /**
@@ -17,5 +19,5 @@ export function settingsFor16GB(): MemorySettings {
 export function explainEstimate(arch: Architecture, settings: MemorySettings): { totalGiB: number; biggest: string } {
   const estimate = estimateTrainingMemory(arch, settings);
   // TODO: use estimate.total and estimate.parts (each part has a label and bytes).
-  throw new Error(`TODO: explain an estimate of ${estimate.parts.length} parts`);
+  throw new Error(`Not written yet: explainEstimate should sum up an estimate of ${estimate.parts.length} parts. Replace this line with your code (the TODO comment just above it, in fit.ts, says how).`);
 }

@@ -21,5 +21,7 @@ export function judgeRun(runDir: string): Verdict {
   const summary = readEvaluation(runDir);
   // TODO: find the ALL / rouge1 row of summary.rows; count the notes of paths.baseCsv and
   // paths.finetunedCsv (loadPredictions) that have a heading (sectionHeadersIn(note, DEFAULT_NOTE_SECTIONS)).
-  throw new Error(`TODO: judge ${paths.summary} (${summary?.rows.length ?? 0} rows, ${typeof loadPredictions}, ${typeof sectionHeadersIn}, ${DEFAULT_NOTE_SECTIONS.length} headings)`);
+  // Delete the next line when you write your code (it only keeps the imports in use).
+  void [paths, summary, loadPredictions, sectionHeadersIn, DEFAULT_NOTE_SECTIONS];
+  throw new Error(`Not written yet: judgeRun should judge the evaluation in the run folder. Replace this line with your code (the TODO comment just above it, in judge.ts, says how).`);
 }

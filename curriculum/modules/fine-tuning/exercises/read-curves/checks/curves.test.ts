@@ -51,6 +51,9 @@ describe('read-curves', () => {
 
   it('whereValidationStopped names the step of the lowest validation loss in an overfitting run (not the lowest training loss)', async () => {
     const got = await student.whereValidationStopped(runFolder('overfit', OVERFIT_TRAIN, OVERFIT_VALID));
+    // A misspelled field of the points (point.loss, point.epoch) gives undefined, not a number.
+    const empty = (['bestStep', 'bestLoss'] as const).filter((k) => typeof got?.[k] !== 'number' || Number.isNaN(got[k]));
+    if (empty.length) assert.fail(`Your code gave no number for ${empty.join(' and ')} (it gave ${JSON.stringify(got)}). Each point of run.evalLoss has exactly two fields, step and value (the validation loss): point.step and point.value. Any other name, such as point.loss, gives undefined.`);
     assert.equal(got?.bestStep, 18, `In this run validation loss is lowest at step 18 (4.07) and rises after it, while the training loss keeps falling; your code said step ${got?.bestStep}`);
     assert.equal(got?.bestLoss, 4.07, `The lowest validation loss of this run is 4.07; your code said ${got?.bestLoss}`);
   });

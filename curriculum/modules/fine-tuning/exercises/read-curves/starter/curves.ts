@@ -14,5 +14,5 @@ export interface StopPoint {
 export function whereValidationStopped(runDir: string): StopPoint {
   const run = replayRun(runDir);
   // TODO: look at run.evalLoss (a list of { step, value }, in step order).
-  throw new Error(`TODO: find the best of ${run.evalLoss.length} validation points`);
+  throw new Error(`Not written yet: whereValidationStopped should find the best of the run's ${run.evalLoss.length} validation points. Replace this line with your code (the TODO comment just above it, in curves.ts, says how).`);
 }

@@ -11,5 +11,7 @@ import { validateTrainConfig, type TrainConfig } from 'medigen-lab';
  */
 export function studyConfig(baseModel: string, corpus: string): TrainConfig {
   // TODO: build the whole object ({ version: 1, baseModel, device, data, quantization, lora, training, runsDir, name }).
-  throw new Error(`TODO: the study's config for ${baseModel} (${typeof validateTrainConfig})`);
+  // Delete the next line when you write your code (it only keeps the imports in use).
+  void [validateTrainConfig, corpus];
+  throw new Error(`Not written yet: studyConfig should build the study's training config for ${baseModel}. Replace this line with your code (the TODO comment just above it, in config.ts, says how).`);
 }
