@@ -1,0 +1,68 @@
+/**
+ * What the shipped checks say to the mistakes new students made in walks of the course (helper
+ * sessions trying each exercise as a student): each attempt is the solution with that one mistake,
+ * run through the real check process, and the failing check must name the cause in the student's
+ * terms. `validate` proves that these checks fail wrong answers; this proves what they say.
+ */
+import assert from 'node:assert/strict';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from '../../../../core/index';
+import { checkMessageLines, loadModule, runChecks } from '../../../../curriculum/engine/index';
+import { tempDir } from '../engine/helpers';
+
+/** The messages of the failing checks of `exerciseId` on its solution with `from` replaced by `to`. */
+async function messagesFor(moduleId: string, exerciseId: string, file: string, from: string, to: string): Promise<string> {
+  const ex = await exercise(moduleId, exerciseId);
+  const solution = readFileSync(join(ex.solutionDir, file), 'utf8');
+  assert.ok(solution.includes(from), `the solution of ${exerciseId} no longer has ${from}`);
+  return messagesOn(ex, file, solution.replace(from, to));
+}
+
+async function exercise(moduleId: string, exerciseId: string) {
+  const loaded = await loadModule(join(projectRoot(), 'curriculum', 'modules', moduleId), { loadChecks: false });
+  return loaded.module!.exercises.find((e) => e.id === exerciseId)!;
+}
+
+/** The messages of the failing checks of `ex` on `file` with `content`. */
+async function messagesOn(ex: Awaited<ReturnType<typeof exercise>>, file: string, content: string): Promise<string> {
+  const tmp = tempDir();
+  try {
+    const work = join(tmp.dir, 'work');
+    mkdirSync(work);
+    writeFileSync(join(work, file), content);
+    const run = await runChecks({ exerciseDir: ex.dir, workDir: work, checkTimeoutMs: ex.timeLimitMs });
+    assert.equal(run.status, 'failed', `the attempt passed or did not run: ${JSON.stringify(run.results.map((r) => [r.title, r.status]))}`);
+    return run.results.filter((r) => r.status !== 'passed').map((r) => checkMessageLines(r).join('\n')).join('\n---\n');
+  } finally {
+    tmp.cleanup();
+  }
+}
+
+describe('what the shipped checks say to students\' mistakes', function () {
+  this.timeout(120_000);
+
+  it('fit-16gb names a misspelled setting instead of ignoring it', async () => {
+    const said = await messagesFor('fine-tuning', 'fit-16gb', 'fit.ts', 'gradientCheckpointing: true };', 'gradientCheckPointing: true } as unknown as MemorySettings;');
+    assert.match(said, /"gradientCheckPointing" \(did you mean "gradientCheckpointing"\? capital letters count\) is not a setting MediGen Lab knows/);
+  });
+
+  it('read-curves says a point has step and value when a misspelled field gives nothing', async () => {
+    const said = await messagesFor('fine-tuning', 'read-curves', 'curves.ts', 'bestLoss: best.value', 'bestLoss: (best as unknown as { loss: number }).loss');
+    assert.match(said, /Your code gave no number for bestLoss .*point\.step and point\.value/);
+  });
+
+  it('scrub-before-sharing says placeholders are in capitals, and that replacing by text hit a word', async () => {
+    const lower = await messagesFor('is-this-note-safe', 'scrub-before-sharing', 'scrub.ts', "PLACEHOLDERS[hit.kind].replace(']', ` ${n}]`)", "`[${hit.kind} ${n}]`");
+    assert.match(lower, /Placeholders are written in capitals: \[NAME 1\], not \[name 1\]/);
+    assert.doesNotMatch(lower, /pass knownNames/, 'blamed the known names, which were found');
+    const ex = await exercise('is-this-note-safe', 'scrub-before-sharing');
+    const firstMatch = await messagesOn(ex, 'scrub.ts', readFileSync(join(ex.dir, 'wrong', 'replaces-first-match', 'scrub.ts'), 'utf8'));
+    assert.match(firstMatch, /your text: \[doctor\] before we start , one \[NAME 1\]ouncement[\s\S]*A placeholder landed inside a word: replacing by text/);
+  });
+
+  it('review-a-batch says the rating is spelt "usable-as-is" when none matched', async () => {
+    const said = await messagesFor('is-this-note-safe', 'review-a-batch', 'review.ts', "n.rating === 'usable-as-is'", "n.rating === ('Usable-as-is' as string)");
+    assert.match(said, /Your code found no note rated usable as is: compare each rating with exactly "usable-as-is" \(small letters, with hyphens\)/);
+  });
+});
