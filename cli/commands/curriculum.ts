@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { streamProgress } from '../../core/index';
 import { MedigenError, UsageError } from '../../core/index';
-import { aroundFirstDifference, CI_WORKFLOW_FILE, checkMessageLines, compactDiff, explainJsError, installModule, listInstalled, loadModule, MIN_WRONG_ANSWERS, runChecks, scaffoldModule, slipsInFolder, updateModule, validateModule, type CheckRun, type ModuleProblem } from '../../curriculum/engine';
+import { aroundFirstDifference, CI_WORKFLOW_FILE, checkMessageLines, compactDiff, explainJsError, explainValues, installModule, listInstalled, loadModule, MIN_WRONG_ANSWERS, runChecks, scaffoldModule, slipsInFolder, updateModule, validateModule, type CheckRun, type ModuleProblem } from '../../curriculum/engine';
 import { defineCommand, EXIT, type Command } from '../command';
 import { release } from './curriculumRelease';
 
@@ -42,7 +42,7 @@ function formatRun(run: CheckRun, base: string): string {
     lines.push(`  ${mark} ${r.fullTitle}${r.status === 'not-run' ? ' (not run)' : ''}`);
     if (r.status === 'passed' || r.status === 'not-run') continue;
     lines.push(...checkMessageLines(r).map((l) => `    ${l}`));
-    const plain = r.message ? explainJsError(r.message, r.location) : undefined;
+    const plain = (r.message ? explainJsError(r.message, r.location) : undefined) ?? explainValues(r);
     if (plain) lines.push(`    In plain words: ${plain}`);
     if (r.expected !== undefined && r.actual !== undefined) {
       // Short, as on the lesson card: one-line values around their first difference, longer ones as the lines that differ.

@@ -34,7 +34,7 @@ const RULES: Rule[] = [
       // The marked line calls something and does not read .prop itself: the reading happened inside that call.
       line !== undefined && /[\w$]\s*\(/.test(line) && !/^\s*(?:export\s+)?(?:async\s+)?function\b/.test(line) && !line.includes(`.${prop}`) && !line.includes(`'${prop}'`) && !line.includes(`"${prop}"`)
         ? `A function your code calls on the line marked in your file asked for .${prop} of a value your code gave it, and that value is ${what} (it holds nothing). The usual cause is a misspelled field name in what you pass, e.g. encounter.dialog instead of encounter.dialogue (capital letters count): compare each name on that line with the lesson.`
-        : `Your code asked for .${prop} of something that is ${what} (it holds no value). Look at what comes just before .${prop} on the line marked in your file: a misspelled field name, a list position past its end, or a function that gave back nothing (no return) are the usual causes.`,
+        : `Your code asked for .${prop} of something that is ${what} (it holds no value). Look at what comes just before .${prop} on the line marked in your file: a misspelled field name, a list position past its end, a find(…) that matched nothing (compare the values it looks for with the data, letter for letter), a function that gave back nothing (no return), or an async function called without await in front are the usual causes.`,
   },
   {
     pattern: /^(?:TypeError: )?([\w$.[\]()]+) is not a function$/,
@@ -69,6 +69,17 @@ export function explainJsError(message: string, at?: { file: string; line: numbe
     const m = r.pattern.exec(first);
     if (m) return r.explain(m, at ? lineOf(at.file, at.line) : undefined);
   }
+  return undefined;
+}
+
+/**
+ * Plain words for values JavaScript makes when a division goes wrong, when a failed check shows
+ * one (as the value the code gave, or in its message): NaN and Infinity. Undefined otherwise.
+ */
+export function explainValues(r: { message?: string; actual?: string }): string | undefined {
+  const text = `${r.actual ?? ''}\n${r.message ?? ''}`;
+  if (/(?<![\w'"])NaN(?![\w'"])/.test(text)) return 'NaN means "not a number": JavaScript gives it for 0 / 0, for example a share of a text that has no words, or arithmetic with undefined (a misspelled field). Check for zero before dividing (when a text has no words, give 0), and the spelling of the fields you compute with.';
+  if (/(?<![\w'"])-?Infinity(?![\w'"])/.test(text)) return 'Infinity comes from dividing a number by 0. Check for zero before dividing (when a text has no words, give 0).';
   return undefined;
 }
 

@@ -8,7 +8,7 @@ export { releaseModule, commitRelease, RELEASE_RECORD, type ReleaseOptions, type
 export { scaffoldModule, slugify, ciWorkflow, CI_WORKFLOW_FILE, CI_VALIDATE_COMMAND, type ScaffoldOptions } from './scaffold';
 export { unifiedDiff } from './diff';
 export { jsonErrorPosition } from './jsonPosition';
-export { checkMessageLines, explainJsError, MESSAGE_LINES } from './explain';
+export { checkMessageLines, explainJsError, explainValues, MESSAGE_LINES } from './explain';
 export { aroundFirstDifference, compactDiff, DIFF_LINES, truncate, VALUE_CHARS, type DiffLine } from './values';
 export { slipsIn, slipsInFolder, type Slip } from './slips';
 export {

@@ -8,7 +8,7 @@
  */
 import { tmpdir } from 'node:os';
 import { sep } from 'node:path';
-import { aroundFirstDifference, checkMessageLines, compactDiff, explainJsError, truncate, type CheckResult } from '../../curriculum/engine/index';
+import { aroundFirstDifference, checkMessageLines, compactDiff, explainJsError, explainValues, truncate, type CheckResult } from '../../curriculum/engine/index';
 import type { CheckFailureView } from '../lesson/failures';
 
 /** Longest line of a message shown on the card. */
@@ -36,11 +36,12 @@ export function readablePaths(text: string, workDir: string | undefined, tmp = t
 export function failureView(r: Pick<CheckResult, 'title' | 'message' | 'generatedMessage' | 'expected' | 'actual' | 'location'>, workDir?: string): CheckFailureView {
   const hasValues = r.expected !== undefined && r.actual !== undefined;
   const message = checkMessageLines(r).map((l) => truncate(readablePaths(l, workDir), MESSAGE_CHARS)).join('\n');
-  const plain = r.message ? explainJsError(r.message, r.location) : undefined;
-  if (!hasValues) return { title: r.title, message, ...(plain ? { plain } : {}) };
+  const plain = (r.message ? explainJsError(r.message, r.location) : undefined) ?? explainValues(r);
+  const head = { title: r.title, message, ...(plain ? { plain } : {}) };
+  if (!hasValues) return head;
   const expected = readablePaths(r.expected!, workDir);
   const actual = readablePaths(r.actual!, workDir);
-  if (!expected.includes('\n') && !actual.includes('\n')) return { title: r.title, message, ...aroundFirstDifference(expected, actual) };
+  if (!expected.includes('\n') && !actual.includes('\n')) return { ...head, ...aroundFirstDifference(expected, actual) };
   const { lines, more } = compactDiff(expected, actual);
-  return { title: r.title, message, diff: lines, ...(more ? { diffMore: more } : {}) };
+  return { ...head, diff: lines, ...(more ? { diffMore: more } : {}) };
 }
