@@ -61,6 +61,23 @@ describe('what the shipped checks say to students\' mistakes', function () {
     assert.match(firstMatch, /your text: \[doctor\] before we start , one \[NAME 1\]ouncement[\s\S]*A placeholder landed inside a word: replacing by text/);
   });
 
+  it('rouge1-by-hand says to give the full number when the score was rounded as the lesson prints it', async () => {
+    const said = await messagesFor('scoring-notes', 'rouge1-by-hand', 'rouge1.ts', '  return { precision, recall, fmeasure };', '  return { precision: Math.round(precision * 100) / 100, recall, fmeasure };');
+    assert.match(said, /rouge1 precision for .*your code gave 0\.\d\d?\.[\s\S]*Give the full number between 0 and 1, as it comes out of the division: not rounded, not times 100/);
+  });
+
+  it('rouge-l names a misspelled field of the result, and explains NaN from 0 / 0', async () => {
+    const field = await messagesFor('scoring-notes', 'rouge-l', 'rougeL.ts', '  return { precision, recall, fmeasure };', '  return { precision, recall, fmesure: fmeasure } as unknown as Score;');
+    assert.match(field, /Your result has no field fmeasure \(its fields: precision, recall, fmesure\)/);
+    const nan = await messagesFor('scoring-notes', 'rouge-l', 'rougeL.ts', '  if (ref.length === 0 || pred.length === 0) return { precision: 0, recall: 0, fmeasure: 0 };\n', '');
+    assert.match(nan, /your code gave NaN/);
+  });
+
+  it('worst-note says a missed word is listed twice', async () => {
+    const said = await messagesFor('scoring-notes', 'worst-note', 'worst.ts', ' && !missedWords.includes(word)', '');
+    assert.match(said, /Your list has "shoulder" more than once \(the doctor wrote it twice\): add a word only when it is not in the list yet/);
+  });
+
   it('review-a-batch says the rating is spelt "usable-as-is" when none matched', async () => {
     const said = await messagesFor('is-this-note-safe', 'review-a-batch', 'review.ts', "n.rating === 'usable-as-is'", "n.rating === ('Usable-as-is' as string)");
     assert.match(said, /Your code found no note rated usable as is: compare each rating with exactly "usable-as-is" \(small letters, with hyphens\)/);

@@ -25,7 +25,9 @@ async function sameAsLibrary(reference: string, prediction: string, what: string
   const got = await student.rougeL(reference, prediction);
   for (const k of ['precision', 'recall', 'fmeasure'] as const) {
     const ok = typeof got?.[k] === 'number' && Math.abs(got[k] - expected[k]) < 1e-9;
-    assert.ok(ok, `rougeL ${k} for ${what}: expected ${expected[k]} (MediGen Lab's exact ROUGE-L), your code gave ${got?.[k]}.\n  reference:  ${JSON.stringify(reference.slice(0, 120))}\n  prediction: ${JSON.stringify(prediction.slice(0, 120))}`);
+    const fields = got && typeof got === 'object' ? Object.keys(got) : [];
+    const why = got?.[k] === undefined && fields.length ? `\n  Your result has no field ${k} (its fields: ${fields.join(', ')}): check how the names are spelled where you build { precision, recall, fmeasure }.` : '';
+    assert.ok(ok, `rougeL ${k} for ${what}: expected ${expected[k]} (MediGen Lab's exact ROUGE-L), your code gave ${got?.[k]}.\n  reference:  ${JSON.stringify(reference.slice(0, 120))}\n  prediction: ${JSON.stringify(prediction.slice(0, 120))}${why}`);
   }
 }
 
@@ -35,6 +37,7 @@ describe('rouge-l', () => {
     ['no fever no chills', 'chills no fever', 2, 'the same words in another order'],
     ['a b c d e f', 'a x c y e z', 3, 'every other word'],
     ['start metformin 500 mg twice daily', 'metformin twice daily start', 3, 'a reordered plan'],
+    ['x a', 'y a', 1, 'different first words and the same last word'],
   ];
   for (const [a, b, n, what] of cases) {
     it(`lcsLength finds ${n} for ${what}`, async () => {
@@ -51,6 +54,7 @@ describe('rouge-l', () => {
     await sameAsLibrary('Patient has left knee pain for two weeks after a fall.', 'Two weeks of knee pain on the left after the patient fell.', 'a reworded history');
     await sameAsLibrary('Continue lisinopril. Recheck blood pressure in 3 months.', 'Recheck blood pressure in 3 months. Continue lisinopril.', 'two sentences swapped');
     await sameAsLibrary('Knee pain.', '', 'an empty prediction');
+    await sameAsLibrary('Knee pain for two weeks.', 'Chest cough at night.', 'notes that share no word');
   });
 
   it('rougeL matches the library on notes of the sample corpus', async () => {

@@ -18,13 +18,26 @@ before(async () => {
 });
 after(() => student?.close());
 
+const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
+
 /** Compares the student's score with the library's exact ROUGE-1 and says which number differs. */
 async function sameAsLibrary(reference: string, prediction: string, what: string): Promise<void> {
   const expected = rouge(reference, prediction).rouge1;
   const got = await student.rouge1(reference, prediction);
   for (const k of ['precision', 'recall', 'fmeasure'] as const) {
     const ok = typeof got?.[k] === 'number' && Math.abs(got[k] - expected[k]) < 1e-9;
-    assert.ok(ok, `rouge1 ${k} for ${what}: expected ${expected[k]} (MediGen Lab's exact ROUGE-1), your code gave ${got?.[k]}.\n  reference:  ${JSON.stringify(reference.slice(0, 120))}\n  prediction: ${JSON.stringify(prediction.slice(0, 120))}`);
+    const v = got?.[k];
+    const fields = got && typeof got === 'object' ? Object.keys(got) : [];
+    // The usual slips: rounded as the lesson prints it (0.67, 66.67), a missing field, no return.
+    const why =
+      typeof v === 'number' && v !== expected[k] && ([1, 2, 3, 4].some((d) => v === round(expected[k], d)) || [0, 1, 2].some((d) => v === round(expected[k] * 100, d)))
+        ? `\n  Give the full number between 0 and 1, as it comes out of the division: not rounded, not times 100 (the lesson rounds only to print it).`
+        : got === undefined || got === null
+          ? `\n  rouge1 gave back nothing: end it with return { precision, recall, fmeasure }.`
+          : v === undefined && fields.length
+            ? `\n  Your result has no field ${k} (its fields: ${fields.join(', ')}): check how the names are spelled where you build { precision, recall, fmeasure }.`
+            : '';
+    assert.ok(ok, `rouge1 ${k} for ${what}: expected ${expected[k]} (MediGen Lab's exact ROUGE-1), your code gave ${v}.\n  reference:  ${JSON.stringify(reference.slice(0, 120))}\n  prediction: ${JSON.stringify(prediction.slice(0, 120))}${why}`);
   }
 }
 

@@ -31,12 +31,13 @@ const COUGH = 'CHIEF COMPLAINT\n\nCough.\n\nHISTORY OF PRESENT ILLNESS\n\nDry co
 const RASH = 'CHIEF COMPLAINT\n\nRash on both arms.\n\nHISTORY OF PRESENT ILLNESS\n\nItchy rash since starting a new soap last week.\n\nASSESSMENT AND PLAN\n\nContact dermatitis. Stop the soap, hydrocortisone cream twice daily.';
 
 // Predictions, in another order than the reference (they must be matched by encounter_id):
-// W2 has nearly every word of its reference but in scrambled order (low ROUGE-Lsum, high ROUGE-1),
+// W2 has nearly every word of its reference but in scrambled order (low ROUGE-Lsum, high ROUGE-1;
+// it lacks "shoulder", which the doctor wrote twice, so a missed word listed twice shows),
 // and its plan sits under a PHYSICAL EXAMINATION header; W3 is in order but stops before the plan.
 const PREDICTIONS: [string, string][] = [
   ['W3', 'CHIEF COMPLAINT\n\nRash on both arms.\n\nHISTORY OF PRESENT ILLNESS\n\nItchy rash since a new soap.'],
   ['W1', COUGH.replace('Honey and fluids; return if fever.', 'Fluids and honey.')],
-  ['W2', 'CHIEF COMPLAINT\n\nexercises shoulder and daily twice naproxen strain cuff rotator night at worse is and ago days three boxes lifting after began pain shoulder right\n\nPHYSICAL EXAMINATION\n\nrest'],
+  ['W2', 'CHIEF COMPLAINT\n\nexercises and daily twice naproxen strain cuff rotator night at worse is and ago days three boxes lifting after began pain right\n\nPHYSICAL EXAMINATION\n\nrest'],
 ];
 
 function writeCorpus(): { corpus: string; predictions: string } {
@@ -55,7 +56,7 @@ describe('worst-note', () => {
     const got = await student.worstNote(predictions, 'valid', corpus);
     assert.equal(got?.encounterId, 'W2', `worstNote should name W2 (its words are scrambled, so its ROUGE-Lsum is the lowest although its ROUGE-1 is the highest), your code named ${got?.encounterId}`);
     const expected = rouge(SHOULDER, PREDICTIONS[2]![1]).rougeLsum.fmeasure;
-    assert.ok(Math.abs(got.rougeLsum - expected) < 1e-9, `worstNote should give W2's whole-note ROUGE-Lsum F1, ${expected}, your code gave ${got.rougeLsum}`);
+    assert.ok(Math.abs(got.rougeLsum - expected) < 1e-9, `worstNote should give W2's whole-note ROUGE-Lsum F1, ${expected}, your code gave ${typeof got.rougeLsum === 'object' ? `${JSON.stringify(got.rougeLsum)}: that is the whole score (precision, recall and F1); give its .fmeasure` : got.rougeLsum}`);
   });
 
   it('worstNote lists the sections the doctor wrote and the generated note lacks', async () => {
@@ -67,7 +68,9 @@ describe('worst-note', () => {
   it('worstNote lists the missed words once each, lowercased, in the order the doctor wrote them', async () => {
     const { corpus, predictions } = writeCorpus();
     const got = await student.worstNote(predictions, 'valid', corpus);
-    assert.deepEqual(got?.missedWords, ['history', 'of', 'present', 'illness', 'assessment', 'plan'], `W2's generated note lacks these ROUGE words of its reference; your code gave ${JSON.stringify(got?.missedWords)}`);
+    const want = ['shoulder', 'history', 'of', 'present', 'illness', 'assessment', 'plan'];
+    const twice = Array.isArray(got?.missedWords) ? got.missedWords.filter((w, i) => got.missedWords.indexOf(w) !== i) : [];
+    assert.deepEqual(got?.missedWords, want, `W2's generated note lacks these ROUGE words of its reference; your code gave ${JSON.stringify(got?.missedWords)}${twice.length ? `. Your list has ${JSON.stringify(twice[0])} more than once (the doctor wrote it twice): add a word only when it is not in the list yet` : ''}`);
   });
 
   it('worstNote reads a baseline predictions file of the sample corpus', async () => {
