@@ -48,7 +48,7 @@ describe('judge-adapter', () => {
     const got = await student.judgeRun(evaluatedRun('course-run', r.summary, r.baseCsv, r.finetunedCsv));
     const want = r.expected;
     assert.deepEqual(got?.rouge1, want.rouge1, `judgeRun should read whole-note ROUGE-1 ${JSON.stringify(want.rouge1)} from evaluation/summary.json (F1 as a fraction between 0 and 1, as the file keeps it; the lesson's table shows it × 100); your code gave ${JSON.stringify(got?.rouge1)}`);
-    assert.ok(Math.abs((got?.gain ?? NaN) - (want.rouge1.finetuned - want.rouge1.base)) < 1e-12, `judgeRun's gain should be fine-tuned minus base = ${want.rouge1.finetuned - want.rouge1.base}; your code gave ${got?.gain}`);
+    assert.ok(Math.abs((got?.gain ?? NaN) - (want.rouge1.finetuned - want.rouge1.base)) < 1e-12, `judgeRun's gain should be fine-tuned minus base = ${+(want.rouge1.finetuned - want.rouge1.base).toFixed(12)}; your code gave ${got?.gain}`);
     assert.deepEqual(got?.withHeadings, want.withHeadings, `Of the ${r.notes} notes, ${want.withHeadings.base} (base) and ${want.withHeadings.finetuned} (fine-tuned) have a section heading on a line of its own; your code counted ${JSON.stringify(got?.withHeadings)}`);
     assert.equal(got?.better, want.better, `In this recorded run the fine-tuned notes score ${want.better ? 'higher' : 'lower'} ROUGE-1 than the base model's: better should be ${want.better}`);
   });
@@ -63,7 +63,7 @@ describe('judge-adapter', () => {
     ];
     const got = await student.judgeRun(evaluatedRun('worse', summaryOf(rows), notesCsv(['a', 'b', 'c']), notesCsv(['a', 'b', 'c'])));
     assert.deepEqual(got?.rouge1, { base: 0.42, finetuned: 0.39 }, `The ALL / rouge1 row says base 0.42, fine-tuned 0.39; your code read ${JSON.stringify(got?.rouge1)}`);
-    assert.ok(Math.abs((got?.gain ?? NaN) - -0.03) < 1e-9, `The adapter made ROUGE-1 worse: the gain should be 0.39 - 0.42 = -0.03; your code gave ${got?.gain}`);
+    assert.ok(Math.abs((got?.gain ?? NaN) - -0.03) < 1e-9, `The adapter made ROUGE-1 worse: the gain should be 0.39 - 0.42 = -0.03; your code gave ${typeof got?.gain === 'number' ? +got.gain.toFixed(12) : got?.gain}${typeof got?.gain === 'number' && Math.abs(got.gain - 0.03) < 1e-9 ? ' (base minus fine-tuned: the gain is fine-tuned minus base)' : ''}`);
     assert.equal(got?.better, false, 'A lower ROUGE-1 is not better');
   });
 
