@@ -1,66 +1,15 @@
-import { existsSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { streamProgress } from '../../core/index';
-import { MedigenError, UsageError } from '../../core/index';
-import { aroundFirstDifference, CI_WORKFLOW_FILE, checkMessageLines, compactDiff, explainJsError, explainValues, installModule, listInstalled, loadModule, MIN_WRONG_ANSWERS, runChecks, scaffoldModule, slipsInFolder, updateModule, validateModule, type CheckRun, type ModuleProblem } from '../../curriculum/engine';
+import { UsageError } from '../../core/index';
+import { CI_WORKFLOW_FILE, installModule, listInstalled, loadModule, MIN_WRONG_ANSWERS, scaffoldModule, updateModule, validateModule, type CheckRun } from '../../curriculum/engine';
 import { defineCommand, EXIT, type Command } from '../command';
+import { displayPath, formatProblems, modulesHelp, modulesOption } from './curriculumFormat';
 import { release } from './curriculumRelease';
-
-const modulesOption = { modules: { type: 'string' } } as const;
-const modulesHelp = { modules: 'Modules folder. Defaults to MEDIGEN_MODULES_DIR, else ~/.medigen/modules.' };
-
-/** A path relative to the current folder when it is inside it, else absolute. */
-function displayPath(p: string): string {
-  const rel = relative(process.cwd(), p);
-  return !rel ? '.' : rel.startsWith('..') ? p : rel;
-}
+import { check, hint } from './curriculumStudent';
 
 function one(positionals: string[], what: string, cmd: string): string {
   if (positionals.length !== 1) throw new UsageError(`Give exactly one ${what}${positionals.length ? ` (got ${positionals.length})` : ''}.`, `Example: medigen curriculum ${cmd}`);
   return positionals[0]!;
-}
-
-/** Formats module problems for a terminal: `file:line  path  message` then the hint. */
-export function formatProblems(problems: ModuleProblem[], base: string): string {
-  return problems
-    .map((p) => {
-      const rel = relative(base, p.file) || '.';
-      return `  ✗ ${rel.startsWith('..') ? p.file : rel}${p.line ? `:${p.line}` : ''}${p.path ? `  ${p.path}` : ''}\n    ${p.message}\n    What to do: ${p.hint}`;
-    })
-    .join('\n');
-}
-
-function formatRun(run: CheckRun, base: string): string {
-  const lines: string[] = [];
-  if (run.loadError) {
-    const at = run.loadError.location ?? run.loadError.checkLocation;
-    const plain = explainJsError(run.loadError.message);
-    lines.push(`  ✗ The checks could not start: ${run.loadError.message}${plain ? `\n    In plain words: ${plain}` : ''}${at ? `\n    at ${relative(base, at.file)}:${at.line}:${at.column}` : ''}`);
-  }
-  for (const r of run.results) {
-    const mark = r.status === 'passed' ? '✓' : r.status === 'not-run' ? '-' : '✗';
-    lines.push(`  ${mark} ${r.fullTitle}${r.status === 'not-run' ? ' (not run)' : ''}`);
-    if (r.status === 'passed' || r.status === 'not-run') continue;
-    lines.push(...checkMessageLines(r).map((l) => `    ${l}`));
-    const plain = (r.message ? explainJsError(r.message, r.location) : undefined) ?? explainValues(r);
-    if (plain) lines.push(`    In plain words: ${plain}`);
-    if (r.expected !== undefined && r.actual !== undefined) {
-      // Short, as on the lesson card: one-line values around their first difference, longer ones as the lines that differ.
-      if (!r.expected.includes('\n') && !r.actual.includes('\n')) {
-        const v = aroundFirstDifference(r.expected, r.actual);
-        lines.push(`    expected: ${v.expected}`, `    got:      ${v.actual}`);
-      } else {
-        const { lines: diff, more } = compactDiff(r.expected, r.actual);
-        lines.push('    - expected  + your code gave', ...diff.map((l) => `    ${l.kind === 'expected' ? '- ' : l.kind === 'actual' ? '+ ' : '  '}${l.text}`));
-        if (more) lines.push(`    … ${more} more line${more === 1 ? '' : 's'} differ (--json shows the whole values)`);
-      }
-    }
-    if (r.location) lines.push(`    at ${relative(base, r.location.file) || r.location.file}:${r.location.line}:${r.location.column}`);
-  }
-  // Code that runs but cannot be what was meant (a single = in a comparison): worth a look, even
-  // when the checks pass (the value it changes may not be one they look at).
-  for (const s of slipsInFolder(base)) lines.push(`  ! ${s.file}, line ${s.line}: ${s.code}`, `    ${s.advice}`);
-  return lines.join('\n');
 }
 
 const validate = defineCommand({
@@ -209,78 +158,6 @@ const list = defineCommand({
     if (ctx.values.json) ctx.out.write(`${JSON.stringify(mods, null, 2)}\n`);
     else if (!mods.length) ctx.out.write('No modules installed. Install one with `medigen curriculum install <folder or git URL>`.\n');
     else for (const m of mods) ctx.out.write(`${m.id}  ${m.version}${m.pinned ? ` (pinned to ${m.ref})` : ''}  ${m.title}\n  from ${m.source}\n  your files: ${m.workDir}\n`);
-    return EXIT.ok;
-  },
-});
-
-const check = defineCommand({
-  path: ['curriculum', 'check'],
-  summary: "Run an exercise's checks against your files",
-  usage: '<module-id | module-folder> <exercise-id> [<your-folder>] [--modules DIR] [--json]',
-  options: { json: { type: 'boolean' }, ...modulesOption },
-  help: { json: 'Print the results as JSON (with file, line and column of each failure).', ...modulesHelp },
-  details: 'The module is the id of an installed module (medigen curriculum list) or a module folder.\nYour folder defaults to the exercise\'s work folder of an installed module (../work/<exercise-id>),\nelse the current folder.\nExample: medigen curriculum check meet-the-data count-turns',
-  async run(ctx) {
-    const [moduleArg, exerciseId, work] = ctx.positionals;
-    if (!moduleArg || !exerciseId || ctx.positionals.length > 3) throw new UsageError('Give the module (its id, or its folder) and the exercise id (and optionally your folder).', 'Example: medigen curriculum check meet-the-data count-turns');
-    const { dir: moduleDir, ex, hints } = await exerciseOf(moduleArg, exerciseId, ctx.values.modules, 'check');
-    const installedWork = join(resolve(moduleDir), '..', 'work', ex.id);
-    const workDir = resolve(work ?? (existsSync(installedWork) ? installedWork : '.'));
-    const run = await runChecks({ exerciseDir: ex.dir, workDir, checkTimeoutMs: ex.timeLimitMs });
-    if (ctx.values.json) ctx.out.write(`${JSON.stringify(run, null, 2)}\n`);
-    else {
-      ctx.out.write(`${formatRun(run, workDir)}\n`);
-      const slips = run.status === 'passed' ? slipsInFolder(workDir).length : 0;
-      ctx.out.write(run.status === 'passed' ? `All ${run.passed} checks pass. Well done!${slips ? ` Still, look at the line${slips === 1 ? '' : 's'} marked ! above: ${slips === 1 ? 'it does' : 'they do'} not change these checks' results, but ${slips === 1 ? 'it is' : 'they are'} not what you meant.` : ''}\n` : `${run.passed} of ${run.results.length} checks pass. Fix the first failing one, then check again.${hints ? ` Stuck? ${hints}` : ''}\n`);
-    }
-    return run.status === 'passed' ? EXIT.ok : EXIT.failed;
-  },
-});
-
-/**
- * The module folder and exercise a student names: `moduleArg` is an installed module's id or a
- * module folder. Throws a UsageError that says what exists when either is not found.
- */
-async function exerciseOf(moduleArg: string, exerciseId: string, modulesDir: string | undefined, cmd: string) {
-  const installed = listInstalled(modulesDir ? { modulesDir } : {});
-  const byId = installed.find((m) => m.id === moduleArg);
-  const dir = byId?.dir ?? resolve(moduleArg);
-  if (!byId && !existsSync(join(dir, 'medigen-module.json'))) {
-    const ids = installed.map((m) => m.id);
-    throw new UsageError(
-      `"${moduleArg}" is neither an installed module nor a module folder (no medigen-module.json in ${dir}).`,
-      ids.length ? `Installed modules: ${ids.join(', ')}. Example: medigen curriculum ${cmd} ${ids[0]} <exercise-id>` : 'Install the module first (medigen curriculum install <folder or git URL>), or give the folder that holds medigen-module.json.',
-    );
-  }
-  const loaded = await loadModule(dir, { loadChecks: false });
-  if (!loaded.ok) throw new MedigenError(`The module in ${dir} has problems:\n${formatProblems(loaded.problems, dir)}`, 'Ask the module\'s author: it does not load as it is.');
-  const ex = loaded.module.exercises.find((e) => e.id === exerciseId);
-  if (!ex) throw new UsageError(`The module ${loaded.module.id} has no exercise "${exerciseId}".`, `Its exercises: ${loaded.module.exercises.map((e) => e.id).join(', ')}.`);
-  const modules = modulesDir ? ` --modules ${displayPath(resolve(modulesDir))}` : '';
-  const hints = ex.hints.length ? `This exercise has ${ex.hints.length} hint${ex.hints.length === 1 ? '' : 's'}: medigen curriculum hint ${byId ? byId.id : displayPath(dir)} ${ex.id}${modules}` : '';
-  return { dir, ex, hints };
-}
-
-const hint = defineCommand({
-  path: ['curriculum', 'hint'],
-  summary: "Show an exercise's hints, one at a time",
-  usage: '<module-id | module-folder> <exercise-id> [<number>] [--modules DIR]',
-  options: { ...modulesOption },
-  help: { ...modulesHelp },
-  details: 'Shows hint <number> (default 1), and how to see the next one. Try the exercise first: each hint gives a little more away.\nExample: medigen curriculum hint meet-the-data count-turns 2',
-  async run(ctx) {
-    const [moduleArg, exerciseId, nth, ...more] = ctx.positionals;
-    if (!moduleArg || !exerciseId || more.length) throw new UsageError('Give the module (its id, or its folder), the exercise id, and optionally which hint.', 'Example: medigen curriculum hint meet-the-data count-turns 2');
-    const { ex } = await exerciseOf(moduleArg, exerciseId, ctx.values.modules, 'hint');
-    if (!ex.hints.length) {
-      ctx.out.write(`Exercise ${ex.id} has no hints. Read its lesson again, and the failing check's message: it says what was expected.\n`);
-      return EXIT.ok;
-    }
-    const n = nth === undefined ? 1 : Number(nth);
-    if (!Number.isInteger(n) || n < 1 || n > ex.hints.length) throw new UsageError(`There is no hint "${nth}": exercise ${ex.id} has hints 1 to ${ex.hints.length}.`, `Example: medigen curriculum hint ${moduleArg} ${ex.id} 1`);
-    const modules = ctx.values.modules ? ` --modules ${displayPath(resolve(ctx.values.modules))}` : '';
-    ctx.out.write(`Hint ${n} of ${ex.hints.length} for ${ex.id}:\n\n${ex.hints[n - 1]!.trim()}\n\n`);
-    ctx.out.write(n < ex.hints.length ? `Still stuck? The next hint: medigen curriculum hint ${moduleArg} ${ex.id} ${n + 1}${modules}\n` : `That was the last hint. Then check again: medigen curriculum check ${moduleArg} ${ex.id}${modules}\n`);
     return EXIT.ok;
   },
 });
