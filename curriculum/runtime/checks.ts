@@ -126,6 +126,8 @@ class StudentProcess {
   private closed = false;
   private isReady = false;
   private stoppedFor?: string;
+  /** What ended the process, when it was an error nothing waited for. */
+  private crashed?: Extract<HostReply, { type: 'crash' }>;
 
   constructor(
     readonly entryFile: string,
@@ -146,6 +148,7 @@ class StudentProcess {
     this.child = child;
     this.isReady = false;
     this.stoppedFor = undefined;
+    this.crashed = undefined;
     let loaded = false;
     this.ready = new Promise((res, rej) => {
       const loadTimer = setTimeout(() => {
@@ -162,6 +165,8 @@ class StudentProcess {
           clearTimeout(loadTimer);
           rej(studentError(m.error, new Error().stack ?? ''));
           child.kill('SIGKILL');
+        } else if (m.type === 'crash') {
+          if (this.child === child) this.crashed = m;
         } else this.settle(m);
       });
       child.on('exit', (code, signal) => {
@@ -191,6 +196,11 @@ class StudentProcess {
   private exitMessage(code: number | null, signal: NodeJS.Signals | null): string {
     if (this.closed) return 'The student process was closed by the check (after() ran before this call finished).';
     if (signal) return `The program running your code was stopped (${signal}) {while}. Did your code stop it, or run out of memory?`;
+    const c = this.crashed;
+    if (c?.kind === 'rejection') {
+      return `Your code started something that failed later, and nothing waited for it: ${c.error.name}: ${c.error.message} {while}. That is usually a call to a function that gives a Promise (an async function, such as a model's generate) without await in front of it: write await before the call, and async before your function.`;
+    }
+    if (c?.kind === 'exception') return `Your code threw ${c.error.name}: ${c.error.message} outside its function's own run (in a callback or a timer) {while}, which ends the program. Do that work inside the function, or catch the error where it happens.`;
     return `Your code ended the program with process.exit(${code ?? ''}) {while}. Return a value from the function instead of calling process.exit.`;
   }
 

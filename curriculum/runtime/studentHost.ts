@@ -28,6 +28,18 @@ function wireError(e: unknown): WireError {
   return { name: 'Error', message: `Your code threw ${typeof e === 'string' ? JSON.stringify(e) : String(e)} (not an Error).`, stack: '' };
 }
 
+// An error nothing waited for (a promise without await, a throw in a timer's callback) would end
+// this process with exit code 1 and nothing said: tell the check what it was, then end.
+for (const [event, kind] of [['unhandledRejection', 'rejection'], ['uncaughtException', 'exception']] as const) {
+  process.on(event, (e: unknown) => {
+    try {
+      send({ type: 'crash', kind, error: wireError(e) } satisfies HostReply, () => exit(1));
+    } catch {
+      exit(1);
+    }
+  });
+}
+
 function reply(m: HostReply): void {
   try {
     send(m);

@@ -21,4 +21,6 @@ export type HostReply =
   | { type: 'ready'; exports: { name: string; kind: 'function' | 'value' }[] }
   | { type: 'load-error'; error: WireError }
   | { type: 'result'; id: number; name: string; value: unknown }
-  | { type: 'error'; id: number; error: WireError };
+  | { type: 'error'; id: number; error: WireError }
+  /** An error nothing waited for (a promise without await, a throw in a callback): the process ends next. */
+  | { type: 'crash'; kind: 'rejection' | 'exception'; error: WireError };

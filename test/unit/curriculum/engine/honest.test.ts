@@ -101,6 +101,17 @@ export function double(n: number): number {
     assert.equal(inCall.results.find((r) => r.title === 'NAME names the exercise')?.status, 'passed', JSON.stringify(inCall.results, null, 1));
   });
 
+  it('an error nothing waited for (a promise without await) says so and what to write, not "process.exit"', async () => {
+    const run = await attempt(
+      `export const NAME = 'double';\nasync function generate(): Promise<number> {\n  await new Promise((r) => setTimeout(r, 10));\n  throw new Error('Object is disposed');\n}\nexport async function double(n: number): Promise<number> {\n  void generate();\n  await new Promise((r) => setTimeout(r, 300));\n  return n * 2;\n}\n`,
+      join(tmp.dir, 'no-await'),
+    );
+    noPass(run);
+    const message = run.results.find((r) => r.title !== 'NAME names the exercise')?.message ?? '';
+    assert.match(message, /^Your code started something that failed later, and nothing waited for it: Error: Object is disposed before double returned\. .*without await in front of it: write await before the call/);
+    assert.doesNotMatch(message, /process\.exit/);
+  });
+
   it('a loop in one call is stopped at the limit and the next checks run in a fresh student process', async () => {
     const run = await attempt(`export const NAME = 'double';\nexport function double(n: number): number {\n  while (n > 0) {}\n  return n * 2;\n}\n`, join(tmp.dir, 'loop-in-call'), 3000);
     const [pos, neg, name] = run.results;
