@@ -78,7 +78,13 @@ export function explainJsError(message: string, at?: { file: string; line: numbe
  */
 export function explainValues(r: { message?: string; actual?: string }): string | undefined {
   const text = `${r.actual ?? ''}\n${r.message ?? ''}`;
-  if (/(?<![\w'"])NaN(?![\w'"])/.test(text)) return 'NaN means "not a number": JavaScript gives it for 0 / 0, for example a share of a text that has no words, or arithmetic with undefined (a misspelled field). Check for zero before dividing (when a text has no words, give 0), and the spelling of the fields you compute with.';
+  if (/(?<![\w'"])NaN(?![\w'"])/.test(text)) {
+    return 'NaN means "not a number". JavaScript gives it for arithmetic with a value that is undefined: a count that never started at 0 (counts[k] += 1 before counts[k] = 0), or a misspelled field. It also gives it for 0 / 0, such as a share of a text that has no words. So: start each count at 0, check the spelling of the fields you compute with, and check for zero before dividing.';
+  }
+  // The word "undefined" inside a text the code built: it joined a field that does not exist.
+  if (/["'][^"'\n]*\bundefined\b[^"'\n]*["']/.test(r.actual ?? '')) {
+    return 'Your text contains the word "undefined": your code put in a field or variable that holds nothing, usually a misspelled field name (capital letters count). Compare each name you join into the text with the lesson.';
+  }
   if (/(?<![\w'"])-?Infinity(?![\w'"])/.test(text)) return 'Infinity comes from dividing a number by 0. Check for zero before dividing (when a text has no words, give 0).';
   return undefined;
 }

@@ -96,7 +96,8 @@ describe('lesson card feedback for a failed check', () => {
     assert.match(failureView({ title: 't', message: err('for (const x of 5) {}') }).plain!, /for … of goes through a list/);
     assert.match(failureView({ title: 't', message: err('x; const x = 1;') }).plain!, /x is used on a line above the one that creates it/);
     // Values a division gone wrong makes, as the value the code gave or in the check's words.
-    assert.match(failureView({ title: 't', message: 'Expected values to be strictly equal:\n\nNaN !== 0.5\n', expected: '0.5', actual: 'NaN' }).plain!, /^NaN means "not a number": JavaScript gives it for 0 \/ 0/);
+    assert.match(failureView({ title: 't', message: 'Expected values to be strictly equal:\n\nNaN !== 0.5\n', expected: '0.5', actual: 'NaN' }).plain!, /^NaN means "not a number"\. JavaScript gives it for arithmetic with a value that is undefined: a count that never started at 0.*0 \/ 0/);
+    assert.match(failureView({ title: 't', message: 'the prompt', expected: "'Write the note.\\n\\n[doctor] hi'", actual: "'undefined\\n\\nundefined'" }).plain!, /^Your text contains the word "undefined"/);
     assert.match(failureView({ title: 't', message: 'the share should be 0 for an empty text; your code gave Infinity' }).plain!, /^Infinity comes from dividing a number by 0/);
     assert.equal(failureView({ title: 't', message: "the field is called 'NaNa'" }).plain, undefined);
     // Any other message gets nothing added.
