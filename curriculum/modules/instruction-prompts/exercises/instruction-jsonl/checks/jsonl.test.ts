@@ -78,4 +78,19 @@ describe('instruction-jsonl', () => {
       same(await student.promptAndLearned(chat[k]!), { prompt: `${DEFAULT_INSTRUCTION}\n\n${e.dialogue}`, learned: e.note }, `promptAndLearned on chat example ${e.encounterId}`);
     }
   });
+
+  it('promptAndLearned trims: with a template that holds the dialogue, input is empty and the prompt ends with the dialogue', async () => {
+    const encounters = loadSplit('train', corpus).encounters;
+    const lines = buildInstructionData(encounters, { template: TEMPLATE }).lines;
+    for (const [k, e] of encounters.entries()) {
+      const example = JSON.parse(lines[k]!) as { input: string };
+      assert.equal(example.input, '', 'the library puts the dialogue in the instruction when the template holds {{dialogue}}');
+      const want = { prompt: `Write the note for encounter ${e.encounterId}.\n\n${e.dialogue}`, learned: e.note };
+      const got = await student.promptAndLearned(lines[k]!);
+      const why = typeof got?.prompt === 'string' && got.prompt !== want.prompt && got.prompt.trim() === want.prompt
+        ? ' Your prompt has extra line breaks or spaces at its end: here input is empty, so instruction + two line breaks + input ends with the line breaks. Trim each part and the whole prompt (.trim()).'
+        : '';
+      same(got, want, `promptAndLearned on example ${e.encounterId}, made with a template that holds {{dialogue}}.${why}`);
+    }
+  });
 });
