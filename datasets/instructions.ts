@@ -59,12 +59,21 @@ export function checkTemplate(template: string): void {
   for (const m of template.matchAll(PLACEHOLDER)) {
     const name = m[1]!;
     if (!(TEMPLATE_FIELDS as readonly string[]).includes(name) && !name.startsWith('meta.')) {
-      throw new MedigenError(`The template uses an unknown placeholder {{${name}}}.`, `Use {{dialogue}}, {{dataset}}, {{encounter_id}} or {{meta.<column>}} (a column of the metadata file, e.g. {{meta.patient_age}}).`);
+      const meant = meantField(name);
+      const guess = meant ? ` Did you mean {{${meant}}}? Placeholder names are written exactly, in small letters.` : '';
+      throw new MedigenError(`The template uses an unknown placeholder {{${name}}}.${guess}`, `Use {{dialogue}}, {{dataset}}, {{encounter_id}} or {{meta.<column>}} (a column of the metadata file, e.g. {{meta.patient_age}}).`);
     }
   }
   const open = (template.match(/\{\{/g) ?? []).length;
   const close = (template.match(/\}\}/g) ?? []).length;
   if (open !== close) throw new MedigenError('The template has unbalanced {{ }} braces.', 'Write each placeholder as {{name}}, e.g. {{dialogue}}.');
+}
+
+/** The field a misspelled placeholder most likely meant: other capitals, `_` left out, or cut short ({{Dialogue}}, {{encounterId}}, {{dialog}}). */
+function meantField(name: string): string | undefined {
+  const norm = (s: string) => s.toLowerCase().replace(/[_\s-]/g, '');
+  const n = norm(name);
+  return TEMPLATE_FIELDS.find((f) => norm(f) === n || (n.length >= 4 && (norm(f).startsWith(n) || n.startsWith(norm(f)))));
 }
 
 /** Reads a template file and checks it. */

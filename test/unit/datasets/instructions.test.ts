@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSplit } from '../../../datasets/index';
 import { formatLengthReport } from '../../../datasets/index';
-import { DEFAULT_INSTRUCTION, buildInstructionData, readTemplate, renderTemplate, toChatExample, toInstructionExample } from '../../../datasets/index';
+import { DEFAULT_INSTRUCTION, buildInstructionData, checkTemplate, readTemplate, renderTemplate, toChatExample, toInstructionExample } from '../../../datasets/index';
 import { countWhitespaceTokens, loadTokenizer } from '../../../datasets/index';
 import { SAMPLE, requireCorpus } from './helpers';
 import { writeTinyTokenizer } from './tinyTokenizer';
@@ -44,7 +44,11 @@ describe('datasets/instructions', () => {
     assert.equal(ex.input, '');
     assert.equal(renderTemplate('{{meta.nothing}}!', e), '!');
     writeFileSync(file, 'Summarize {{dialog}}');
-    assert.throws(() => readTemplate(file), /unknown placeholder \{\{dialog\}\}/);
+    assert.throws(() => readTemplate(file), /unknown placeholder \{\{dialog\}\}\. Did you mean \{\{dialogue\}\}\?/);
+    // Other capitals and a left-out _ are named too; a name like none of them is not guessed at.
+    assert.throws(() => checkTemplate('{{Dialogue}}'), /\{\{Dialogue\}\}\. Did you mean \{\{dialogue\}\}\? Placeholder names are written exactly, in small letters\./);
+    assert.throws(() => checkTemplate('{{encounterId}}'), /Did you mean \{\{encounter_id\}\}/);
+    assert.throws(() => checkTemplate('{{note}}'), (e: Error) => /unknown placeholder \{\{note\}\}\.$/.test(e.message));
     writeFileSync(file, '  ');
     assert.throws(() => readTemplate(file), /is empty/);
   });

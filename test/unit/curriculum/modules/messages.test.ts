@@ -82,4 +82,28 @@ describe('what the shipped checks say to students\' mistakes', function () {
     const said = await messagesFor('is-this-note-safe', 'review-a-batch', 'review.ts', "n.rating === 'usable-as-is'", "n.rating === ('Usable-as-is' as string)");
     assert.match(said, /Your code found no note rated usable as is: compare each rating with exactly "usable-as-is" \(small letters, with hyphens\)/);
   });
+  it('four-sections-template names the placeholder meant, and a header with a number in front of it', async () => {
+    const capital = await messagesFor('instruction-prompts', 'four-sections-template', 'template.ts', '{{dialogue}}`;', '{{Dialogue}}`;');
+    assert.match(capital, /TEMPLATE: The template uses an unknown placeholder \{\{Dialogue\}\}\. Did you mean \{\{dialogue\}\}\? Placeholder names are written exactly, in small letters\. Use \{\{dialogue\}\}/);
+    const numbered = await messagesFor('instruction-prompts', 'four-sections-template', 'template.ts', 'HISTORY OF PRESENT ILLNESS\nPHYSICAL', '1. HISTORY OF PRESENT ILLNESS\nPHYSICAL');
+    assert.match(numbered, /The line "1\. HISTORY OF PRESENT ILLNESS" has something before the header \(a number, a dash, # or \*\*\): .* e\.g\. "HISTORY OF PRESENT ILLNESS"\./);
+  });
+  it('fit-the-budget says what differs in a marker written almost right, and a marker without its number', async () => {
+    const spacing = await messagesFor('instruction-prompts', 'fit-the-budget', 'budget.ts', '`[... ${b - a} turns cut ...]`', '`[...${b - a} turns cut...]`');
+    assert.match(spacing, /the marker line should be exactly "\[\.\.\. N turns cut \.\.\.\]".*yours is "\[\.\.\.\d+ turns cut\.\.\.\]"\./);
+    const noNumber = await messagesFor('instruction-prompts', 'fit-the-budget', 'budget.ts', '`[... ${b - a} turns cut ...]`', '`[... ${[b - a][1]} turns cut ...]`');
+    assert.match(noNumber, /yours is "\[\.\.\. undefined turns cut \.\.\.\]": its number is missing/);
+  });
+  it('instruction-jsonl names the first line and field of the file that differ, not two walls of JSON', async () => {
+    const said = await messagesFor('instruction-prompts', 'instruction-jsonl', 'jsonl.ts', "{ format: 'chat', systemPrompt }", "{ format: 'chat', systemPrompt: 'You write notes.' }");
+    assert.match(said, /buildChatJsonl: line 1 differs at messages\[0\]\.content\n  expected: "You write short, accurate clinic notes\."\n  got:      "You write notes\."/);
+    assert.ok(said.length < 600, `the message is ${said.length} characters long:\n${said}`);
+  });
+  it('divide-a-note says to give \'\' for a section the note does not have, and names the untrimmed section', async () => {
+    const ex = await exercise('cleaning-dialogues', 'divide-a-note');
+    const missing = await messagesOn(ex, 'sections.ts', readFileSync(join(ex.dir, 'wrong', 'undefined-for-missing', 'sections.ts'), 'utf8'));
+    assert.match(missing, /sectionsOf on a note with a header-less first line and two plan headers: (your object has no objective_results|objective_results is undefined)\. For a section the note does not have, give '' \(an empty text\)/);
+    const untrimmed = await messagesOn(ex, 'sections.ts', readFileSync(join(ex.dir, 'wrong', 'untrimmed', 'sections.ts'), 'utf8'));
+    assert.match(untrimmed, /: \w+ has blank space or empty lines at its start or end: trim each section/);
+  });
 });

@@ -19,6 +19,23 @@ function same(got: unknown, expected: unknown, what: string): void {
   assert.deepEqual(got, expected, `${what}\n  expected: ${JSON.stringify(expected)}\n  got:      ${JSON.stringify(got)}`);
 }
 
+/** Sections compared one at a time: the message names the first section that differs, and why when it is a common slip. */
+function sameSections(got: Record<string, unknown>, expected: Record<Division, string>, what: string): void {
+  assert.ok(got !== null && typeof got === 'object' && !Array.isArray(got), `${what}: sectionsOf should give an object with the four sections, got ${JSON.stringify(got)}`);
+  for (const d of DIVISIONS) {
+    const mine = got[d];
+    if (mine === expected[d]) continue;
+    if (mine === undefined) {
+      assert.fail(`${what}: ${d in got ? `${d} is undefined` : `your object has no ${d}`}. For a section the note does not have, give '' (an empty text), e.g. parts[name]?.text.trim() ?? ''.`);
+    }
+    if (typeof mine === 'string' && mine.trim() === expected[d]) {
+      assert.fail(`${what}: ${d} has blank space or empty lines at its start or end: trim each section (.trim()).\n  expected: ${JSON.stringify(expected[d])}\n  got:      ${JSON.stringify(mine)}`);
+    }
+    assert.fail(`${what}: the ${d} section differs\n  expected: ${JSON.stringify(expected[d])}\n  got:      ${JSON.stringify(mine)}`);
+  }
+  same(got, expected, what);
+}
+
 // Made-up notes, divided by hand with ACI-BENCH's rules.
 const NOTE_A = 'Mr. Diaz is a 61-year-old man seen today.\nHPI: right shoulder pain for 3 weeks.\nphysical exam: tenderness over the AC joint.\nASSESSMENT AND PLAN\n1. Shoulder strain.\nPLAN: ibuprofen 400 mg.\n';
 const NOTE_B = 'CHIEF COMPLAINT\n\nCough.\n\nexam:\nLungs clear.\nSOCIAL HISTORY\nNever smoker.\n\nresults:\nChest x-ray normal.\n\nassessment:\nViral bronchitis.\n';
@@ -38,7 +55,7 @@ function officialCorpus(): { corpusDir: string; sectionsDir: string } | undefine
 
 describe('divide-a-note', () => {
   it('sectionsOf keeps text before the first header in subjective and a second PLAN header inside the assessment', async () => {
-    same(await student.sectionsOf(NOTE_A), {
+    sameSections(await student.sectionsOf(NOTE_A), {
       subjective: 'Mr. Diaz is a 61-year-old man seen today.\nHPI: right shoulder pain for 3 weeks.',
       objective_exam: 'physical exam: tenderness over the AC joint.',
       objective_results: '',
@@ -47,7 +64,7 @@ describe('divide-a-note', () => {
   });
 
   it('sectionsOf reads lower-case headers and folds a late SOCIAL HISTORY into the exam, trimming each section', async () => {
-    same(await student.sectionsOf(NOTE_B), {
+    sameSections(await student.sectionsOf(NOTE_B), {
       subjective: 'CHIEF COMPLAINT\n\nCough.',
       objective_exam: 'exam:\nLungs clear.\nSOCIAL HISTORY\nNever smoker.',
       objective_results: 'results:\nChest x-ray normal.',
@@ -69,7 +86,7 @@ describe('divide-a-note', () => {
         for (const e of loadSplit(split).encounters) {
           const parts = divideNote(e.note);
           const expected = Object.fromEntries(DIVISIONS.map((d) => [d, parts[d]?.text.trim() ?? '']));
-          same(await student.sectionsOf(e.note), expected, `sectionsOf on note ${e.encounterId} of the ${split} split`);
+          sameSections(await student.sectionsOf(e.note), expected as Record<Division, string>, `sectionsOf on note ${e.encounterId} of the ${split} split`);
         }
       }
       return;

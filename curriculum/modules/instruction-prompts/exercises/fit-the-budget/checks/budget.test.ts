@@ -43,7 +43,14 @@ function assertFits(original: string, budget: number, got: { dialogue: string; c
   assert.ok(tokens <= budget, `${what}: the shortened dialogue should have at most ${budget} tokens, it has ${tokens}`);
   const lines = got.dialogue.split('\n');
   const marker = lines.findIndex((l) => /^\[\.\.\. \d+ turns cut \.\.\.\]$/.test(l));
-  assert.ok(marker >= 0, `${what}: expected one line "[... N turns cut ...]" where turns were cut, got:\n${got.dialogue}`);
+  if (marker < 0) {
+    // A marker written almost right says what differs, rather than showing the whole dialogue.
+    const near = lines.find((l) => /turns?\s*cut/i.test(l));
+    const noNumber = near && /undefined|NaN|null/.test(near) ? ': its number is missing, so work out how many lines you cut (a number) before you write the marker' : '';
+    assert.fail(near
+      ? `${what}: the marker line should be exactly "[... N turns cut ...]", with N the number of lines cut, on a line of its own (a space after "[..." and before "...]"); yours is ${JSON.stringify(near)}${noNumber}.`
+      : `${what}: expected one line "[... N turns cut ...]" where turns were cut, got:\n${got.dialogue}`);
+  }
   const head = lines.slice(0, marker);
   const tail = lines.slice(marker + 1);
   assert.deepEqual([head[0], tail.at(-1)], [orig[0], orig.at(-1)], `${what}: the first line (the opening) and the last line (the plan talk) should be kept\n  expected: ${JSON.stringify([orig[0], orig.at(-1)])}\n  got:      ${JSON.stringify([head[0], tail.at(-1)])}`);

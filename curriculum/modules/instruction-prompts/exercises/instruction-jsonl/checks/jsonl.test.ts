@@ -26,6 +26,41 @@ function same(got: unknown, expected: unknown, what: string): void {
   assert.deepEqual(got, expected, `${what}\n  expected: ${JSON.stringify(expected)}\n  got:      ${JSON.stringify(got)}`);
 }
 const file = (lines: string[]) => lines.map((l) => `${l}\n`).join('');
+const short = (v: unknown) => {
+  const t = JSON.stringify(v) ?? String(v);
+  return t.length > 160 ? `${t.slice(0, 157)}...` : t;
+};
+
+/** The first place two JSON values differ, as a path: `messages[0].content`, or '' when the values themselves differ. */
+function firstDifference(got: unknown, expected: unknown, path = ''): { path: string; got: unknown; expected: unknown } | undefined {
+  if (JSON.stringify(got) === JSON.stringify(expected)) return undefined;
+  if (typeof got !== 'object' || typeof expected !== 'object' || got === null || expected === null || Array.isArray(got) !== Array.isArray(expected)) return { path, got, expected };
+  const keys = [...new Set([...Object.keys(expected), ...Object.keys(got)])];
+  for (const key of keys) {
+    const at = Array.isArray(expected) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
+    const d = firstDifference((got as Record<string, unknown>)[key], (expected as Record<string, unknown>)[key], at);
+    if (d) return d;
+  }
+  return { path, got, expected };
+}
+
+/** A whole file compared line by line: the message names the first line and field that differ, not two walls of text. */
+function sameFile(got: unknown, expected: string, what: string): void {
+  assert.equal(typeof got, 'string', `${what} should give the text of the file, got ${short(got)}`);
+  if (got === expected) return;
+  const gotLines = (got as string).split('\n');
+  const wantLines = expected.split('\n');
+  const k = wantLines.findIndex((line, i) => gotLines[i] !== line);
+  let ex: unknown;
+  try {
+    ex = JSON.parse(gotLines[k] ?? '');
+  } catch {
+    assert.fail(`${what}: line ${k + 1} should be ${short(wantLines[k])}, got ${short(gotLines[k] ?? '(no line)')}`);
+  }
+  const d = firstDifference(ex, JSON.parse(wantLines[k]!));
+  const where = d?.path ? ` ${d.path}` : '';
+  assert.fail(`${what}: line ${k + 1} differs at${where || ' the whole example'}\n  expected: ${short(d?.expected)}\n  got:      ${short(d?.got)}`);
+}
 
 before(async () => {
   corpus = mkdtempSync(join(tmpdir(), 'instruction-jsonl-'));
@@ -43,7 +78,7 @@ describe('instruction-jsonl', () => {
     const expected = file(buildInstructionData(loadSplit('train', corpus).encounters, { template: TEMPLATE }).lines);
     assert.equal(typeof got, 'string', `buildJsonl should give the text of the file, got ${JSON.stringify(got)}`);
     assert.equal(got.split('\n').length - 1, ROWS.length, `buildJsonl should write ${ROWS.length} lines (one per encounter, each ending with a line break), got ${got.split('\n').length - 1}:\n${got.slice(0, 400)}`);
-    same(got, expected, 'buildJsonl with a template');
+    sameFile(got, expected, 'buildJsonl with a template');
   });
 
   it('buildJsonl without a template gives files the trainer reads: instruction, input (the dialogue) and output (the note)', async () => {
@@ -64,7 +99,7 @@ describe('instruction-jsonl', () => {
 
   it('buildChatJsonl writes system, user and assistant messages with your system prompt', async () => {
     const got = await student.buildChatJsonl('train', corpus, SYSTEM);
-    same(got, file(buildInstructionData(loadSplit('train', corpus).encounters, { format: 'chat', systemPrompt: SYSTEM }).lines), 'buildChatJsonl');
+    sameFile(got, file(buildInstructionData(loadSplit('train', corpus).encounters, { format: 'chat', systemPrompt: SYSTEM }).lines), 'buildChatJsonl');
     const roles = got.split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { messages: { role: string }[] }).messages.map((m) => m.role).join(','));
     same(roles, ROWS.map(() => 'system,user,assistant'), 'buildChatJsonl: the roles of each example');
   });
