@@ -109,9 +109,13 @@ export const STEP_NAMES: readonly StepName[] = PREPROCESS_STEPS.map((s) => s.nam
 
 /** The steps a config switches on, in pipeline order. Defaults to each step's `defaultOn`. */
 export function enabledSteps(config: PreprocessConfig = {}): PreprocessStep[] {
-  for (const k of Object.keys(config)) {
+  for (const [k, v] of Object.entries(config)) {
     if (!(STEP_NAMES as readonly string[]).includes(k)) {
-      throw new MedigenError(`"${k}" is not a preprocessing step.`, `The steps are: ${STEP_NAMES.join(', ')}.`);
+      const meant = STEP_NAMES.find((n) => n.toLowerCase() === k.toLowerCase() || n.toLowerCase().replace(/s$/, '') === k.toLowerCase().replace(/s$/, ''));
+      throw new MedigenError(`"${k}" is not a preprocessing step.${meant ? ` Did you mean "${meant}"? Names are written exactly, capitals included.` : ''}`, `The steps are: ${STEP_NAMES.join(', ')}.`);
+    }
+    if (v !== undefined && typeof v !== 'boolean') {
+      throw new MedigenError(`The step "${k}" is set to ${JSON.stringify(v)}; a step is switched on with true or off with false.`, `Write ${k}: true or ${k}: false, without quotes.`);
     }
   }
   return PREPROCESS_STEPS.filter((s) => config[s.name] ?? s.defaultOn);

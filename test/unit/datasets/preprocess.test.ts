@@ -47,7 +47,11 @@ describe('datasets/preprocess', () => {
     assert.equal(preprocessText(text, { fixAsrPunctuationSpacing: false, normalizeSpecialChars: false, normalizeWhitespace: false }), text);
     assert.equal(preprocessText(text, { normalizeSpecialChars: false }), 'hi, there\u00A0 .', 'a non-breaking space is only fixed by normalizeSpecialChars');
     assert.equal(preprocessText(text), 'hi, there.');
-    assert.throws(() => preprocessText(text, { nope: true } as never), /"nope" is not a preprocessing step/);
+    assert.throws(() => preprocessText(text, { nope: true } as never), (e: Error) => /^"nope" is not a preprocessing step\.$/.test(e.message));
+    assert.throws(() => preprocessText(text, { normalizeSpeakerTag: true } as never), /"normalizeSpeakerTag" is not a preprocessing step\. Did you mean "normalizeSpeakerTags"\?/);
+    assert.throws(() => preprocessText(text, { dropemptylines: true } as never), /Did you mean "dropEmptyLines"\?/);
+    // A value that is not true or false is refused rather than taken as on.
+    assert.throws(() => preprocessText(text, { dropEmptyLines: 'yes' } as never), /The step "dropEmptyLines" is set to "yes"; a step is switched on with true or off with false\./);
     for (const s of PREPROCESS_STEPS) assert.ok(s.description.length > 40, `${s.name} needs a description`);
   });
 

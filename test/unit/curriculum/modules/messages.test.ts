@@ -106,4 +106,16 @@ describe('what the shipped checks say to students\' mistakes', function () {
     const untrimmed = await messagesOn(ex, 'sections.ts', readFileSync(join(ex.dir, 'wrong', 'untrimmed', 'sections.ts'), 'utf8'));
     assert.match(untrimmed, /: \w+ has blank space or empty lines at its start or end: trim each section/);
   });
+  it('clean-step-by-step names a tab left before a mark, lines joined by \\s, and a step switched on with a word', async () => {
+    const ex = await exercise('cleaning-dialogues', 'clean-step-by-step');
+    const wrong = (name: string) => messagesOn(ex, 'clean.ts', readFileSync(join(ex.dir, 'wrong', name, 'clean.ts'), 'utf8'));
+    assert.match(await wrong('spaces-only'), /fixSpacing left a tab before a mark in .*take both: \[ \\t\]\+\./);
+    assert.match(await wrong('swallows-line-breaks'), /fixSpacing joined two lines of .*Only spaces and tabs go: write \[ \\t\]\+ \(a space or a tab\), not \\s\+/);
+    assert.match(await wrong('steps-as-words'), /MY_STEPS: The step "normalizeSpeakerTags" is set to "yes"; a step is switched on with true or off with false\. Write normalizeSpeakerTags: true/);
+  });
+  it('divide-a-note says a note can start without a subjective section when the code counts on one', async () => {
+    const ex = await exercise('cleaning-dialogues', 'divide-a-note');
+    const said = await messagesOn(ex, 'sections.ts', readFileSync(join(ex.dir, 'wrong', 'subjective-always-there', 'sections.ts'), 'utf8'));
+    assert.match(said, /sectionsOf stopped on a note that starts with PHYSICAL EXAMINATION: Cannot read properties of undefined \(reading 'text'\)\. Such a note has no subjective section/);
+  });
 });

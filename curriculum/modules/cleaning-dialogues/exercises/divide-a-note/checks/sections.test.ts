@@ -40,6 +40,7 @@ function sameSections(got: Record<string, unknown>, expected: Record<Division, s
 const NOTE_A = 'Mr. Diaz is a 61-year-old man seen today.\nHPI: right shoulder pain for 3 weeks.\nphysical exam: tenderness over the AC joint.\nASSESSMENT AND PLAN\n1. Shoulder strain.\nPLAN: ibuprofen 400 mg.\n';
 const NOTE_B = 'CHIEF COMPLAINT\n\nCough.\n\nexam:\nLungs clear.\nSOCIAL HISTORY\nNever smoker.\n\nresults:\nChest x-ray normal.\n\nassessment:\nViral bronchitis.\n';
 const NOTE_C = 'Patient doing well. Continue current medications.';
+const NOTE_D = 'PHYSICAL EXAMINATION\nKnee: mild effusion.\n\nASSESSMENT AND PLAN\nRest, ice, review in 2 weeks.';
 
 /** The real ACI-BENCH with its official division, when there is one: ACI_BENCH_DIR, or ../shared next to MediGen Lab. */
 function officialCorpus(): { corpusDir: string; sectionsDir: string } | undefined {
@@ -76,6 +77,17 @@ describe('divide-a-note', () => {
     same(await student.missingSections(NOTE_A), ['objective_results'], 'missingSections on a note without results');
     same(await student.missingSections(NOTE_B), [], 'missingSections on a note with all four sections');
     same(await student.missingSections(NOTE_C), ['objective_exam', 'objective_results', 'assessment_and_plan'], 'missingSections on a note without any header');
+  });
+
+  it('a note that starts with another section\'s header has no subjective section', async () => {
+    let got: Record<string, unknown>;
+    try {
+      got = await student.sectionsOf(NOTE_D);
+    } catch (e) {
+      assert.fail(`sectionsOf stopped on a note that starts with PHYSICAL EXAMINATION: ${(e as Error).message}. Such a note has no subjective section, so parts.subjective is undefined there: write parts[name]?.text.trim() ?? '' for every section, the first one too.`);
+    }
+    sameSections(got, { subjective: '', objective_exam: 'PHYSICAL EXAMINATION\nKnee: mild effusion.', objective_results: '', assessment_and_plan: 'ASSESSMENT AND PLAN\nRest, ice, review in 2 weeks.' }, 'sectionsOf on a note that starts with PHYSICAL EXAMINATION');
+    same(await student.missingSections(NOTE_D), ['subjective', 'objective_results'], 'missingSections on a note that starts with PHYSICAL EXAMINATION');
   });
 
   it('sectionsOf agrees with the official ACI-BENCH division as often as the benchmark tagger does (else with the tagger on the sample corpus)', async function () {
