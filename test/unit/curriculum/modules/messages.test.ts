@@ -118,4 +118,12 @@ describe('what the shipped checks say to students\' mistakes', function () {
     const said = await messagesOn(ex, 'sections.ts', readFileSync(join(ex.dir, 'wrong', 'subjective-always-there', 'sections.ts'), 'utf8'));
     assert.match(said, /sectionsOf stopped on a note that starts with PHYSICAL EXAMINATION: Cannot read properties of undefined \(reading 'text'\)\. Such a note has no subjective section/);
   });
+  it('count-turns says a pattern of small letters skipped the tags in capitals, and corpus-table names the missing last line break', async () => {
+    const turns = await exercise('meet-the-data', 'count-turns');
+    const small = await messagesOn(turns, 'turns.ts', readFileSync(join(turns.dir, 'wrong', 'small-letters-pattern', 'turns.ts'), 'utf8'));
+    assert.match(small, /Your code counted \d of the 5 turns: the tags written with capitals \(\[Doctor\], \[PATIENT\]\) were not found\. Let the pattern take capitals too/);
+    const table = await exercise('meet-the-data', 'corpus-table');
+    const unfinished = await messagesOn(table, 'table.ts', readFileSync(join(table.dir, 'wrong', 'last-line-unfinished', 'table.ts'), 'utf8'));
+    assert.match(unfinished, /statsTable's last line has no line break: every line ends with '\\n', the last row's too/);
+  });
 });

@@ -72,8 +72,14 @@ describe('corpus-table', () => {
       '| --- | ---: | ---: | ---: | ---: |',
       '| train | 4 | 3.0 | 12.0 | 6.5 |',
       '| valid | 12 | 61.3 | 1204.5 | 0.0 |',
-    ].join('\n');
-    assert.equal((await student.statsTable(rows)).trimEnd(), expected, 'statsTable should write a header, a separator and one line per row, every mean with exactly one decimal (toFixed(1))');
+    ].map((line) => `${line}\n`).join('');
+    const got = await student.statsTable(rows);
+    if (typeof got === 'string' && got !== expected && got.trimEnd() === expected.trimEnd()) {
+      assert.fail(got.endsWith('\n')
+        ? `statsTable ends with an empty line: each line ends with one '\\n', and nothing comes after the last row's.`
+        : `statsTable's last line has no line break: every line ends with '\\n', the last row's too (as in the example in the starter).`);
+    }
+    assert.equal(got, expected, 'statsTable should write a header, a separator and one line per row, each ending with a line break, every mean with exactly one decimal (toFixed(1))');
   });
 
   it('splitRow and statsTable reproduce the table of a corpus loaded from disk', async () => {

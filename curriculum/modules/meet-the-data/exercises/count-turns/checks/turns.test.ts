@@ -41,7 +41,14 @@ describe('count-turns', () => {
   });
 
   it('countTurns treats [Doctor] and [doctor] as the same speaker and allows spaces before a tag', async () => {
-    assert.deepEqual(await student.countTurns('[Doctor] hello .\n  [doctor] again .\n[PATIENT] hi .\n\t[Patient] bye .\n[doctor] see you .'), { doctor: 3, patient: 2 }, 'countTurns should lowercase speaker names and accept spaces or tabs before the tag');
+    const got = await student.countTurns('[Doctor] hello .\n  [doctor] again .\n[PATIENT] hi .\n\t[Patient] bye .\n[doctor] see you .');
+    const want = { doctor: 3, patient: 2 };
+    const counted = got && typeof got === 'object' ? Object.values(got as Record<string, number>).reduce((a, b) => a + (Number(b) || 0), 0) : 0;
+    // Fewer turns than lines with a tag, and no capitals kept: the pattern itself skipped the tags written in capitals.
+    const why = counted < 5 && !Object.keys(got ?? {}).some((k) => /[A-Z]/.test(k))
+      ? ` Your code counted ${counted} of the 5 turns: the tags written with capitals ([Doctor], [PATIENT]) were not found. Let the pattern take capitals too ([A-Za-z0-9_]+), then lowercase the name it found; and allow spaces or tabs before the tag (\\s* after ^).`
+      : '';
+    assert.deepEqual(got, want, `countTurns should lowercase speaker names and accept spaces or tabs before the tag.${why}`);
   });
 
   it('countTurns gives an empty object for a dialogue without tags', async () => {
