@@ -172,7 +172,7 @@ export function scaffoldModule(opts: ScaffoldOptions): string[] {
   };
   const files: Record<string, string> = {
     [MANIFEST_FILE]: `${JSON.stringify(manifest, null, 2)}\n`,
-    'lessons/01-first-lesson.md': `# First lesson\n\nWrite the lesson here, in Markdown. Link to an exercise like this:\n\n[Try it: how long is a note?](exercise:note-length)\n`,
+    'lessons/01-first-lesson.md': `# First lesson\n\n**By the end of this lesson** you can count the words of a clinical note. (Say here what the student will be able to do: \`medigen curriculum validate\` warns of a lesson that does not.)\n\nWrite the lesson here, in Markdown. Link to an exercise like this:\n\n[Try it: how long is a note?](exercise:note-length)\n`,
     'exercises/note-length/starter/note-length.ts': STARTER,
     'exercises/note-length/solution/note-length.ts': SOLUTION,
     'exercises/note-length/checks/note-length.test.ts': CHECK,

@@ -39,7 +39,7 @@ export interface ValidationReport {
   ok: boolean;
   module?: CurriculumModule;
   problems: ModuleProblem[];
-  /** Weaknesses that do not fail the module: each check (public or grading) that no wrong answer makes fail ("a check that catches nothing"). */
+  /** Weaknesses that do not fail the module: a lesson that does not say what the student will be able to do, and each check (public or grading) that no wrong answer makes fail ("a check that catches nothing"). */
   warnings: ModuleProblem[];
   exercises: ExerciseValidation[];
 }
@@ -92,7 +92,7 @@ export async function validateModule(dir: string, opts: ValidateOptions = {}): P
       return { exercise: ex, solution, starter, wrong, ...(edition ? { studentEdition: edition } : {}) };
     });
     const problems = [...released.problems, ...exercises.flatMap((v) => [...exerciseProblems(v), ...wrongAnswerProblems(v), ...editionProblems(v)])];
-    const warnings = exercises.flatMap((v) => checksCatchingNothing(v));
+    const warnings = [...lessonsWithoutOutcome(module), ...exercises.flatMap((v) => checksCatchingNothing(v))];
     return { ok: problems.length === 0, module, problems, warnings, exercises };
   } finally {
     rmSync(tmp, { recursive: true, force: true });
@@ -165,6 +165,21 @@ function wrongAnswerProblems({ exercise: ex, wrong }: ExerciseValidation): Modul
 }
 
 /** Checks of an exercise that no wrong answer makes fail (only when the solution passes them all). */
+/** Words that say what a student will be able to do after a lesson ("By the end of this lesson you can …"). */
+const OUTCOME = /\bby the end of this lesson\b|\bin this lesson you will\b|\byou will (?:learn to|be able to)\b/i;
+
+/** Each lesson that never says what the student will be able to do after it. */
+function lessonsWithoutOutcome(module: CurriculumModule): ModuleProblem[] {
+  return module.lessons
+    .filter((l) => !OUTCOME.test(l.markdown))
+    .map((l) => ({
+      file: l.file,
+      line: 1,
+      message: `Lesson "${l.title}" does not say what the student will be able to do after it.`,
+      hint: 'Open it with a sentence such as "**By the end of this lesson** you can …": students read it first, and it names what the exercise will prove.',
+    }));
+}
+
 function checksCatchingNothing({ exercise: ex, solution, wrong }: ExerciseValidation): ModuleProblem[] {
   if (solution.status !== 'passed' || !wrong.length || wrong.some((w) => w.run.status === 'load-error' || w.run.status === 'aborted')) return [];
   const caught = new Set(wrong.flatMap((w) => w.run.results.filter((r) => r.status !== 'passed').map((r) => r.fullTitle)));

@@ -107,7 +107,8 @@ describe('curriculum validate', () => {
       // As shipped: valid, but no wrong answer gets NAME wrong, so that check catches nothing.
       const good = await validateModule(dir);
       assert.deepEqual(good.problems, []);
-      assert.deepEqual(good.warnings.map((w) => w.message), ['Check "double NAME names the exercise" of exercise "double" fails on none of its 3 wrong answers: a check that catches nothing.']);
+      // Its lesson does not say what the student will be able to do: a warning too.
+      assert.deepEqual(good.warnings.map((w) => w.message), ['Lesson "Doubling" does not say what the student will be able to do after it.', 'Check "double NAME names the exercise" of exercise "double" fails on none of its 3 wrong answers: a check that catches nothing.']);
 
       // A "wrong" answer that is right in every way the checks look at, and only two wrong answers.
       rmSync(join(ex, 'wrong', 'squares'), { recursive: true });
