@@ -18,6 +18,9 @@ interface Rule {
   explain: (m: RegExpExecArray, line?: string) => string;
 }
 
+/** A line that declares a function (`export function f(`, `const f = (…) =>`): a line where nothing is read. */
+const DECLARATION = /^\s*(?:export\s+)?(?:(?:async\s+)?function\b|(?:const|let|var)\s+[\w$]+\s*(?::[^=]*)?=\s*(?:async\s*)?(?:\([^)]*\)|[\w$]+)\s*(?::[^=]*)?=>)/;
+
 const RULES: Rule[] = [
   {
     pattern: /^(?:ReferenceError: )?([A-Za-z_$][\w$]*) is not defined$/,
@@ -31,7 +34,11 @@ const RULES: Rule[] = [
   {
     pattern: /^(?:TypeError: )?Cannot read propert(?:y|ies) of (undefined|null) \(reading '([^']*)'\)$/,
     explain: ([, what, prop], line) =>
-      // The marked line calls something and does not read .prop itself: the reading happened inside that call.
+      // The marked line is the header of the student's function: the error happened outside their code,
+      // in the check, reading what the function gave back.
+      line !== undefined && DECLARATION.test(line)
+        ? `The check asked for .${prop} of what your function gave back (or of one of its fields), and that is ${what}: it holds nothing. Check that your function ends with return and the value (a function without return gives back undefined), on every path through it, and the spelling of the fields it gives back.`
+        : // The marked line calls something and does not read .prop itself: the reading happened inside that call.
       line !== undefined && /[\w$]\s*\(/.test(line) && !/^\s*(?:export\s+)?(?:async\s+)?function\b/.test(line) && !line.includes(`.${prop}`) && !line.includes(`'${prop}'`) && !line.includes(`"${prop}"`)
         ? `A function your code calls on the line marked in your file asked for .${prop} of a value your code gave it, and that value is ${what} (it holds nothing). The usual cause is a misspelled field name in what you pass, e.g. encounter.dialog instead of encounter.dialogue (capital letters count): compare each name on that line with the lesson.`
         : `Your code asked for .${prop} of something that is ${what} (it holds no value). Look at what comes just before .${prop} on the line marked in your file: a misspelled field name, a list position past its end, a find(…) that matched nothing (compare the values it looks for with the data, letter for letter), a function that gave back nothing (no return), or an async function called without await in front are the usual causes.`,
@@ -86,6 +93,10 @@ export function explainValues(r: { message?: string; actual?: string }): string 
     return 'Your text contains the word "undefined": your code put in a field or variable that holds nothing, usually a misspelled field name (capital letters count). Compare each name you join into the text with the lesson.';
   }
   if (/(?<![\w'"])-?Infinity(?![\w'"])/.test(text)) return 'Infinity comes from dividing a number by 0. Check for zero before dividing (when a text has no words, give 0).';
+  // Nothing at all where a value was expected: usually a function without return.
+  if (r.actual?.trim() === 'undefined' || /\byour code gave undefined\b/.test(r.message ?? '')) {
+    return 'undefined means "nothing": your code gave back no value here. A function without return gives back undefined: check that yours ends with return and the value, on every path through it. If the check read a field, check its spelling (capital letters count).';
+  }
   return undefined;
 }
 

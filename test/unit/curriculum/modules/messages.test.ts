@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from '../../../../core/index';
-import { checkMessageLines, loadModule, runChecks } from '../../../../curriculum/engine/index';
+import { checkMessageLines, explainJsError, explainValues, loadModule, runChecks } from '../../../../curriculum/engine/index';
 import { tempDir } from '../engine/helpers';
 
 /** The messages of the failing checks of `exerciseId` on its solution with `from` replaced by `to`. */
@@ -125,5 +125,23 @@ describe('what the shipped checks say to students\' mistakes', function () {
     const table = await exercise('meet-the-data', 'corpus-table');
     const unfinished = await messagesOn(table, 'table.ts', readFileSync(join(table.dir, 'wrong', 'last-line-unfinished', 'table.ts'), 'utf8'));
     assert.match(unfinished, /statsTable's last line has no line break: every line ends with '\\n', the last row's too/);
+  });
+  it('a function without return: the plain words say it gave back nothing, not to look before .at on its header', async () => {
+    const ex = await exercise('cleaning-dialogues', 'clean-step-by-step');
+    const solution = readFileSync(join(ex.solutionDir, 'clean.ts'), 'utf8');
+    const tmp = tempDir();
+    try {
+      const work = join(tmp.dir, 'work');
+      mkdirSync(work);
+      writeFileSync(join(work, 'clean.ts'), solution.replace('  return results;\n', ''));
+      const run = await runChecks({ exerciseDir: ex.dir, workDir: work, checkTimeoutMs: ex.timeLimitMs });
+      const plain = run.results.filter((r) => r.status === 'failed').map((r) => (r.message ? explainJsError(r.message, r.location) : undefined) ?? explainValues(r));
+      const readingAt = run.results.find((r) => /reading 'at'/.test(r.message ?? ''));
+      assert.ok(readingAt, 'no check read .at of the missing result');
+      assert.match(explainJsError(readingAt.message!, readingAt.location)!, /^The check asked for \.at of what your function gave back \(or of one of its fields\), and that is undefined.*ends with return and the value/);
+      assert.ok(plain.some((p) => p && /^undefined means "nothing"/.test(p)), plain.join('\n'));
+    } finally {
+      tmp.cleanup();
+    }
   });
 });

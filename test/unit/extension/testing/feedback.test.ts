@@ -100,6 +100,9 @@ describe('lesson card feedback for a failed check', () => {
     assert.match(failureView({ title: 't', message: 'the prompt', expected: "'Write the note.\\n\\n[doctor] hi'", actual: "'undefined\\n\\nundefined'" }).plain!, /^Your text contains the word "undefined"/);
     assert.match(failureView({ title: 't', message: 'the share should be 0 for an empty text; your code gave Infinity' }).plain!, /^Infinity comes from dividing a number by 0/);
     assert.equal(failureView({ title: 't', message: "the field is called 'NaNa'" }).plain, undefined);
+    // Nothing where a value was expected: a function without return.
+    assert.match(failureView({ title: 't', message: 'should give one text per step (4 steps), got undefined', expected: '4', actual: 'undefined' }).plain!, /^undefined means "nothing": your code gave back no value here\. A function without return gives back undefined/);
+    assert.match(failureView({ title: 't', message: 'the prompt of SYN004 is 1309 tokens, your code gave undefined' }).plain!, /^undefined means "nothing"/);
     // Any other message gets nothing added.
     assert.equal(failureView({ title: 't', message: 'Not written yet: countTurns in turns.ts still throws.' }).plain, undefined);
     assert.equal(failureView({ title: 't', message: 'countTurns is not a function your file exports (it is a undefined).' }).plain, undefined);
