@@ -17,10 +17,22 @@ function formatRun(run: CheckRun, base: string, slips: Slip[]): string {
     const plain = explainJsError(run.loadError.message);
     lines.push(`  ✗ The checks could not start: ${run.loadError.message}${plain ? `\n    In plain words: ${plain}` : ''}${at ? `\n    at ${relative(base, at.file)}:${at.line}:${at.column}` : ''}`);
   }
+  // Code that runs but cannot be what was meant (a single = in a comparison) comes first: it is
+  // often the cause of the failures below, and worth a look even when the checks pass (the value
+  // it changes may not be one they look at).
+  for (const s of slips) lines.push(`  ! ${s.file}, line ${s.line}: ${s.code}`, `    ${s.advice}`);
+  let previous = '';
   for (const r of run.results) {
     const mark = r.status === 'passed' ? '✓' : r.status === 'not-run' ? '-' : '✗';
     lines.push(`  ${mark} ${r.fullTitle}${r.status === 'not-run' ? ' (not run)' : ''}`);
     if (r.status === 'passed' || r.status === 'not-run') continue;
+    // The same failure again (a file that does not load fails every check alike): said once.
+    const key = `${r.message}\n${r.expected}\n${r.actual}\n${r.location?.file}:${r.location?.line}`;
+    if (key === previous) {
+      lines.push('    The same failure as the check above.');
+      continue;
+    }
+    previous = key;
     lines.push(...checkMessageLines(r).map((l) => `    ${l}`));
     const plain = (r.message ? explainJsError(r.message, r.location) : undefined) ?? explainValues(r);
     if (plain) lines.push(`    In plain words: ${plain}`);
@@ -37,9 +49,6 @@ function formatRun(run: CheckRun, base: string, slips: Slip[]): string {
     }
     if (r.location) lines.push(`    at ${relative(base, r.location.file) || r.location.file}:${r.location.line}:${r.location.column}`);
   }
-  // Code that runs but cannot be what was meant (a single = in a comparison): worth a look, even
-  // when the checks pass (the value it changes may not be one they look at).
-  for (const s of slips) lines.push(`  ! ${s.file}, line ${s.line}: ${s.code}`, `    ${s.advice}`);
   return lines.join('\n');
 }
 
@@ -62,7 +71,7 @@ export const check = defineCommand({
       const found = slipsInFolder(workDir);
       ctx.out.write(`${formatRun(run, workDir, found)}\n`);
       const slips = run.status === 'passed' ? found.length : 0;
-      ctx.out.write(run.status === 'passed' ? `All ${run.passed} checks pass. Well done!${slips ? ` Still, look at the line${slips === 1 ? '' : 's'} marked ! above: ${slips === 1 ? 'it does' : 'they do'} not change these checks' results, but ${slips === 1 ? 'it is' : 'they are'} not what you meant.` : ''}\n` : `${run.passed} of ${run.results.length} checks pass. Fix the first failing one, then check again.${hints ? ` Stuck? ${hints}` : ''}\n`);
+      ctx.out.write(run.status === 'passed' ? `All ${run.passed} checks pass. Well done!${slips ? ` Still, look at the line${slips === 1 ? '' : 's'} marked ! at the top: ${slips === 1 ? 'it does' : 'they do'} not change these checks' results, but ${slips === 1 ? 'it is' : 'they are'} not what you meant.` : ''}\n` : `${run.passed} of ${run.results.length} checks pass. Fix the first failing one, then check again.${hints ? ` Stuck? ${hints}` : ''}\n`);
     }
     return run.status === 'passed' ? EXIT.ok : EXIT.failed;
   },

@@ -49,7 +49,13 @@ const RULES: Rule[] = [
   },
   {
     pattern: /^(?:TypeError: )?Assignment to constant variable\.?$/,
-    explain: () => 'A name made with const cannot be given a new value. Make it with let instead if the value changes later, e.g. let count = 0; then count = count + 1.',
+    explain: (_m, line) => {
+      // `if (tag = null)`: a comparison written with one =, which tries to change a const.
+      const cond = line === undefined ? null : /\b(?:if|while)\s*\((.*?[^=!<>])=(?!=)/.exec(line);
+      return cond
+        ? `A single = gives a name a new value, and in an if (…) you meant to compare: write === there (e.g. if (tag === null)). Here it even tried to change a name made with const, so JavaScript stopped; do not change const to let.`
+        : 'A name made with const cannot be given a new value. Make it with let instead if the value changes later, e.g. let count = 0; then count = count + 1.';
+    },
   },
   {
     pattern: /^(?:ReferenceError: )?Cannot access '([^']+)' before initialization$/,

@@ -168,9 +168,10 @@ export function registerTestingModule(context: vscode.ExtensionContext, lab: Lab
       run.appendOutput(`${summaryLine}\r\n`, undefined, item);
       const failures: CheckFailureView[] = res.results.filter((r) => r.status === 'failed' || r.status === 'timeout').map((r) => failureView(r, res.workDir));
       if (res.status === 'load-error') failures.push({ title: 'The checks could not start', message: readablePaths((res.loadError?.message ?? '').split('\n')[0]!, res.workDir) });
-      // Code that runs but cannot be what was meant (a single = in a comparison), shown with the
-      // failures, and on its own when the checks pass (the value it changes may not be one they look at).
-      if (res.status !== 'aborted') for (const s of slipsInFolder(res.workDir)) failures.push({ title: `${s.file}, line ${s.line}`, message: s.code, plain: res.status === 'passed' ? `${s.advice} The checks pass, but this line is not what you meant.` : s.advice });
+      // Code that runs but cannot be what was meant (a single = in a comparison), shown before the
+      // failures (it is often their cause), and on its own when the checks pass (the value it
+      // changes may not be one they look at).
+      if (res.status !== 'aborted') failures.unshift(...slipsInFolder(res.workDir).map((s) => ({ title: `${s.file}, line ${s.line}`, message: s.code, plain: res.status === 'passed' ? `${s.advice} The checks pass, but this line is not what you meant.` : s.advice })));
       lastFailures.set(key, failures);
       output.appendLine(`${key}: ${res.status}, ${res.passed} of ${total} checks pass (${res.durationMs} ms)${res.checkpoint ? `; checkpoint ${res.checkpoint.slice(0, 8)}` : ''}.`);
       for (const f of failures) output.appendLine(`  ✗ ${f.title}: ${f.message}${f.expected !== undefined ? ` (expected ${f.expected}, got ${f.actual})` : ''}`);

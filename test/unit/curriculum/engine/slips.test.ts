@@ -34,7 +34,7 @@ describe('slips: a single = where a comparison was meant', () => {
     ]) assert.deepEqual(slipsIn(ok), [], ok);
   });
 
-  it('`medigen curriculum check` points at the line after the failing checks', async () => {
+  it('`medigen curriculum check` points at the line before the failing checks', async () => {
     const { runCli } = await import('../../../helpers/cli');
     const module = join(projectRoot(), 'curriculum', 'modules', 'is-this-note-safe');
     const solution = readFileSync(join(module, 'exercises', 'review-a-batch', 'solution', 'review.ts'), 'utf8');
@@ -49,7 +49,9 @@ describe('slips: a single = where a comparison was meant', () => {
       const r = await runCli(['curriculum', 'check', module, 'review-a-batch', work]);
       assert.equal(r.code, 1, r.stderr);
       assert.match(r.stdout, /Your code counted every note as usable as is: compare with ===/);
-      assert.match(r.stdout, /\n {2}! review\.ts, line \d+: filter\(\(n\) => n\.rating = 'usable-as-is'\)\n {4}A single = gives n\.rating a new value instead of comparing it, for every item/);
+      assert.match(r.stdout, /^ {2}! review\.ts, line \d+: filter\(\(n\) => n\.rating = 'usable-as-is'\)\n {4}A single = gives n\.rating a new value instead of comparing it, for every item/);
+      // The slip comes before the failures it causes.
+      assert.ok(r.stdout.indexOf('  ! review.ts') < r.stdout.indexOf('  ✗ '), r.stdout);
       // A passing run says nothing of the kind.
       writeFileSync(join(work, 'review.ts'), solution);
       const ok = await runCli(['curriculum', 'check', module, 'review-a-batch', work]);
@@ -60,7 +62,7 @@ describe('slips: a single = where a comparison was meant', () => {
       const passed = await runCli(['curriculum', 'check', module, 'review-a-batch', work]);
       assert.equal(passed.code, 0, passed.stdout);
       assert.match(passed.stdout, / {2}! review\.ts, line \d+: if \(n\.rating = 'unusable'\)/);
-      assert.match(passed.stdout, /All 4 checks pass\. Well done! Still, look at the line marked ! above: it does not change these checks' results, but it is not what you meant\./);
+      assert.match(passed.stdout, /All 4 checks pass\. Well done! Still, look at the line marked ! at the top: it does not change these checks' results, but it is not what you meant\./);
     } finally {
       tmp.cleanup();
     }

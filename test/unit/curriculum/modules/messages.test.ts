@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { projectRoot } from '../../../../core/index';
 import { checkMessageLines, explainJsError, explainValues, loadModule, runChecks } from '../../../../curriculum/engine/index';
 import { tempDir } from '../engine/helpers';
+import { runCli } from '../../../helpers/cli';
 
 /** The messages of the failing checks of `exerciseId` on its solution with `from` replaced by `to`. */
 async function messagesFor(moduleId: string, exerciseId: string, file: string, from: string, to: string): Promise<string> {
@@ -140,6 +141,27 @@ describe('what the shipped checks say to students\' mistakes', function () {
       assert.ok(readingAt, 'no check read .at of the missing result');
       assert.match(explainJsError(readingAt.message!, readingAt.location)!, /^The check asked for \.at of what your function gave back \(or of one of its fields\), and that is undefined.*ends with return and the value/);
       assert.ok(plain.some((p) => p && /^undefined means "nothing"/.test(p)), plain.join('\n'));
+    } finally {
+      tmp.cleanup();
+    }
+  });
+  it('if (tag = null) on a const says to compare with ===, not to change const to let, and the CLI shows the slip first and a repeated failure once', async () => {
+    const ex = await exercise('meet-the-data', 'count-turns');
+    const solution = readFileSync(join(ex.solutionDir, 'turns.ts'), 'utf8');
+    const tmp = tempDir();
+    try {
+      const work = join(tmp.dir, 'work');
+      mkdirSync(work);
+      writeFileSync(join(work, 'turns.ts'), solution.replace('    if (!tag) continue;', '    if (tag = null) continue;'));
+      const run = await runChecks({ exerciseDir: ex.dir, workDir: work, checkTimeoutMs: ex.timeLimitMs });
+      const r = run.results.find((x) => /Assignment to constant/.test(x.message ?? ''));
+      assert.ok(r, JSON.stringify(run.results.map((x) => x.message)));
+      assert.match(explainJsError(r.message!, r.location)!, /^A single = gives a name a new value, and in an if \(…\) you meant to compare: write === there.*do not change const to let/);
+      const cli = await runCli(['curriculum', 'check', join(projectRoot(), 'curriculum', 'modules', 'meet-the-data'), 'count-turns', work]);
+      assert.equal(cli.code, 1, cli.stderr);
+      assert.ok(cli.stdout.indexOf('  ! turns.ts, line') < cli.stdout.indexOf('  ✗ '), cli.stdout);
+      assert.equal(cli.stdout.split('Assignment to constant variable').length - 1, 1, cli.stdout);
+      assert.match(cli.stdout, /The same failure as the check above\./);
     } finally {
       tmp.cleanup();
     }
