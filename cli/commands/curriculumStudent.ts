@@ -3,10 +3,10 @@
  * says, in the lesson card's short form) and read its hints one at a time. An installed module is
  * named by its id; a module folder works too.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { MedigenError, UsageError } from '../../core/index';
-import { aroundFirstDifference, checkMessageLines, compactDiff, explainJsError, explainValues, listInstalled, loadModule, runChecks, slipsInFolder, type CheckRun, type Slip } from '../../curriculum/engine';
+import { aroundFirstDifference, checkMessageLines, compactDiff, defaultModulesDir, explainJsError, explainValues, listInstalled, loadModule, runChecks, slipsInFolder, type CheckRun, type Slip } from '../../curriculum/engine';
 import { defineCommand, EXIT } from '../command';
 import { displayPath, formatProblems, modulesHelp, modulesOption } from './curriculumFormat';
 
@@ -89,7 +89,9 @@ async function exerciseOf(moduleArg: string, exerciseId: string, modulesDir: str
     const ids = installed.map((m) => m.id);
     throw new UsageError(
       `"${moduleArg}" is neither an installed module nor a module folder (no medigen-module.json in ${dir}).`,
-      ids.length ? `Installed modules: ${ids.join(', ')}. Example: medigen curriculum ${cmd} ${ids[0]} <exercise-id>` : 'Install the module first (medigen curriculum install <folder or git URL>), or give the folder that holds medigen-module.json.',
+      ids.length
+        ? `Installed modules: ${ids.join(', ')}. Example: medigen curriculum ${cmd} ${ids[0]} <exercise-id>`
+        : `No module is installed in ${displayPath(resolve(modulesDir ?? defaultModulesDir()))}. If you installed it with --modules <folder>, give the same --modules <folder> here; else install it first (medigen curriculum install <folder or git URL>), or give the folder that holds medigen-module.json.`,
     );
   }
   const loaded = await loadModule(dir, { loadChecks: false });
@@ -98,7 +100,32 @@ async function exerciseOf(moduleArg: string, exerciseId: string, modulesDir: str
   if (!ex) throw new UsageError(`The module ${loaded.module.id} has no exercise "${exerciseId}".`, `Its exercises: ${loaded.module.exercises.map((e) => e.id).join(', ')}.`);
   const modules = modulesDir ? ` --modules ${displayPath(resolve(modulesDir))}` : '';
   const hints = ex.hints.length ? `This exercise has ${ex.hints.length} hint${ex.hints.length === 1 ? '' : 's'}: medigen curriculum hint ${byId ? byId.id : displayPath(dir)} ${ex.id}${modules}` : '';
-  return { dir, ex, hints };
+  return { dir, ex, hints, installedDir: byId ? join(byId.dir, '..') : undefined };
+}
+
+/** The file where `hint` remembers, per exercise, how many hints an installed module's student has seen: beside module/ and work/. */
+const HINTS_FILE = 'hints-shown.json';
+
+function hintsShown(installedDir: string): Record<string, number> {
+  try {
+    const seen = JSON.parse(readFileSync(join(installedDir, HINTS_FILE), 'utf8')) as unknown;
+    return seen && typeof seen === 'object' && !Array.isArray(seen) ? (seen as Record<string, number>) : {};
+  } catch {
+    return {}; // none yet, or unreadable: start from the first hint
+  }
+}
+
+/** Remembers that hint `n` was shown; a folder that cannot be written only means the next `hint` starts over. */
+function rememberHint(installedDir: string, exerciseId: string, n: number): void {
+  const seen = hintsShown(installedDir);
+  if ((seen[exerciseId] ?? 0) >= n) return;
+  try {
+    const file = join(installedDir, HINTS_FILE);
+    writeFileSync(`${file}.tmp`, `${JSON.stringify({ ...seen, [exerciseId]: n }, null, 2)}\n`);
+    renameSync(`${file}.tmp`, file);
+  } catch {
+    // Not fatal: the hint was shown.
+  }
 }
 
 export const hint = defineCommand({
@@ -107,20 +134,23 @@ export const hint = defineCommand({
   usage: '<module-id | module-folder> <exercise-id> [<number>] [--modules DIR]',
   options: { ...modulesOption },
   help: { ...modulesHelp },
-  details: 'Shows hint <number> (default 1), and how to see the next one. Try the exercise first: each hint gives a little more away.\nExample: medigen curriculum hint meet-the-data count-turns 2',
+  details: 'Shows the next hint you have not seen yet (for an installed module; else hint 1), or hint <number>, and how to see the next one.\nTry the exercise first: each hint gives a little more away.\nExample: medigen curriculum hint meet-the-data count-turns',
   async run(ctx) {
     const [moduleArg, exerciseId, nth, ...more] = ctx.positionals;
     if (!moduleArg || !exerciseId || more.length) throw new UsageError('Give the module (its id, or its folder), the exercise id, and optionally which hint.', 'Example: medigen curriculum hint meet-the-data count-turns 2');
-    const { ex } = await exerciseOf(moduleArg, exerciseId, ctx.values.modules, 'hint');
+    const { ex, installedDir } = await exerciseOf(moduleArg, exerciseId, ctx.values.modules, 'hint');
     if (!ex.hints.length) {
       ctx.out.write(`Exercise ${ex.id} has no hints. Read its lesson again, and the failing check's message: it says what was expected.\n`);
       return EXIT.ok;
     }
-    const n = nth === undefined ? 1 : Number(nth);
-    if (!Number.isInteger(n) || n < 1 || n > ex.hints.length) throw new UsageError(`There is no hint "${nth}": exercise ${ex.id} has hints 1 to ${ex.hints.length}.`, `Example: medigen curriculum hint ${moduleArg} ${ex.id} 1`);
     const modules = ctx.values.modules ? ` --modules ${displayPath(resolve(ctx.values.modules))}` : '';
+    // Without a number: the next hint not yet seen (an installed module remembers), the last one again after all.
+    const n = nth !== undefined ? Number(nth) : Math.min((installedDir ? (hintsShown(installedDir)[ex.id] ?? 0) : 0) + 1, ex.hints.length);
+    if (!Number.isInteger(n) || n < 1 || n > ex.hints.length) throw new UsageError(`There is no hint "${nth}": exercise ${ex.id} has hints 1 to ${ex.hints.length}.`, `Give a number from 1 to ${ex.hints.length}, e.g. medigen curriculum hint ${moduleArg} ${ex.id} 1${modules}`);
+    if (installedDir) rememberHint(installedDir, ex.id, n);
     ctx.out.write(`Hint ${n} of ${ex.hints.length} for ${ex.id}:\n\n${ex.hints[n - 1]!.trim()}\n\n`);
-    ctx.out.write(n < ex.hints.length ? `Still stuck? The next hint: medigen curriculum hint ${moduleArg} ${ex.id} ${n + 1}${modules}\n` : `That was the last hint. Then check again: medigen curriculum check ${moduleArg} ${ex.id}${modules}\n`);
+    const next = installedDir ? `medigen curriculum hint ${moduleArg} ${ex.id}${modules}` : `medigen curriculum hint ${moduleArg} ${ex.id} ${n + 1}${modules}`;
+    ctx.out.write(n < ex.hints.length ? `Still stuck? The next hint: ${next}\n` : `That was the last hint (the earlier ones: medigen curriculum hint ${moduleArg} ${ex.id} <1 to ${ex.hints.length}>${modules}). Then check again: medigen curriculum check ${moduleArg} ${ex.id}${modules}\n`);
     return EXIT.ok;
   },
 });

@@ -124,16 +124,23 @@ describe('curriculum install / update / list (real git repositories)', function 
     const exercise = next[1]!;
     const h = await runCli(['curriculum', 'hint', 'demo-course', exercise, '--modules', modulesDir]);
     assert.equal(h.code, 0, h.stderr);
-    assert.match(h.stdout, new RegExp(`^Hint 1 of (\\d+) for ${exercise}:\n\n\\S`));
+    assert.match(h.stdout, new RegExp(`^Hint 1 of 2 for ${exercise}:\n\n\\S[\\s\\S]*Still stuck\\? The next hint: medigen curriculum hint demo-course ${exercise} --modules`));
+    // Asked again, it gives the next hint (the installed module remembers), then the last one again.
+    const h2 = await runCli(['curriculum', 'hint', 'demo-course', exercise, '--modules', modulesDir]);
+    assert.match(h2.stdout, new RegExp(`^Hint 2 of 2 for ${exercise}:[\\s\\S]*That was the last hint \\(the earlier ones: medigen curriculum hint demo-course ${exercise} <1 to 2>`));
+    assert.match((await runCli(['curriculum', 'hint', 'demo-course', exercise, '--modules', modulesDir])).stdout, /^Hint 2 of 2/);
+    assert.match((await runCli(['curriculum', 'hint', 'demo-course', exercise, '1', '--modules', modulesDir])).stdout, /^Hint 1 of 2/);
     const none = await runCli(['curriculum', 'hint', 'demo-course', exercise, '99', '--modules', modulesDir]);
     assert.equal(none.code, 2);
-    assert.match(none.stderr, new RegExp(`There is no hint "99": exercise ${exercise} has hints 1 to \\d+`));
+    assert.match(none.stderr, new RegExp(`There is no hint "99": exercise ${exercise} has hints 1 to 2\\.\n  What to do: Give a number from 1 to 2, e\\.g\\. medigen curriculum hint demo-course ${exercise} 1`));
     const noExercise = await runCli(['curriculum', 'check', 'demo-course', 'nope', '--modules', modulesDir]);
     assert.equal(noExercise.code, 2);
     assert.match(noExercise.stderr, new RegExp(`The module demo-course has no exercise "nope"\\.\n.*Its exercises: ${exercise}`));
     const noModule = await runCli(['curriculum', 'check', 'demo-cours', exercise, '--modules', modulesDir]);
     assert.equal(noModule.code, 2);
     assert.match(noModule.stderr, /"demo-cours" is neither an installed module nor a module folder[\s\S]*Installed modules: demo-course\./);
+    const elsewhere = await runCli(['curriculum', 'check', 'demo-course', exercise, '--modules', join(tmp.dir, 'no-modules-here')]);
+    assert.match(elsewhere.stderr, /No module is installed in .*no-modules-here\. If you installed it with --modules <folder>, give the same --modules <folder> here/);
     const l = await runCli(['curriculum', 'list', '--modules', modulesDir]);
     assert.match(l.stdout, /demo-course {2}0\.1\.0 \(pinned to v0\.1\.0\) {2}Demo course/);
     const u = await runCli(['curriculum', 'update', 'demo-course', '--modules', modulesDir]);
