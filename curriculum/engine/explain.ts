@@ -23,6 +23,11 @@ const DECLARATION = /^\s*(?:export\s+)?(?:(?:async\s+)?function\b|(?:const|let|v
 
 const RULES: Rule[] = [
   {
+    // The starter's placeholder: a function that still throws its TODO.
+    pattern: /^(?:Error: )?TODO\b/,
+    explain: () => 'This is the starter\'s placeholder: the function has not been written yet, so it still stops with its TODO message. Write it as the TODO comment above that line says, then delete the line with throw new Error(`TODO…`).',
+  },
+  {
     pattern: /^(?:ReferenceError: )?([A-Za-z_$][\w$]*) is not defined$/,
     explain: ([, name]) =>
       LIST_METHODS.has(name!)
@@ -91,6 +96,10 @@ export function explainJsError(message: string, at?: { file: string; line: numbe
  */
 export function explainValues(r: { message?: string; actual?: string }): string | undefined {
   const text = `${r.actual ?? ''}\n${r.message ?? ''}`;
+  // { undefined: 7 }: a name looked up from a field that holds nothing.
+  if (/(?:^|[{,]\s*)["']?undefined["']?\s*:/m.test(r.actual ?? '')) {
+    return 'Your result has an entry named undefined: your code used a value that holds nothing as a name, e.g. counts[encounter.Dataset] with a misspelled field (capital letters count), or for … in (which goes through positions: 0, 1, 2) where for … of (which goes through the items themselves) was meant.';
+  }
   if (/(?<![\w'"])NaN(?![\w'"])/.test(text)) {
     return 'NaN means "not a number". JavaScript gives it for arithmetic with a value that is undefined: a count that never started at 0 (counts[k] += 1 before counts[k] = 0), or a misspelled field. It also gives it for 0 / 0, such as a share of a text that has no words. So: start each count at 0, check the spelling of the fields you compute with, and check for zero before dividing.';
   }

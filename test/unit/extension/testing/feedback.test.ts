@@ -69,9 +69,9 @@ describe('lesson card feedback for a failed check', () => {
   });
 
   it('keeps the message of a plain failure and escapes what it shows', () => {
-    const v = failureView({ title: 'a <b>', message: 'TODO: count the encounters\nmore detail' });
-    assert.deepEqual(v, { title: 'a <b>', message: 'TODO: count the encounters\nmore detail' });
-    assert.equal(failureItemHtml(v), '<li><strong>a &lt;b&gt;</strong>: TODO: count the encounters<br>more detail</li>');
+    const v = failureView({ title: 'a <b>', message: 'the count of encounters is wrong\nmore detail' });
+    assert.deepEqual(v, { title: 'a <b>', message: 'the count of encounters is wrong\nmore detail' });
+    assert.equal(failureItemHtml(v), '<li><strong>a &lt;b&gt;</strong>: the count of encounters is wrong<br>more detail</li>');
   });
 
   it('says in plain words what the errors of JavaScript itself mean, below the message', () => {
@@ -103,6 +103,11 @@ describe('lesson card feedback for a failed check', () => {
     // Nothing where a value was expected: a function without return.
     assert.match(failureView({ title: 't', message: 'should give one text per step (4 steps), got undefined', expected: '4', actual: 'undefined' }).plain!, /^undefined means "nothing": your code gave back no value here\. A function without return gives back undefined/);
     assert.match(failureView({ title: 't', message: 'the prompt of SYN004 is 1309 tokens, your code gave undefined' }).plain!, /^undefined means "nothing"/);
+    // An entry named undefined: a misspelled field used as a name, or for … in.
+    assert.match(failureView({ title: 't', message: 'the counts per dataset', expected: '{ aci: 4, virtscribe: 3 }', actual: '{ undefined: 7 }' }).plain!, /^Your result has an entry named undefined: .*counts\[encounter\.Dataset\].*for … in/);
+    assert.match(failureView({ title: 't', message: 'x', expected: '{"a":1}', actual: '{"undefined":NaN}' }).plain!, /^Your result has an entry named undefined/);
+    // The starter's placeholder.
+    assert.match(failureView({ title: 't', message: 'TODO: count the turns in these 7 lines (so far: {})' }).plain!, /^This is the starter's placeholder: the function has not been written yet/);
     // Any other message gets nothing added.
     assert.equal(failureView({ title: 't', message: 'Not written yet: countTurns in turns.ts still throws.' }).plain, undefined);
     assert.equal(failureView({ title: 't', message: 'countTurns is not a function your file exports (it is a undefined).' }).plain, undefined);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { inspect } from 'node:util';
 import { loadStudent, type Remote } from 'medigen-lab/checks';
 import { countWhitespaceTokens, loadSplit, normalizeSpeakerTags, parseTurns, resolveCorpusDir } from 'medigen-lab';
 
@@ -16,8 +17,11 @@ before(async () => {
 });
 after(() => student?.close());
 
+/** A value as JavaScript writes it, on one line: NaN stays NaN (JSON would write null). */
+const show = (v: unknown) => inspect(v, { breakLength: Infinity, depth: 4 });
+
 function same(got: unknown, expected: unknown, what: string): void {
-  assert.deepEqual(got, expected, `${what}\n  expected: ${JSON.stringify(expected)}\n  got:      ${JSON.stringify(got)}`);
+  assert.deepEqual(got, expected, `${what}\n  expected: ${show(expected)}\n  got:      ${show(got)}`);
 }
 
 // What the library says, computed here in the check.

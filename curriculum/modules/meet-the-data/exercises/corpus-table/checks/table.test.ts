@@ -47,6 +47,7 @@ describe('corpus-table', () => {
   it('countWords counts pieces of text between spaces, tabs and line breaks', async () => {
     assert.equal(await student.countWords('[doctor] hi , martha .'), 5, 'countWords should find 5 words in "[doctor] hi , martha ."');
     assert.equal(await student.countWords('  two\n\nwords\t'), 2, 'countWords should find 2 words when spaces, line breaks and tabs surround them');
+    assert.equal(await student.countWords('blood\tpressure\n128 / 82'), 5, 'countWords should find 5 words in "blood\\tpressure\\n128 / 82": a tab between two words separates them, like a space or a line break (\\s+ takes all three)');
     assert.equal(await student.countWords(''), 0, 'countWords should give 0 for an empty text');
   });
 
