@@ -13,6 +13,7 @@ import type { LabService } from '../lab/service';
 import type { CheckFailureView } from '../lesson/failures';
 import type { RunInfo } from '../lesson/state';
 import { failureView, readablePaths } from './feedback';
+import { typeProblems } from './typeProblems';
 
 /** The controller's id. */
 export const CONTROLLER_ID = 'medigenLab.checks';
@@ -171,7 +172,11 @@ export function registerTestingModule(context: vscode.ExtensionContext, lab: Lab
       // Code that runs but cannot be what was meant (a single = in a comparison), shown before the
       // failures (it is often their cause), and on its own when the checks pass (the value it
       // changes may not be one they look at).
-      if (res.status !== 'aborted') failures.unshift(...slipsInFolder(res.workDir).map((s) => ({ title: `${s.file}, line ${s.line}`, message: s.code, plain: res.status === 'passed' ? `${s.advice} The checks pass, but this line is not what you meant.` : s.advice })));
+      // TypeScript's likely-bug errors (a misspelled field, a missing return) come first after a failure.
+      if (res.status !== 'aborted') {
+        const slips = slipsInFolder(res.workDir).map((s) => ({ title: `${s.file}, line ${s.line}`, message: s.code, plain: res.status === 'passed' ? `${s.advice} The checks pass, but this line is not what you meant.` : s.advice }));
+        failures.unshift(...slips, ...(res.status === 'passed' ? [] : typeProblems(res.workDir)));
+      }
       lastFailures.set(key, failures);
       output.appendLine(`${key}: ${res.status}, ${res.passed} of ${total} checks pass (${res.durationMs} ms)${res.checkpoint ? `; checkpoint ${res.checkpoint.slice(0, 8)}` : ''}.`);
       for (const f of failures) output.appendLine(`  ✗ ${f.title}: ${f.message}${f.expected !== undefined ? ` (expected ${f.expected}, got ${f.actual})` : ''}`);

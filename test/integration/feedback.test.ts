@@ -71,7 +71,7 @@ describe('Check feedback and the restore list in a real VS Code', function () {
     const failures = a.lessons.testing.failures('meet-the-data/count-turns');
     assert.equal(failures.length, 2);
     const failure = failures.find((f) => f.title.startsWith('countTurns treats [Doctor] and [doctor]'));
-    assert.equal(failure?.message, 'countTurns should lowercase speaker names and accept spaces or tabs before the tag');
+    assert.equal(failure?.message, 'countTurns should lowercase speaker names and accept spaces or tabs before the tag.');
     assert.equal(failure?.expected, '{ doctor: 3, patient: 2 }');
     assert.equal(failure?.actual, '{ Doctor: 1, PATIENT: 1, Patient: 1, doctor: 2 }');
     // What the page draws (its HTML comes from the same state): reopen the lesson and read it.
@@ -94,10 +94,32 @@ describe('Check feedback and the restore list in a real VS Code', function () {
     assert.equal(s?.status, 'failed', JSON.stringify(s));
     const a = await api();
     const failures = a.lessons.testing.failures('meet-the-data/count-turns');
-    assert.ok(failures.length > 0 && failures.every((f) => /tagg is not defined/.test(f.message)), JSON.stringify(failures));
+    // (What TypeScript reports about the same line, "Cannot find name 'tagg'", may come first: the test below.)
+    const checks = failures.filter((f) => !/^turns\.ts, line \d+$/.test(f.title));
+    assert.ok(checks.length > 0 && checks.every((f) => /tagg is not defined/.test(f.message)), JSON.stringify(failures));
     await vscode.commands.executeCommand('medigenLab.openLesson', { moduleId: 'meet-the-data', lessonId: 'who-speaks' });
     const page = await until('the lesson page', () => a.lessonPage());
     assert.match(page.html, /tagg is not defined<p class="plain">Your code uses the name tagg, but nothing called tagg exists where it is used\. Check its spelling/);
+  });
+
+  it('what TypeScript already sees (a misspelled method, with its "did you mean") comes first on the card after a failed check', async () => {
+    writeFileSync(file, solution.replace('tag[1]!.toLowerCase()', 'tag[1]!.toLowercase()'));
+    const doc = await vscode.workspace.openTextDocument(file);
+    await vscode.window.showTextDocument(doc, { preview: false });
+    // VS Code's own TypeScript service reads the open file (it starts with the first .ts file: time allowed).
+    await until("TypeScript's diagnostic for toLowercase", () => vscode.languages.getDiagnostics(doc.uri).find((d) => /toLowercase/.test(d.message)), 120_000);
+    const s = await vscode.commands.executeCommand<ExerciseRunSummary>('medigenLab.runCheck', ex);
+    assert.equal(s?.status, 'failed', JSON.stringify(s));
+    const a = await api();
+    const failures = a.lessons.testing.failures('meet-the-data/count-turns');
+    const first = failures[0]!;
+    assert.match(first.title, /^turns\.ts, line \d+$/, JSON.stringify(failures));
+    assert.match(first.message, /Property 'toLowercase' does not exist on type 'string'\. Did you mean 'toLowerCase'\?/);
+    assert.match(first.plain ?? '', /^TypeScript, which reads your code as you type \(the red underline in the editor\), sees a mistake on this line/);
+    assert.ok(failures.slice(1).some((f) => /toLowercase is not a function/.test(f.message)), 'the checks\' own failures follow');
+    await vscode.commands.executeCommand('medigenLab.openLesson', { moduleId: 'meet-the-data', lessonId: 'who-speaks' });
+    const page = await until('the lesson page', () => a.lessonPage());
+    assert.match(page.html, /<strong>turns\.ts, line \d+<\/strong>: Property &#39;toLowercase&#39; does not exist on type &#39;string&#39;\. Did you mean &#39;toLowerCase&#39;\?<p class="plain">TypeScript, which reads your code/);
   });
 
   it('a single = where a comparison was meant gets its line on the card, with what to write instead', async () => {
