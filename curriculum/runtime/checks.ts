@@ -198,7 +198,7 @@ class StudentProcess {
     if (signal) return `The program running your code was stopped (${signal}) {while}. Did your code stop it, or run out of memory?`;
     const c = this.crashed;
     if (c?.kind === 'rejection') {
-      return `Your code started something that failed later, and nothing waited for it: ${c.error.name}: ${c.error.message} {while}. That is usually a call to a function that gives a Promise (an async function, such as a model's generate) without await in front of it: write await before the call, and async before your function.`;
+      return `Your code started something that failed later, and nothing waited for it: ${c.error.name}: ${c.error.message} {while}. That is usually a call to a function that gives a Promise (an async function, such as a model's generate) without await in front of it. Write await before each such call in your function (and async before the function, if it is not there yet).`;
     }
     if (c?.kind === 'exception') return `Your code threw ${c.error.name}: ${c.error.message} outside its function's own run (in a callback or a timer) {while}, which ends the program. Do that work inside the function, or catch the error where it happens.`;
     return `Your code ended the program with process.exit(${code ?? ''}) {while}. Return a value from the function instead of calling process.exit.`;

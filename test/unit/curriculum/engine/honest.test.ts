@@ -108,7 +108,7 @@ export function double(n: number): number {
     );
     noPass(run);
     const message = run.results.find((r) => r.title !== 'NAME names the exercise')?.message ?? '';
-    assert.match(message, /^Your code started something that failed later, and nothing waited for it: Error: Object is disposed before double returned\. .*without await in front of it: write await before the call/);
+    assert.match(message, /^Your code started something that failed later, and nothing waited for it: Error: Object is disposed before double returned\. .*without await in front of it\. Write await before each such call in your function/);
     assert.doesNotMatch(message, /process\.exit/);
   });
 
