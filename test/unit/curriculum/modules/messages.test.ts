@@ -166,4 +166,23 @@ describe('what the shipped checks say to students\' mistakes', function () {
       tmp.cleanup();
     }
   });
+  it('generating-notes free-or-grammar says a grammar without bounds lets a section run long, and the headers are cut off', async function () {
+    this.timeout(300_000);
+    const said = await messagesFor('generating-notes', 'free-or-grammar', 'sections.ts', 'grammar: { sections, maxLinesPerSection: 2, maxLineChars: 60 },', 'grammar: { sections },');
+    assert.match(said, /Under CHIEF COMPLAINT your grammar note of FG1 has \d+ line\(s\), the longest \d+ characters\. The grammar should allow at most 2 lines of at most 60 characters under each header/);
+  });
+  it('generating-notes one-note says maxTokens is a ceiling when the limit is reported as the generated tokens', async function () {
+    this.timeout(300_000);
+    const said = await messagesFor('generating-notes', 'one-note', 'note.ts', 'generatedTokens: result.generatedTokens }', 'generatedTokens: settings.maxTokens }');
+    assert.match(said, /Your code reported generatedTokens: 400, the limit \(maxTokens\)\. But this note ended before the limit/);
+  });
+  it('generating-notes predictions-csv says generated counts only the notes of this run after a resume, and names swapped scores without printing the expected ones', async function () {
+    this.timeout(600_000);
+    const ex = await exercise('generating-notes', 'predictions-csv');
+    const total = await messagesOn(ex, 'predictions.ts', readFileSync(join(ex.dir, 'wrong', 'generated-is-total', 'predictions.ts'), 'utf8'));
+    assert.match(total, /A first run stopped after generating PC1; the second run kept that note and generated only the others, but your code reported generated: 3/);
+    const swapped = await messagesOn(ex, 'predictions.ts', readFileSync(join(ex.dir, 'wrong', 'scores-swapped', 'predictions.ts'), 'utf8'));
+    assert.match(swapped, /your rouge1 is the ROUGE-Lsum score and your rougeLsum is the ROUGE-1 score/);
+    assert.doesNotMatch(swapped, /\b0\.\d{6,}/, 'the message shows a score the student could copy');
+  });
 });

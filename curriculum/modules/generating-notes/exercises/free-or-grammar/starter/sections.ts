@@ -7,12 +7,17 @@ export interface Comparison {
   free: string[];
   /** The same for the note generated with the grammar. */
   grammar: string[];
+  /** The text of the free note, as generated. */
+  freeText: string;
+  /** The text of the note generated with the grammar. */
+  grammarText: string;
 }
 
 /**
  * For each encounter, generates one note freely and one note with a grammar that forces the
  * given section headers in order (at most 2 lines of at most 60 characters under each header).
- * Both use seed 0, temperature 0 and at most 400 tokens.
+ * Both use seed 0, temperature 0 and at most 400 tokens. Returns the headers found in each note
+ * and the two notes' texts.
  */
 export async function compareFreeAndGrammar(modelPath: string, encounters: Encounter[], sections: string[]): Promise<Comparison[]> {
   const loaded = await loadLlm(modelPath);
@@ -22,7 +27,7 @@ export async function compareFreeAndGrammar(modelPath: string, encounters: Encou
     for (const encounter of encounters) {
       const free = await generator.generate(encounter, { seed: 0, temperature: 0, maxTokens: 400 });
       // TODO: generate a second note with grammar: { sections, maxLinesPerSection: 2, maxLineChars: 60 }
-      // (same seed, temperature and maxTokens), then push the headers of both notes with sectionHeadersIn.
+      // (same seed, temperature and maxTokens), then push the headers of both notes (sectionHeadersIn) and their texts.
       throw new Error(`TODO: compare the free note (${free.text.length} characters) with a grammar note for ${encounter.encounterId} (${typeof sectionHeadersIn})`);
     }
     return out;

@@ -9,6 +9,7 @@ interface Settings {
   seed: number;
   temperature: number;
   maxTokens: number;
+  grammar?: 'free' | 'soap';
 }
 interface OneNote {
   text: string;
@@ -41,11 +42,37 @@ after(async () => {
 });
 
 /** What the library itself generates with the same model and settings (loaded once). */
-async function expected(encounter: Encounter, settings: Settings): Promise<OneNote> {
+async function expected(encounter: Encounter, settings: Settings): Promise<OneNote & { stopReason: string; promptChars: number; userWords: number }> {
   loaded ??= await loadLlm(model);
   generator ??= await NoteGenerator.create(loaded);
   const r = await generator.generate(encounter, settings);
-  return { text: r.text, promptTokens: generator.renderPrompt(encounter).tokens.length, generatedTokens: r.generatedTokens };
+  const prompt = generator.renderPrompt(encounter);
+  return { text: r.text, promptTokens: prompt.tokens.length, generatedTokens: r.generatedTokens, stopReason: r.stopReason, promptChars: prompt.text.length, userWords: prompt.user.split(/\s+/).filter(Boolean).length };
+}
+
+/** The start of a note, to show in a message (never the whole note). */
+const start = (text: unknown) => (typeof text === 'string' ? JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text) : String(text));
+
+/**
+ * A visit made up anew at each run (its lines and their number are drawn at random), so its
+ * prompt's token count cannot be known in advance: only counting gives it.
+ */
+function randomVisit(): Encounter {
+  const lines = [
+    '[doctor] how are you feeling today ?',
+    '[patient] my knee hurts when i climb the stairs .',
+    '[doctor] how long has that been going on ?',
+    '[patient] about three weeks now .',
+    '[doctor] any swelling or redness ?',
+    '[patient] a little swelling in the evening .',
+    '[doctor] do you take anything for the pain ?',
+    '[patient] ibuprofen twice a day .',
+    '[doctor] your blood pressure is 132 over 84 today .',
+    '[doctor] we will get an x-ray of the knee and start physical therapy .',
+  ];
+  const picked = lines.filter(() => Math.random() < 0.6);
+  const dialogue = (picked.length ? picked : lines.slice(0, 3)).join('\n');
+  return { dataset: 'aci', encounterId: `RND${Math.floor(Math.random() * 900 + 100)}`, dialogue, note: '' };
 }
 
 const VISIT: Encounter = {
@@ -60,30 +87,64 @@ describe('one-note', () => {
     const settings = { seed: 1, temperature: 0.8, maxTokens: 40 };
     const want = await expected(VISIT, settings);
     const got = await student.generateOne(model, VISIT, settings);
-    assert.equal(got?.text, want.text, `generateOne(${JSON.stringify(settings)}) should give the note the library generates with these settings`);
-    assert.equal(got.generatedTokens, want.generatedTokens, `generatedTokens should be the ${want.generatedTokens} tokens the model generated, your code gave ${got.generatedTokens}`);
+    assert.ok(got?.text === want.text, `generateOne(${JSON.stringify(settings)}) should give the note the library generates with these settings; your note starts ${start(got?.text)}. Pass the seed, temperature and maxTokens of settings on to generate.`);
+    assert.ok(got.generatedTokens === want.generatedTokens, `generatedTokens should be the number of tokens the model generated for this note (result.generatedTokens); your code gave ${got.generatedTokens}.`);
   });
 
   it('generateOne gives another note with seed 2 (the seed is passed on)', async () => {
     const settings = { seed: 2, temperature: 0.8, maxTokens: 40 };
     const want = await expected(VISIT, settings);
     const got = await student.generateOne(model, VISIT, settings);
-    assert.equal(got?.text, want.text, 'generateOne with seed 2 should give the note the library generates with seed 2 (a different seed draws different words)');
+    assert.ok(got?.text === want.text, `generateOne with seed 2 should give the note the library generates with seed 2 (a different seed draws different words); your note starts ${start(got?.text)}.`);
   });
 
   it('generateOne stops after maxTokens tokens', async () => {
     const settings = { seed: 3, temperature: 0.8, maxTokens: 12 };
     const want = await expected(VISIT, settings);
     const got = await student.generateOne(model, VISIT, settings);
-    assert.equal(got?.generatedTokens, want.generatedTokens, `with maxTokens 12 the model should generate ${want.generatedTokens} tokens, your code reported ${got?.generatedTokens}`);
-    assert.equal(got.text, want.text, 'with maxTokens 12 the note should be the library\'s 12-token note');
+    assert.ok(got?.generatedTokens === want.generatedTokens, `with maxTokens 12 this note is cut at the limit, so the model generated 12 tokens; your code reported ${got?.generatedTokens}.`);
+    assert.ok(got.text === want.text, `with maxTokens 12 the note should be the library's 12-token note; your note starts ${start(got.text)}.`);
   });
 
-  it('generateOne counts the tokens of the prompt the model really reads (a sample-corpus visit)', async () => {
-    const visit = loadSplit('valid', sampleCorpusDir()).encounters[0]!;
-    const settings = { seed: 0, temperature: 0, maxTokens: 8 };
-    const want = await expected(visit, settings);
-    const got = await student.generateOne(model, visit, settings);
-    assert.equal(got?.promptTokens, want.promptTokens, `the prompt of ${visit.encounterId} is ${want.promptTokens} tokens with the chat template, your code gave ${got?.promptTokens}`);
+  it('generateOne counts the tokens the model really generated when the note ends before maxTokens (grammar \'soap\')', async () => {
+    // The grammar ends the note after its last section, well before the 400-token limit.
+    const settings: Settings = { seed: 5, temperature: 0.8, maxTokens: 400, grammar: 'soap' };
+    const want = await expected(VISIT, settings);
+    assert.ok(want.stopReason !== 'maxTokens' && want.generatedTokens < settings.maxTokens, `check set-up: the library's 'soap' note should end before ${settings.maxTokens} tokens (it stopped: ${want.stopReason})`);
+    const got = await student.generateOne(model, VISIT, settings);
+    assert.ok(
+      got?.text === want.text,
+      `with settings ${JSON.stringify(settings)} the note should be the one the library writes with the grammar 'soap' (it starts with the header CHIEF COMPLAINT); your note starts ${start(got?.text)}.` +
+        (typeof got?.text === 'string' && !got.text.startsWith('CHIEF COMPLAINT') ? '\n  Pass settings.grammar on to generate too (grammar: settings.grammar), as you pass the seed, temperature and maxTokens.' : ''),
+    );
+    assert.ok(
+      got.generatedTokens === want.generatedTokens,
+      got.generatedTokens === settings.maxTokens
+        ? `Your code reported generatedTokens: ${settings.maxTokens}, the limit (maxTokens). But this note ended before the limit: the grammar finished it after its last section. maxTokens is only a ceiling; report the tokens the model really generated: result.generatedTokens.`
+        : `generatedTokens should be the number of tokens the model really generated for this note (result.generatedTokens); your code gave ${got.generatedTokens}.`,
+    );
+  });
+
+  it('generateOne counts the tokens of the prompt the model really reads, for each visit', async () => {
+    const settings = { seed: 0, temperature: 0, maxTokens: 4 };
+    const visits = [...loadSplit('valid', sampleCorpusDir()).encounters.slice(0, 2), randomVisit()];
+    const counts: number[] = [];
+    for (const visit of visits) {
+      const want = await expected(visit, settings);
+      const got = await student.generateOne(model, visit, settings);
+      const n = got?.promptTokens;
+      counts.push(n);
+      const why =
+        typeof n !== 'number'
+          ? 'promptTokens should be a number: prompt.tokens.length.'
+          : n === want.promptChars
+            ? 'That is the number of characters of the prompt text. Models count (and are limited by) tokens, pieces of words: count prompt.tokens.length.'
+            : n === want.userWords
+              ? 'That is the number of words of the user message. The model reads the system message and the chat template\'s markers too, and a word is often several tokens: count prompt.tokens.length.'
+              : counts.length > 1 && counts.every((c) => c === n)
+                ? 'Your code gave the same number for different visits. Each dialogue has its own length, so each prompt has its own number of tokens: count the tokens of this visit\'s prompt, prompt.tokens.length, instead of writing down a number.'
+                : `That is not the number of tokens of the prompt with the chat template (it has ${want.promptTokens > n ? 'more' : 'fewer'} tokens than that). Count prompt.tokens.length, where prompt = generator.renderPrompt(encounter).`;
+      assert.ok(n === want.promptTokens, `promptTokens of the visit ${visit.encounterId}: your code gave ${n}, which is not the prompt's token count. ${why}`);
+    }
   });
 });

@@ -5,6 +5,8 @@ export interface Settings {
   seed: number;
   temperature: number;
   maxTokens: number;
+  /** Optional: 'soap' forces the section headers and ends the note after the last section (lesson 2). Left out: free text. */
+  grammar?: 'free' | 'soap';
 }
 
 /** One generated note and what it cost. */
@@ -12,14 +14,14 @@ export interface OneNote {
   text: string;
   /** Tokens of the prompt exactly as the model reads it (chat template included). */
   promptTokens: number;
-  /** Tokens the model generated. */
+  /** Tokens the model really generated: fewer than maxTokens when the note ended sooner. */
   generatedTokens: number;
 }
 
 /**
  * Loads the model file, generates one note for the encounter with the given seed, temperature
- * and token limit, and returns it with the prompt's and the note's token counts. Everything
- * loaded is released before returning.
+ * and token limit (and grammar, when one is given), and returns it with the prompt's and the
+ * note's token counts. Everything loaded is released before returning.
  */
 export async function generateOne(modelPath: string, encounter: Encounter, settings: Settings): Promise<OneNote> {
   const loaded = await loadLlm(modelPath);
@@ -27,7 +29,7 @@ export async function generateOne(modelPath: string, encounter: Encounter, setti
     const generator = await NoteGenerator.create(loaded);
     try {
       // TODO: generator.renderPrompt(encounter) gives the prompt; its `tokens` is the list of tokens.
-      // TODO: generator.generate(encounter, { ... }) with the seed, temperature and maxTokens of `settings`.
+      // TODO: generator.generate(encounter, { ... }) with the seed, temperature, maxTokens and grammar of `settings`.
       throw new Error(`TODO: generate a note for ${encounter.encounterId} with ${JSON.stringify(settings)}`);
     } finally {
       await generator.dispose();

@@ -7,12 +7,17 @@ export interface Comparison {
   free: string[];
   /** The same for the note generated with the grammar. */
   grammar: string[];
+  /** The text of the free note, as generated. */
+  freeText: string;
+  /** The text of the note generated with the grammar. */
+  grammarText: string;
 }
 
 /**
  * For each encounter, generates one note freely and one note with a grammar that forces the
  * given section headers in order (at most 2 lines of at most 60 characters under each header).
- * Both use seed 0, temperature 0 and at most 400 tokens.
+ * Both use seed 0, temperature 0 and at most 400 tokens. Returns the headers found in each note
+ * and the two notes' texts.
  */
 export async function compareFreeAndGrammar(modelPath: string, encounters: Encounter[], sections: string[]): Promise<Comparison[]> {
   const loaded = await loadLlm(modelPath);
@@ -27,7 +32,13 @@ export async function compareFreeAndGrammar(modelPath: string, encounters: Encou
         maxTokens: 400,
         grammar: { sections, maxLinesPerSection: 2, maxLineChars: 60 },
       });
-      out.push({ encounterId: encounter.encounterId, free: sectionHeadersIn(free.text, sections), grammar: sectionHeadersIn(constrained.text, sections) });
+      out.push({
+        encounterId: encounter.encounterId,
+        free: sectionHeadersIn(free.text, sections),
+        grammar: sectionHeadersIn(constrained.text, sections),
+        freeText: free.text,
+        grammarText: constrained.text,
+      });
     }
     return out;
   } finally {
