@@ -62,7 +62,7 @@ export const check = defineCommand({
   async run(ctx) {
     const [moduleArg, exerciseId, work] = ctx.positionals;
     if (!moduleArg || !exerciseId || ctx.positionals.length > 3) throw new UsageError('Give the module (its id, or its folder) and the exercise id (and optionally your folder).', 'Example: medigen curriculum check meet-the-data count-turns');
-    const { dir: moduleDir, ex, hints } = await exerciseOf(moduleArg, exerciseId, ctx.values.modules, 'check');
+    const { dir: moduleDir, ex, hints, next } = await exerciseOf(moduleArg, exerciseId, ctx.values.modules, 'check');
     const installedWork = join(resolve(moduleDir), '..', 'work', ex.id);
     const workDir = resolve(work ?? (existsSync(installedWork) ? installedWork : '.'));
     const run = await runChecks({ exerciseDir: ex.dir, workDir, checkTimeoutMs: ex.timeLimitMs });
@@ -71,7 +71,7 @@ export const check = defineCommand({
       const found = slipsInFolder(workDir);
       ctx.out.write(`${formatRun(run, workDir, found)}\n`);
       const slips = run.status === 'passed' ? found.length : 0;
-      ctx.out.write(run.status === 'passed' ? `All ${run.passed} checks pass. Well done!${slips ? ` Still, look at the line${slips === 1 ? '' : 's'} marked ! at the top: ${slips === 1 ? 'it does' : 'they do'} not change these checks' results, but ${slips === 1 ? 'it is' : 'they are'} not what you meant.` : ''}\n` : `${run.passed} of ${run.results.length} checks pass. Fix the first failing one, then check again.${hints ? ` Stuck? ${hints}` : ''}\n`);
+      ctx.out.write(run.status === 'passed' ? `All ${run.passed} checks pass. Well done!${slips ? ` Still, look at the line${slips === 1 ? '' : 's'} marked ! at the top: ${slips === 1 ? 'it does' : 'they do'} not change these checks' results, but ${slips === 1 ? 'it is' : 'they are'} not what you meant.` : ''}\n${next}\n` : `${run.passed} of ${run.results.length} checks pass. Fix the first failing one, then check again.${hints ? ` Stuck? ${hints}` : ''}\n`);
     }
     return run.status === 'passed' ? EXIT.ok : EXIT.failed;
   },
@@ -100,7 +100,14 @@ async function exerciseOf(moduleArg: string, exerciseId: string, modulesDir: str
   if (!ex) throw new UsageError(`The module ${loaded.module.id} has no exercise "${exerciseId}".`, `Its exercises: ${loaded.module.exercises.map((e) => e.id).join(', ')}.`);
   const modules = modulesDir ? ` --modules ${displayPath(resolve(modulesDir))}` : '';
   const hints = ex.hints.length ? `This exercise has ${ex.hints.length} hint${ex.hints.length === 1 ? '' : 's'}: medigen curriculum hint ${byId ? byId.id : displayPath(dir)} ${ex.id}${modules}` : '';
-  return { dir, ex, hints, installedDir: byId ? join(byId.dir, '..') : undefined };
+  // What comes after this exercise, for the line after a pass.
+  const at = loaded.module.exercises.indexOf(ex);
+  const following = loaded.module.exercises[at + 1];
+  const lesson = following && following.lessonId !== ex.lessonId ? loaded.module.lessons.find((l) => l.id === following.lessonId) : undefined;
+  const next = following
+    ? `Next: ${lesson ? `the lesson "${lesson.title}" (${displayPath(lesson.file)}), then ` : ''}the exercise "${following.title}": medigen curriculum check ${byId ? byId.id : displayPath(dir)} ${following.id}${modules}`
+    : `That was the last exercise of ${loaded.module.title}.`;
+  return { dir, ex, hints, next, installedDir: byId ? join(byId.dir, '..') : undefined };
 }
 
 /** The file where `hint` remembers, per exercise, how many hints an installed module's student has seen: beside module/ and work/. */

@@ -94,7 +94,7 @@ export function explainJsError(message: string, at?: { file: string; line: numbe
  * Plain words for values JavaScript makes when a division goes wrong, when a failed check shows
  * one (as the value the code gave, or in its message): NaN and Infinity. Undefined otherwise.
  */
-export function explainValues(r: { message?: string; actual?: string }): string | undefined {
+export function explainValues(r: { message?: string; expected?: string; actual?: string }): string | undefined {
   const text = `${r.actual ?? ''}\n${r.message ?? ''}`;
   // { undefined: 7 }: a name looked up from a field that holds nothing.
   if (/(?:^|[{,]\s*)["']?undefined["']?\s*:/m.test(r.actual ?? '')) {
@@ -108,6 +108,12 @@ export function explainValues(r: { message?: string; actual?: string }): string 
     return 'Your text contains the word "undefined": your code put in a field or variable that holds nothing, usually a misspelled field name (capital letters count). Compare each name you join into the text with the lesson.';
   }
   if (/(?<![\w'"])-?Infinity(?![\w'"])/.test(text)) return 'Infinity comes from dividing a number by 0. Check for zero before dividing (when a text has no words, give 0).';
+  // Two texts that differ only in blank space at their ends: hard to see in the values shown.
+  const unquote = (v?: string) => (v && v.length >= 2 && /^(['"`]).*\1$/s.test(v) ? v.slice(1, -1) : undefined);
+  const [want, got] = [unquote(r.expected), unquote(r.actual)];
+  if (want !== undefined && got !== undefined && want !== got && want.replace(/^(?:\s|\\n|\\t)+|(?:\s|\\n|\\t)+$/g, '') === got.replace(/^(?:\s|\\n|\\t)+|(?:\s|\\n|\\t)+$/g, '')) {
+    return 'The two texts differ only in blank space at their start or end (a space or a line break): look for a .trim() too many or too few.';
+  }
   // Nothing at all where a value was expected: usually a function without return.
   if (r.actual?.trim() === 'undefined' || /\byour code gave undefined\b/.test(r.message ?? '')) {
     return 'undefined means "nothing": your code gave back no value here. A function without return gives back undefined: check that yours ends with return and the value, on every path through it. If the check read a field, check its spelling (capital letters count).';

@@ -57,6 +57,8 @@ describe('slips: a single = where a comparison was meant', () => {
       const ok = await runCli(['curriculum', 'check', module, 'review-a-batch', work]);
       assert.equal(ok.code, 0, ok.stdout);
       assert.doesNotMatch(ok.stdout, / ! /);
+      // After a pass: what comes next (here the end of the module).
+      assert.match(ok.stdout, /Well done!\n(Next: .*medigen curriculum check \S+ \S+|That was the last exercise of Is this note safe\?\.)\n$/);
       // A slip in code the checks do not catch still gets its line, after the pass.
       writeFileSync(join(work, 'review.ts'), `${solution}\nexport function unused(n: { rating?: string }) {\n  if (n.rating = 'unusable') return 1;\n  return 0;\n}\n`);
       const passed = await runCli(['curriculum', 'check', module, 'review-a-batch', work]);

@@ -106,6 +106,10 @@ describe('lesson card feedback for a failed check', () => {
     // An entry named undefined: a misspelled field used as a name, or for … in.
     assert.match(failureView({ title: 't', message: 'the counts per dataset', expected: '{ aci: 4, virtscribe: 3 }', actual: '{ undefined: 7 }' }).plain!, /^Your result has an entry named undefined: .*counts\[encounter\.Dataset\].*for … in/);
     assert.match(failureView({ title: 't', message: 'x', expected: '{"a":1}', actual: '{"undefined":NaN}' }).plain!, /^Your result has an entry named undefined/);
+    // Texts that differ only in blank space at their ends.
+    assert.match(failureView({ title: 't', message: 'the note of SYN004', expected: "' abdom RA pain'", actual: "'abdom RA pain'" }).plain!, /^The two texts differ only in blank space at their start or end/);
+    assert.match(failureView({ title: 't', message: 'x', expected: "'note\\n'", actual: "'note'" }).plain!, /^The two texts differ only in blank space/);
+    assert.equal(failureView({ title: 't', message: 'x', expected: "'a b'", actual: "'a  b'" }).plain, undefined);
     // The starter's placeholder.
     assert.match(failureView({ title: 't', message: 'TODO: count the turns in these 7 lines (so far: {})' }).plain!, /^This is the starter's placeholder: the function has not been written yet/);
     // Any other message gets nothing added.
